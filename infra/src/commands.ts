@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { CodedError } from '@cashtrack/platform';
+
+/** Runs a build or fetch step to completion; a failure names the step and the tail of its output. */
+export async function runStep(
+  description: string,
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
+  const child = spawn(command, [...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) {
+    throw new CodedError(
+      'INSTALL_FAILED',
+      `${description} failed (exit ${code}):\n${output.trim()}`,
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export { testNamespace } from './namespace.ts';
+export type { TestNamespace } from './namespace.ts';
+export { kafkaForTests, mongoForTests } from './clients.ts';
+export type { TestDatabase } from './clients.ts';
+export { waitFor } from '@cashtrack/platform';
