@@ -1,13 +1,10 @@
-import { runInfraCli } from './infraCli.ts';
-
-interface InfraStartedByThisRun {
-  readonly environmentBefore: NodeJS.ProcessEnv;
-  readonly started: readonly string[];
-}
+import process from 'node:process';
+import { runInfraCli } from './infraCli.js';
 
 /** Stops only what this run's setup started; `CASHTRACK_KEEP_INFRA=1` keeps it for the next run. */
-export default async function globalTeardown(): Promise<void> {
-  const infra = (globalThis as { cashtrackInfra?: InfraStartedByThisRun }).cashtrackInfra;
+export default async function globalTeardown() {
+  /** @type {{ environmentBefore: NodeJS.ProcessEnv, started: string[] } | undefined} */
+  const infra = Reflect.get(globalThis, 'cashtrackInfra');
   if (
     infra === undefined ||
     infra.started.length === 0 ||

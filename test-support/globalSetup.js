@@ -1,19 +1,18 @@
-import { runInfraCli } from './infraCli.ts';
+import process from 'node:process';
+import { runInfraCli } from './infraCli.js';
 
-interface ServerReport {
-  readonly name: string;
-  readonly endpointVariable: string;
-  readonly endpoint: string;
-  readonly state: 'started' | 'running' | 'reused' | 'external';
-}
+/**
+ * @typedef {{ name: string, endpointVariable: string, endpoint: string,
+ *   state: 'started' | 'running' | 'reused' | 'external' }} ServerReport
+ */
 
 /**
  * Brings Kafka and the MongoDB-protocol server up through `infra:up` and points every test
  * worker at them. What this run started, its teardown stops again.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup() {
   const environmentBefore = { ...process.env };
-  const reports = (await runInfraCli(['up'], process.env)) as ServerReport[];
+  const reports = /** @type {ServerReport[]} */ (await runInfraCli(['up'], process.env));
   for (const report of reports) process.env[report.endpointVariable] = report.endpoint;
   const started = reports
     .filter((report) => report.state === 'started')
