@@ -8,3 +8,51 @@ export {
   maxAmountMajor,
   parseAmountToMinor,
 } from './money.ts';
+export { isTimeZone } from './timeZones.ts';
+export { isCalendarDate } from './calendarDate.ts';
+
+// Contracts: the envelope, the event types and the codec.
+export type { EventEnvelope } from './envelope.ts';
+export {
+  eventCatalog,
+  eventTypes,
+  isEventType,
+  topicForEventType,
+  currentVersion,
+} from './eventCatalog.ts';
+export type { CashTrackEvent, EventOfType, EventType, PayloadOf } from './eventCatalog.ts';
+export { newEvent, causedBy } from './newEvent.ts';
+export type { NewEventInput } from './newEvent.ts';
+export { encodeEvent, decodeEvent, parseEvent } from './codec.ts';
+export type { EncodedEvent, EventHeaders, EventMessage } from './codec.ts';
+export { EventValidationError } from './eventValidationError.ts';
+export type { EventIssue } from './eventValidationError.ts';
+
+// Topics.
+export { topics, topicNames, allTopicNames, deadLetterTopic } from './topics.ts';
+export type { TopicKey, TopicName } from './topics.ts';
+export { ensureTopics } from './ensureTopics.ts';
+export type { EnsureTopicsOptions } from './ensureTopics.ts';
+
+// Kafka plumbing.
+export { createEventProducer } from './producer.ts';
+export type { EventProducer, EventProducerOptions } from './producer.ts';
+export { runEventConsumer } from './consumerRunner.ts';
+export type {
+  EventConsumer,
+  EventConsumerOptions,
+  EventConsumerStats,
+  EventContext,
+  EventHandler,
+  PartitionStats,
+} from './consumerRunner.ts';
+export {
+  defaultRetryPolicy,
+  defaultClassifyError,
+  retryDelayMs,
+  PoisonEventError,
+  FatalConsumerError,
+} from './retryPolicy.ts';
+export type { RetryPolicy, FailureAction } from './retryPolicy.ts';
+export { deadLetterHeaders, deadLetterMessage, readDeadLetter } from './deadLetter.ts';
+export type { DeadLetterInfo, DeadLetterInput, DeadLetterMessage } from './deadLetter.ts';

@@ -1,0 +1,358 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Partitioners, type Batch, type Kafka, type KafkaMessage } from 'kafkajs';
+import { createLogger, errorMessage, withCorrelation, type Logger } from '@cashtrack/platform';
+import { decodeEvent } from './codec.ts';
+import { deadLetterMessage } from './deadLetter.ts';
+import type { CashTrackEvent } from './eventCatalog.ts';
+import {
+  defaultClassifyError,
+  defaultRetryPolicy,
+  FatalConsumerError,
+  retryDelayMs,
+  type FailureAction,
+  type RetryPolicy,
+} from './retryPolicy.ts';
+import { deadLetterTopic } from './topics.ts';
+
+/** Where the event being handled came from, and how to keep the group membership alive. */
+export interface EventContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** 1 on the first try, 2 on the first retry... */
+  readonly attempt: number;
+  /** Call during long work so the group does not think this member died. */
+  heartbeat(): Promise<void>;
+}
+
+export type EventHandler = (event: CashTrackEvent, context: EventContext) => Promise<void>;
+
+export interface EventConsumerOptions {
+  readonly kafka: Kafka;
+  /** Consumer group; replicas sharing it share the partitions. */
+  readonly groupId: string;
+  /** Full topic names (with any prefix), e.g. `[topicNames(prefix).expenses]`. */
+  readonly topics: readonly string[];
+  /**
+   * Handles one event, inside `withCorrelation(event.correlationId)`. Must be idempotent: after a
+   * crash or rebalance an event is handled again. Its offset is committed only once it resolves.
+   */
+  readonly handle: EventHandler;
+  /** Where a group without committed offsets starts. Default true: the whole history. */
+  readonly fromBeginning?: boolean;
+  /** Retries of a failing handler before the message is dead-lettered. Default `defaultRetryPolicy`. */
+  readonly retry?: RetryPolicy;
+  /** Decides per handler error: retry, dead-letter, or stop. Default `defaultClassifyError`. */
+  readonly classifyError?: (error: unknown) => FailureAction;
+  /** Default 30 000. Tests use a few seconds so a killed member's partitions move on quickly. */
+  readonly sessionTimeoutMs?: number;
+  /** Default a tenth of the session timeout, at most 3 000. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin. Default 60 000. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest wait of an empty fetch; also bounds how long an idle consumer takes to stop. Default 1 000. */
+  readonly maxWaitTimeMs?: number;
+  /** Partitions handled at once; order is kept within each partition. Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Signals that drain and stop this consumer. Default SIGTERM and SIGINT; `[]` for none. */
+  readonly stopOnSignals?: readonly NodeJS.Signals[];
+  /**
+   * On a fatal error (a `fatal` classification, a failed dead-letter send, a kafkajs crash it
+   * will not recover from), exit the process with code 1 after disconnecting, so a supervisor
+   * restarts it. Default true; tests pass false and await `done` instead.
+   */
+  readonly exitOnFatal?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface PartitionStats {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset this consumer will handle. */
+  readonly nextOffset: string;
+  readonly highWatermark: string;
+  readonly lag: number;
+}
+
+export interface EventConsumerStats {
+  readonly state: 'running' | 'stopping' | 'stopped' | 'failed';
+  readonly processed: number;
+  readonly deadLettered: number;
+  readonly retries: number;
+  /** Messages behind the end of the partitions this member has fetched from. */
+  readonly lag: number;
+  readonly partitions: readonly PartitionStats[];
+  readonly lastError: string | null;
+}
+
+export interface EventConsumer {
+  /** Finishes the event in hand, commits what was handled, and disconnects. */
+  stop(): Promise<void>;
+  /** Counts and lag for health checks; cheap, from memory. */
+  stats(): EventConsumerStats;
+  /** Resolves when stopped; rejects with the error that made the consumer fail. */
+  readonly done: Promise<void>;
+}
+
+type Outcome = 'handled' | 'abandoned';
+
+/**
+ * Runs `handle` for every event on `topics`, with at-least-once delivery: kafkajs `eachBatch`,
+ * each offset resolved after its handler succeeded and committed at the end of the batch. A
+ * message that cannot be decoded, or whose handler keeps failing, goes to `<topic>.dlq` with the
+ * error and its original headers; then the runner commits it and goes on. Resolves once the
+ * consumer has joined its group and is fetching.
+ */
+export async function runEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const {
+    kafka,
+    groupId,
+    handle,
+    fromBeginning = true,
+    retry = defaultRetryPolicy,
+    classifyError = defaultClassifyError,
+    sessionTimeoutMs = 30_000,
+    rebalanceTimeoutMs = 60_000,
+    maxWaitTimeMs = 1_000,
+    partitionsConsumedConcurrently = 1,
+    stopOnSignals = ['SIGTERM', 'SIGINT'],
+    exitOnFatal = true,
+  } = options;
+  const heartbeatIntervalMs =
+    options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 10));
+  const log = options.logger ?? createLogger('event-consumer');
+
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: heartbeatIntervalMs,
+    rebalanceTimeout: rebalanceTimeoutMs,
+    maxWaitTimeInMs: maxWaitTimeMs,
+    allowAutoTopicCreation: false,
+  });
+  const deadLetters = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+
+  let state: EventConsumerStats['state'] = 'running';
+  let processed = 0;
+  let deadLettered = 0;
+  let retries = 0;
+  let lastError: string | null = null;
+  const partitions = new Map<string, PartitionStats>();
+  let stopping: Promise<void> | undefined;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Nobody may await `done`; a rejection must not become an unhandled rejection.
+  done.catch(() => undefined);
+
+  const shouldStop = (): boolean => state !== 'running';
+
+  async function sendToDeadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const letter = deadLetterMessage({
+      message,
+      error,
+      topic: batch.topic,
+      partition: batch.partition,
+      groupId,
+      attempts,
+      now: new Date(),
+    });
+    try {
+      await deadLetters.send({
+        topic: deadLetterTopic(batch.topic),
+        acks: -1,
+        messages: [letter],
+      });
+    } catch (sendError) {
+      // Committing a message we could neither handle nor park would lose it: stop instead.
+      throw new FatalConsumerError(
+        `Could not dead-letter ${batch.topic}[${batch.partition}]@${message.offset}: ${errorMessage(sendError)}`,
+        { cause: sendError },
+      );
+    }
+    deadLettered += 1;
+    lastError = errorMessage(error);
+    log.error(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        attempts,
+        err: error,
+      },
+      'message dead-lettered',
+    );
+  }
+
+  /** Waits `ms` while heartbeating; true if the wait was cut short because work must stop. */
+  async function pause(ms: number, heartbeat: () => Promise<void>, stale: () => boolean) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (shouldStop() || stale()) return true;
+      await delay(Math.min(100, until - Date.now()));
+      await heartbeat();
+    }
+    return shouldStop() || stale();
+  }
+
+  async function processMessage(
+    batch: Batch,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    stale: () => boolean,
+  ): Promise<Outcome> {
+    let event: CashTrackEvent;
+    try {
+      event = decodeEvent(message);
+    } catch (error) {
+      await sendToDeadLetter(batch, message, error, 0);
+      return 'handled';
+    }
+    return withCorrelation(event.correlationId, async (): Promise<Outcome> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await handle(event, {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            attempt,
+            heartbeat,
+          });
+          processed += 1;
+          return 'handled';
+        } catch (error) {
+          const action = classifyError(error);
+          if (action === 'fatal') throw error;
+          if (action === 'dead-letter' || attempt >= retry.maxAttempts) {
+            await sendToDeadLetter(batch, message, error, attempt);
+            return 'handled';
+          }
+          retries += 1;
+          lastError = errorMessage(error);
+          log.warn(
+            { type: event.type, eventId: event.eventId, attempt, err: error },
+            'handler failed, retrying',
+          );
+          // Abandoning leaves the offset uncommitted: whoever owns the partition next retries it.
+          if (await pause(retryDelayMs(retry, attempt), heartbeat, stale)) return 'abandoned';
+        }
+      }
+    });
+  }
+
+  function recordPosition(batch: Batch, nextOffset: number): void {
+    const highWatermark = Number(batch.highWatermark);
+    partitions.set(`${batch.topic}:${batch.partition}`, {
+      topic: batch.topic,
+      partition: batch.partition,
+      nextOffset: String(nextOffset),
+      highWatermark: batch.highWatermark,
+      lag: Math.max(0, highWatermark - nextOffset),
+    });
+  }
+
+  async function fail(error: unknown): Promise<void> {
+    if (state === 'failed' || state === 'stopped') return;
+    state = 'failed';
+    lastError = errorMessage(error);
+    log.fatal({ err: error, groupId }, 'consumer failed; stopping without committing further');
+    removeSignalHandlers();
+    await Promise.allSettled([consumer.disconnect(), deadLetters.disconnect()]);
+    settle?.reject(error);
+    if (exitOnFatal) process.exit(1);
+  }
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info({ signal, groupId }, 'signal received; draining');
+    void stop();
+  };
+  function removeSignalHandlers(): void {
+    for (const signal of stopOnSignals) process.off(signal, onSignal);
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      if (state === 'running') state = 'stopping';
+      removeSignalHandlers();
+      // kafkajs waits for the batch in hand; the batch loop stops after the current event and
+      // commits what it resolved.
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+      if (state === 'stopping') {
+        state = 'stopped';
+        log.info({ groupId, processed, deadLettered }, 'consumer stopped');
+        settle?.resolve();
+      }
+    })();
+    return stopping;
+  }
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // kafkajs restarts itself after retriable errors; anything else is ours to report.
+    if (!payload.restart) void fail(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    // Forget positions of partitions that moved to another member, so lag is only our own.
+    const assigned = payload.memberAssignment;
+    for (const [key, position] of partitions) {
+      if (!(assigned[position.topic] ?? []).includes(position.partition)) partitions.delete(key);
+    }
+  });
+
+  await Promise.all([consumer.connect(), deadLetters.connect()]);
+  await consumer.subscribe({ topics: [...options.topics], fromBeginning });
+  await consumer.run({
+    autoCommit: true,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const heartbeat = (): Promise<void> => payload.heartbeat();
+      const stale = (): boolean => !payload.isRunning() || payload.isStale();
+      try {
+        for (const message of batch.messages) {
+          if (shouldStop() || stale()) break;
+          if ((await processMessage(batch, message, heartbeat, stale)) === 'abandoned') break;
+          payload.resolveOffset(message.offset);
+          recordPosition(batch, Number(message.offset) + 1);
+          await heartbeat();
+        }
+        await payload.commitOffsetsIfNecessary();
+      } catch (error) {
+        // Offsets resolved before the failure are committed by kafkajs; the failed one is not.
+        // `fail` disconnects, which waits for this batch, so it must not be awaited here.
+        void fail(error);
+      }
+    },
+  });
+  for (const signal of stopOnSignals) process.on(signal, onSignal);
+  log.info({ groupId, topics: options.topics }, 'consumer running');
+
+  return {
+    stop,
+    done,
+    stats: () => {
+      const list = [...partitions.values()];
+      return {
+        state,
+        processed,
+        deadLettered,
+        retries,
+        lag: list.reduce((sum, position) => sum + position.lag, 0),
+        partitions: list,
+        lastError,
+      };
+    },
+  };
+}

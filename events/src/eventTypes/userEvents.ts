@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineEvent, upcaster } from './eventDefinition.ts';
+import { currencySchema, timeZoneSchema } from './fields.ts';
+
+/** Events of the user aggregate (aggregateId = userId), on `cashtrack.users`. */
+
+const email = z.string().email().max(320);
+const displayName = z.string().trim().min(1).max(100);
+
+/** Version 1 had no currency or time zone; DESIGN.md's defaults (USD, UTC) fill them in. */
+const userRegisteredV1 = z.object({ email, displayName });
+
+export const userRegistered = defineEvent({
+  type: 'UserRegistered',
+  topic: 'users',
+  version: 2,
+  payload: z.object({ email, displayName, currency: currencySchema, timezone: timeZoneSchema }),
+  upcasters: {
+    1: upcaster(userRegisteredV1, (v1) => ({ ...v1, currency: 'USD', timezone: 'UTC' })),
+  },
+  aggregateVersion: 1,
+  aggregateIsUser: true,
+});
+
+export const userProfileUpdated = defineEvent({
+  type: 'UserProfileUpdated',
+  topic: 'users',
+  version: 1,
+  payload: z
+    .object({
+      displayName: displayName.optional(),
+      currency: currencySchema.optional(),
+      timezone: timeZoneSchema.optional(),
+    })
+    .refine(
+      (changes) =>
+        changes.displayName !== undefined ||
+        changes.currency !== undefined ||
+        changes.timezone !== undefined,
+      { message: 'must change at least one of displayName, currency, timezone' },
+    ),
+  upcasters: {},
+  aggregateIsUser: true,
+});

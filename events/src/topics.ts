@@ -1,0 +1,29 @@
+/** The event topics of DESIGN.md. Every name may carry a prefix (tests use a unique one per file). */
+export const topics = {
+  users: 'cashtrack.users',
+  expenseMessages: 'cashtrack.expense-messages',
+  expenses: 'cashtrack.expenses',
+} as const;
+
+export type TopicKey = keyof typeof topics;
+export type TopicName = (typeof topics)[TopicKey];
+
+/** Where a consumer parks messages it cannot handle: `<topic>.dlq`, next to the source topic. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** The three event topics with `prefix` in front, e.g. `topicNames('t-x-').users`. */
+export function topicNames(prefix = ''): { readonly [K in TopicKey]: string } {
+  return {
+    users: `${prefix}${topics.users}`,
+    expenseMessages: `${prefix}${topics.expenseMessages}`,
+    expenses: `${prefix}${topics.expenses}`,
+  };
+}
+
+/** Every topic `ensureTopics` creates: the event topics and their dead-letter topics. */
+export function allTopicNames(prefix = ''): string[] {
+  const eventTopics = Object.values(topicNames(prefix));
+  return [...eventTopics, ...eventTopics.map(deadLetterTopic)];
+}
