@@ -1,0 +1,51 @@
+import type { Category } from '@cashtrack/events';
+
+/**
+ * The contract every way of turning a message into expenses implements: the rules parser now,
+ * the LLM extractor later. The worker and the command line only know these types.
+ */
+
+/** What the user wrote, with the context that gives it meaning. */
+export interface ParseRequest {
+  /** The message as typed, at most `maxTextLength` characters and not blank. */
+  readonly text: string;
+  /** When the message was sent: "today" and "yesterday" are counted from here. */
+  readonly now: Date;
+  /** The user's IANA time zone, in which calendar dates are resolved. */
+  readonly timezone: string;
+  /** The user's default ISO-4217 currency, used when the message names none. */
+  readonly currency: string;
+}
+
+export interface ExtractedExpense {
+  /** Integer in minor units of `currency`, within `assertAmountInRange`. */
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly category: Category;
+  /** A short human label such as "lunch with Anna", at most `maxDescriptionLength` characters. */
+  readonly description: string;
+  /** Calendar date `YYYY-MM-DD` in the user's time zone. */
+  readonly occurredOn: string;
+}
+
+export type ParserKind = 'rules' | 'llm';
+
+export interface ParseOutcome {
+  /** Empty when the message holds no expense; `reason` then says why. */
+  readonly expenses: readonly ExtractedExpense[];
+  /** A sentence a person understands, present when `expenses` is empty. */
+  readonly reason?: string;
+  /** Which parser produced the answer (the LLM path may fall back to the rules). */
+  readonly parser: ParserKind;
+  /** Model tokens spent on this message; 0 for the rules parser. */
+  readonly tokensUsed: number;
+}
+
+export interface ExpenseExtractor {
+  /**
+   * Rejects with a `CodedError` when the request itself is unusable (`EMPTY_TEXT`,
+   * `TEXT_TOO_LONG`, `INVALID_TIMEZONE`, `INVALID_CURRENCY`, `INVALID_NOW`); a message that
+   * simply holds no expense resolves with no expenses and a reason.
+   */
+  extract(request: ParseRequest): Promise<ParseOutcome>;
+}

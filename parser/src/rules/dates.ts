@@ -1,0 +1,84 @@
+import { DateTime } from 'luxon';
+import type { DateItem, Item } from './items.ts';
+import { spanOf } from './items.ts';
+import type { Captures } from './patterns.ts';
+import { rewrite } from './patterns.ts';
+import {
+  dateLiteralFormats,
+  datePatterns,
+  type DateField,
+  type DateRule,
+} from './tables/dateExpressions.ts';
+
+/**
+ * Resolves date phrases to calendar dates. `today` is the start of the user's day in their time
+ * zone; luxon does the calendar arithmetic so month ends and DST are never hand-rolled.
+ */
+
+/** The user's calendar day at `now`, in `timezone`. */
+export function userToday(now: Date, timezone: string): DateTime {
+  return DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
+}
+
+/** The most recent date with this month and day, this year or last ("11/20" in January). */
+function mostRecent(today: DateTime, month: number, day: number): DateTime | undefined {
+  for (const year of [today.year, today.year - 1]) {
+    const date = DateTime.fromObject({ year, month, day }, { zone: today.zone });
+    if (date.isValid && date <= today) return date;
+  }
+  return undefined;
+}
+
+export function readDateLiteral(text: string, today: DateTime): DateTime | undefined {
+  for (const format of dateLiteralFormats) {
+    const match = new RegExp(`^${format.pattern}$`).exec(text);
+    if (match === null) continue;
+    const fields: Partial<Record<DateField, number>> = {};
+    format.fields.forEach((field, index) => {
+      fields[field] = Number(match[index + 1]);
+    });
+    const { year, month, day } = fields;
+    if (month === undefined || day === undefined) continue;
+    const date =
+      year === undefined
+        ? mostRecent(today, month, day)
+        : DateTime.fromObject(
+            // Two-digit years are this century: "11/20/26" is 2026.
+            { year: year < 100 ? 2000 + year : year, month, day },
+            { zone: today.zone },
+          );
+    if (date?.isValid) return date;
+  }
+  return undefined;
+}
+
+function resolve(rule: DateRule, captures: Captures, today: DateTime): DateTime | undefined {
+  switch (rule.kind) {
+    case 'daysAgo':
+      return today.minus({ days: rule.days });
+    case 'countAgo':
+      return captures.count === undefined
+        ? undefined
+        : today.minus({ days: captures.count * rule.unitDays });
+    case 'weekday': {
+      if (captures.weekday === undefined) return undefined;
+      const back = (today.weekday - captures.weekday + 7) % 7;
+      return today.minus({ days: back === 0 && !rule.includeToday ? 7 : back });
+    }
+    case 'literal':
+      return captures.dateLiteral === undefined
+        ? undefined
+        : readDateLiteral(captures.dateLiteral, today);
+  }
+}
+
+/** Replaces every date phrase with a date item; a phrase that names no real date stays text. */
+export function resolveDates(items: readonly Item[], today: DateTime): Item[] {
+  return rewrite(items, datePatterns, (match, pattern) => {
+    const date = resolve(pattern.rule, match.captures, today);
+    const isoDate = date?.toISODate();
+    if (isoDate === undefined || isoDate === null) return undefined;
+    const item: DateItem = { kind: 'date', isoDate, ...spanOf(items.slice(match.from, match.to)) };
+    return [item];
+  });
+}

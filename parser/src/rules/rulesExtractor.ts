@@ -1,0 +1,131 @@
+import { CodedError } from '@cashtrack/platform';
+import { checkParseRequest } from '../extraction/checkRequest.ts';
+import type {
+  ExpenseExtractor,
+  ExtractedExpense,
+  ParseOutcome,
+  ParseRequest,
+} from '../extraction/types.ts';
+import { categorize } from './categorize.ts';
+import { attachCurrencies } from './currencies.ts';
+import { resolveDates, userToday } from './dates.ts';
+import { toMinorUnits } from './decimal.ts';
+import { describe } from './describe.ts';
+import type { DateItem, DivisorItem, Item } from './items.ts';
+import { applyQuantities, applySplits, demoteCounts } from './quantities.ts';
+import { readNumbers } from './readNumbers.ts';
+import { segment, type Segment } from './segments.ts';
+import { spendingCues } from './tables/messageWords.ts';
+import { tokenize } from './tokenize.ts';
+
+/**
+ * The deterministic parser: a fixed pipeline of passes over the message's items, each driven by
+ * a table in `tables/`. Used when no model is configured and as the LLM path's fallback.
+ */
+
+const reasons = {
+  noAmount: "I couldn't find an amount of money in that message, so no expense was recorded.",
+  noSpending:
+    'I found a number but nothing saying it was money spent. Try something like "lunch 12" or "$40 for gas".',
+  future: 'That date is in the future; expenses can be recorded up to tomorrow.',
+} as const;
+
+/** The items after every pass, in the order the passes depend on each other. */
+export function analyze(request: ParseRequest): Item[] {
+  const today = userToday(request.now, request.timezone);
+  let items = tokenize(request.text);
+  items = readNumbers(items); // numbers first: "3 days ago" is a date, "2 x 12" a quantity
+  items = resolveDates(items, today); // dates before currencies: "11/20" is never money
+  items = attachCurrencies(items, request.currency);
+  items = applyQuantities(items);
+  items = applySplits(items);
+  return demoteCounts(items, request.text);
+}
+
+/**
+ * What applies to every expense that does not say otherwise: a date written before the first
+ * amount or after the last ("yesterday: gas 40 and parking 6", "gas 40 and parking 6
+ * yesterday"), and the currency when all amounts that name one name the same. A date between
+ * amounts belongs to its own expense only ("uber 23.40 yesterday + coffee 4": coffee is today).
+ */
+function messageDefaults(items: readonly Item[], request: ParseRequest, today: string) {
+  const amounts = items.flatMap((item, index) => (item.kind === 'amount' ? [{ item, index }] : []));
+  const firstAmount = amounts[0]?.index ?? 0;
+  const lastAmount = amounts[amounts.length - 1]?.index ?? items.length;
+  const edgeDate = items.find(
+    (item, index): item is DateItem =>
+      item.kind === 'date' && (index < firstAmount || index > lastAmount),
+  );
+  const named = new Set(
+    amounts.flatMap(({ item }) => (item.currency === undefined ? [] : [item.currency])),
+  );
+  const [onlyCurrency] = named;
+  return {
+    date: edgeDate?.isoDate ?? today,
+    currency: named.size === 1 && onlyCurrency !== undefined ? onlyCurrency : request.currency,
+  };
+}
+
+type SegmentResult = { expense: ExtractedExpense } | { problem: string };
+
+export function parseWithRules(request: ParseRequest): ParseOutcome {
+  checkParseRequest(request);
+  const today = userToday(request.now, request.timezone);
+  const todayIso = today.toISODate() ?? '';
+  const tomorrowIso = today.plus({ days: 1 }).toISODate() ?? '';
+  const items = analyze(request);
+  const segments = segment(items);
+  if (segments.length === 0)
+    return { expenses: [], reason: reasons.noAmount, parser: 'rules', tokensUsed: 0 };
+
+  const defaults = messageDefaults(items, request, todayIso);
+  const spendingSaid = items.some((item) => item.kind === 'word' && spendingCues.has(item.norm));
+
+  const toExpense = (part: Segment): SegmentResult => {
+    const keyword = categorize(part.items);
+    const divisor = part.items.find((item): item is DivisorItem => item.kind === 'divisor');
+    // A bare number is money only when something says so: a currency, a category keyword, a
+    // spending verb, a price per item or a shared bill. "I have 3 kids" records nothing.
+    const looksLikeSpending =
+      part.amount.currency !== undefined ||
+      keyword !== undefined ||
+      spendingSaid ||
+      part.amount.quantity > 1 ||
+      divisor !== undefined;
+    if (!looksLikeSpending) return { problem: reasons.noSpending };
+    const category = keyword ?? 'other';
+    const ownDate = part.items.find((item): item is DateItem => item.kind === 'date');
+    const occurredOn = ownDate?.isoDate ?? defaults.date;
+    if (occurredOn > tomorrowIso) return { problem: reasons.future };
+    const currency = part.amount.currency ?? defaults.currency;
+    try {
+      const amountMinor = toMinorUnits(
+        part.amount.value,
+        currency,
+        part.amount.quantity,
+        divisor?.ways,
+      );
+      const description = describe(part.items, request.text, category);
+      return { expense: { amountMinor, currency, category, description, occurredOn } };
+    } catch (error) {
+      if (!(error instanceof CodedError)) throw error;
+      return { problem: `I couldn't record that amount: ${error.message}.` };
+    }
+  };
+
+  const results = segments.map(toExpense);
+  const expenses = results.flatMap((result) => ('expense' in result ? [result.expense] : []));
+  if (expenses.length > 0) return { expenses, parser: 'rules', tokensUsed: 0 };
+  const problem = results.find((result): result is { problem: string } => 'problem' in result);
+  return {
+    expenses: [],
+    reason: problem?.problem ?? reasons.noAmount,
+    parser: 'rules',
+    tokensUsed: 0,
+  };
+}
+
+/** The rules parser behind the common interface; invalid requests reject with a `CodedError`. */
+export const rulesExtractor: ExpenseExtractor = {
+  extract: (request) => new Promise((resolve) => resolve(parseWithRules(request))),
+};
