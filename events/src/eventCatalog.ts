@@ -31,10 +31,13 @@ export type PayloadOf<Type extends EventType> = Readonly<
   z.output<(typeof eventCatalog)[Type]['payload']>
 >;
 
-export type EventOfType<Type extends EventType> = EventEnvelope<Type, PayloadOf<Type>>;
+/** The event of one type; given a union of types, the union of their events. */
+export type EventOfType<Type extends EventType> = Type extends EventType
+  ? EventEnvelope<Type, PayloadOf<Type>>
+  : never;
 
 /** Every CashTrack event, discriminated on `type`: a switch over it can be made exhaustive. */
-export type CashTrackEvent = { [Type in EventType]: EventOfType<Type> }[EventType];
+export type CashTrackEvent = EventOfType<EventType>;
 
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(eventCatalog, value);

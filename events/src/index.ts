@@ -56,3 +56,23 @@ export {
 export type { RetryPolicy, FailureAction } from './retryPolicy.ts';
 export { deadLetterHeaders, deadLetterMessage, readDeadLetter } from './deadLetter.ts';
 export type { DeadLetterInfo, DeadLetterInput, DeadLetterMessage } from './deadLetter.ts';
+
+// MongoDB: outbox, relay, idempotent projections, rebuilds.
+export { outboxField, outboxEntries, documentWithOutbox, withOutbox } from './outbox.ts';
+export type { OutboxEntry, WithOutbox } from './outbox.ts';
+export { relayPendingOnce, startOutboxRelay } from './outboxRelay.ts';
+export type {
+  OutboxRelay,
+  OutboxRelayOptions,
+  RelayPassResult,
+  StartOutboxRelayOptions,
+} from './outboxRelay.ts';
+export { applyToReadModel, isDuplicateKey } from './projection.ts';
+export type {
+  Evolve,
+  ProjectionOutcome,
+  ProjectionResult,
+  ReadModelDocument,
+} from './projection.ts';
+export { rebuildReadModel } from './replay.ts';
+export type { RebuildReadModelOptions, RebuildResult } from './replay.ts';

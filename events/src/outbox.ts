@@ -1,0 +1,55 @@
+import { parseEvent } from './codec.ts';
+import type { CashTrackEvent } from './eventCatalog.ts';
+
+/**
+ * The transactional outbox without transactions: a service stores its state change and the
+ * events it causes in ONE single-document update, the events in an `outbox` array on the
+ * aggregate's own document. The relay (outboxRelay.ts) publishes them and pulls them out. A
+ * crash between the write and the publish leaves them in the array, so the relay publishes them
+ * after a restart: duplicates are possible, loss is not. This module builds the update parts
+ * only; it knows no database driver.
+ */
+
+/** The array field holding pending events on an aggregate document. */
+export const outboxField = 'outbox';
+
+/** One pending event, stored as its validated envelope so the database shows what will be sent. */
+export interface OutboxEntry {
+  readonly eventId: string;
+  readonly event: CashTrackEvent;
+}
+
+/** What an aggregate document with an outbox carries. */
+export interface WithOutbox {
+  readonly outbox?: readonly OutboxEntry[];
+}
+
+/** Validates the events (`INVALID_EVENT` otherwise) so an invalid one is never stored. */
+export function outboxEntries(events: readonly CashTrackEvent[]): OutboxEntry[] {
+  return events.map((event) => {
+    const valid = parseEvent(event);
+    return { eventId: valid.eventId, event: valid };
+  });
+}
+
+/** A new aggregate document with its first events pending: pass the result to `insertOne`. */
+export function documentWithOutbox<Document extends object>(
+  document: Document,
+  events: readonly CashTrackEvent[],
+): Document & { outbox: OutboxEntry[] } {
+  return { ...document, outbox: outboxEntries(events) };
+}
+
+/**
+ * Adds "append these events to the outbox" to an update of the aggregate document, e.g.
+ * `updateOne({ _id, version: 3 }, withOutbox({ $set: { ...state, version: 4 } }, events))`.
+ */
+export function withOutbox<Update extends { readonly $push?: object }>(
+  update: Update,
+  events: readonly CashTrackEvent[],
+): Update & { $push: { outbox: { $each: OutboxEntry[] } } } {
+  return {
+    ...update,
+    $push: { ...update.$push, outbox: { $each: outboxEntries(events) } },
+  };
+}

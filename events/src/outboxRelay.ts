@@ -1,0 +1,151 @@
+import type { Collection, Document, Filter } from 'mongodb';
+import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+import { parseEvent } from './codec.ts';
+import type { CashTrackEvent } from './eventCatalog.ts';
+import type { OutboxEntry } from './outbox.ts';
+import type { EventProducer } from './producer.ts';
+
+export interface OutboxRelayOptions {
+  /** Collections whose documents carry an `outbox` array (see outbox.ts). */
+  readonly collections: readonly Collection<Document>[];
+  /** Where pending events go; only `publish` is used. */
+  readonly producer: Pick<EventProducer, 'publish'>;
+  /** Documents read per collection per pass. Default 100. */
+  readonly batchSize?: number;
+  readonly logger?: Logger;
+}
+
+export interface RelayPassResult {
+  readonly published: number;
+  /** Entries that no longer validate: moved to `outboxFailed` on their document, not published. */
+  readonly failed: number;
+}
+
+interface PendingDocument {
+  readonly _id: unknown;
+  readonly outbox: readonly OutboxEntry[];
+}
+
+const defaultLog = createLogger('outbox-relay');
+
+/**
+ * One pass: publishes the pending events of up to `batchSize` documents per collection, in each
+ * document's order, then removes exactly the entries it published (`$pullAll` of the entries as
+ * read, so events appended meanwhile stay). If publishing fails nothing is removed and the call
+ * throws; the next pass tries again.
+ */
+export async function relayPendingOnce(options: OutboxRelayOptions): Promise<RelayPassResult> {
+  const { batchSize = 100, producer } = options;
+  const log = options.logger ?? defaultLog;
+  let published = 0;
+  let failed = 0;
+  for (const collection of options.collections) {
+    const pending = (await collection
+      .find({ outbox: { $exists: true, $ne: [] } }, { projection: { outbox: 1 } })
+      .limit(batchSize)
+      .toArray()) as unknown as PendingDocument[];
+    if (pending.length === 0) continue;
+
+    const events: CashTrackEvent[] = [];
+    const invalid = new Map<PendingDocument, { entry: OutboxEntry; error: string }[]>();
+    for (const document of pending) {
+      for (const entry of document.outbox) {
+        try {
+          events.push(parseEvent(entry.event));
+        } catch (error) {
+          invalid.set(document, [
+            ...(invalid.get(document) ?? []),
+            { entry, error: errorMessage(error) },
+          ]);
+        }
+      }
+    }
+    await producer.publish(events);
+    published += events.length;
+
+    for (const document of pending) {
+      const bad = invalid.get(document) ?? [];
+      failed += bad.length;
+      for (const { entry, error } of bad) {
+        log.error({ eventId: entry.eventId, error }, 'outbox entry is not a valid event; parked');
+      }
+      // $pullAll by whole entries: FerretDB ignores $pull with a condition such as
+      // { eventId: { $in } }, but both servers remove exactly-equal array elements.
+      const update: Document = { $pullAll: { outbox: [...document.outbox] } };
+      if (bad.length > 0) {
+        update.$push = {
+          outboxFailed: { $each: bad.map(({ entry, error }) => ({ ...entry, error })) },
+        };
+      }
+      // Whatever type the service gave `_id`, the relay only hands it back in a filter.
+      await collection.updateOne({ _id: document._id } as Filter<Document>, update);
+    }
+  }
+  if (published > 0) log.debug({ published }, 'relayed outbox events');
+  return { published, failed };
+}
+
+export interface OutboxRelay {
+  /** Runs a pass now instead of at the next tick; call after writing to cut latency. */
+  wake(): void;
+  /** Finishes the pass in hand and stops polling. */
+  stop(): Promise<void>;
+}
+
+export interface StartOutboxRelayOptions extends OutboxRelayOptions {
+  /** Pause between passes that found nothing. Default 250 ms. */
+  readonly intervalMs?: number;
+}
+
+/**
+ * Polls the collections and relays pending events until stopped. A pass that published something
+ * is followed at once by another; a failed pass is logged and retried after `intervalMs`. Run it
+ * in every replica if you like: the worst case is an event published twice.
+ */
+export function startOutboxRelay(options: StartOutboxRelayOptions): OutboxRelay {
+  const { intervalMs = 250 } = options;
+  const log = options.logger ?? defaultLog;
+  let running = true;
+  let wakeUp: (() => void) | undefined;
+  let pendingWake = false;
+
+  const nap = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (pendingWake || !running) {
+        pendingWake = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(resolve, intervalMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wakeUp = undefined;
+    });
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        const { published } = await relayPendingOnce(options);
+        if (published > 0) continue;
+      } catch (error) {
+        log.error({ err: error }, 'outbox relay pass failed; retrying');
+      }
+      await nap();
+    }
+  })();
+
+  return {
+    wake() {
+      if (wakeUp === undefined) pendingWake = true;
+      else wakeUp();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db, Document } from 'mongodb';
+import type { Kafka } from 'kafkajs';
+import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+import { decodeEvent } from './codec.ts';
+import type { CashTrackEvent } from './eventCatalog.ts';
+
+export interface RebuildReadModelOptions {
+  readonly kafka: Kafka;
+  readonly db: Db;
+  /** The live read model collection; replaced by the rebuilt one at the end. */
+  readonly collectionName: string;
+  /** Full topic names (with any prefix) the read model is built from. */
+  readonly topics: readonly string[];
+  /**
+   * Applies one event to the read model in `collection`, idempotently (typically
+   * `applyToReadModel`). Called for every event in each partition's order; events the read model
+   * does not care about should simply be ignored. An error aborts the rebuild.
+   */
+  readonly project: (event: CashTrackEvent, collection: Collection<Document>) => Promise<void>;
+  /** Creates indexes on the fresh collection before the first event. */
+  readonly prepare?: (collection: Collection<Document>) => Promise<void>;
+  /** Prefix of the throw-away consumer group (tests pass their topic prefix). Default ''. */
+  readonly groupIdPrefix?: string;
+  /** Default 10 000: the group is private, so a short session costs nothing. */
+  readonly sessionTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface RebuildResult {
+  /** Events passed to `project`. */
+  readonly projected: number;
+  /** Messages that were not valid events, skipped (live consumers dead-letter them). */
+  readonly skipped: number;
+}
+
+type Targets = Map<string, number>;
+
+/**
+ * Rebuilds a read model from offset 0 into a fresh collection and swaps it in:
+ * 1. captures the end offsets of `topics` at the start;
+ * 2. consumes from the beginning with a private consumer group into `<name>__rebuild_<id>`;
+ * 3. once caught up to those offsets, renames it over the live collection;
+ * 4. goes on into the (now live) collection up to the end offsets taken right after the swap,
+ *    so an event a live projector wrote into the old collection during the rebuild is not lost
+ *    (it is applied again; projections are idempotent), then deletes its group.
+ * Live projectors may keep running, but until step 4 ends they can meet `gap` outcomes, which
+ * their retries ride out.
+ */
+export async function rebuildReadModel(options: RebuildReadModelOptions): Promise<RebuildResult> {
+  const { kafka, db, collectionName, project, groupIdPrefix = '' } = options;
+  const log = options.logger ?? createLogger('read-model-rebuild');
+  const temporaryName = `${collectionName}__rebuild_${Date.now().toString(36)}`;
+  const groupId = `${groupIdPrefix}rebuild-${collectionName}-${randomUUID()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+
+  let target: Collection<Document> = db.collection(temporaryName);
+  let swapped = false;
+  let projected = 0;
+  let skipped = 0;
+  const next = new Map<string, number>();
+
+  const endOffsets = async (): Promise<Targets> => {
+    const targets: Targets = new Map();
+    for (const topic of options.topics) {
+      for (const partition of await admin.fetchTopicOffsets(topic)) {
+        const key = `${topic}:${partition.partition}`;
+        targets.set(key, Number(partition.high));
+        // A partition with nothing (left) to read counts as caught up from the start.
+        if (!next.has(key)) next.set(key, Number(partition.low));
+      }
+    }
+    return targets;
+  };
+  const caughtUp = (targets: Targets): boolean =>
+    [...targets].every(([key, end]) => (next.get(key) ?? 0) >= end);
+
+  const swap = async (): Promise<void> => {
+    await renameOver(db, temporaryName, collectionName);
+    swapped = true;
+    target = db.collection(collectionName);
+    log.info({ collectionName, projected }, 'rebuilt read model swapped in');
+  };
+
+  try {
+    await db
+      .collection(temporaryName)
+      .drop()
+      .catch(() => undefined);
+    await db.createCollection(temporaryName);
+    await options.prepare?.(target);
+    let targets = await endOffsets();
+    if (caughtUp(targets)) {
+      await swap();
+      return { projected, skipped };
+    }
+
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+    });
+    let finish: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+    const finished = new Promise<void>((resolve, reject) => {
+      finish = { resolve, reject };
+    });
+    let over = false;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+      await consumer.run({
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          if (over) return;
+          try {
+            for (const message of batch.messages) {
+              let event: CashTrackEvent | undefined;
+              try {
+                event = decodeEvent(message);
+              } catch (error) {
+                skipped += 1;
+                log.warn(
+                  { topic: batch.topic, offset: message.offset, error: errorMessage(error) },
+                  'skipped a message that is not a valid event',
+                );
+              }
+              if (event !== undefined) {
+                await project(event, target);
+                projected += 1;
+              }
+              next.set(`${batch.topic}:${batch.partition}`, Number(message.offset) + 1);
+              payload.resolveOffset(message.offset);
+            }
+            await payload.heartbeat();
+            if (!swapped && caughtUp(targets)) {
+              await swap();
+              targets = await endOffsets();
+            }
+            if (swapped && caughtUp(targets)) {
+              over = true;
+              finish?.resolve();
+            }
+          } catch (error) {
+            over = true;
+            finish?.reject(error);
+          }
+        },
+      });
+      await finished;
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+    return { projected, skipped };
+  } catch (error) {
+    if (!swapped)
+      await db
+        .collection(temporaryName)
+        .drop()
+        .catch(() => undefined);
+    throw new CodedError(
+      'REBUILD_FAILED',
+      `Rebuilding ${collectionName} failed: ${errorMessage(error)}`,
+      {
+        collectionName,
+        projected,
+      },
+      { cause: error },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * `rename(..., { dropTarget: true })` replaces the target in one step on MongoDB. FerretDB 1.24
+ * answers NotImplemented (code 238) for `dropTarget`, so there the target is dropped first and
+ * the read model is briefly missing: readers see an empty result for that moment, never a mix.
+ */
+async function renameOver(db: Db, from: string, to: string): Promise<void> {
+  try {
+    await db.collection(from).rename(to, { dropTarget: true });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 238) throw error;
+    await db
+      .collection(to)
+      .drop()
+      .catch(() => undefined);
+    await db.collection(from).rename(to);
+  }
+}
