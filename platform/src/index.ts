@@ -6,3 +6,38 @@ export { CodedError, UnreachableCaseError, errorMessage } from './errors.ts';
 export { envString, envInt, envList } from './env.ts';
 export { waitFor } from './waitFor.ts';
 export type { WaitForOptions } from './waitFor.ts';
+export {
+  accessTokenAlgorithm,
+  accessTokenUse,
+  accessTokenLifetimeSeconds,
+  accessTokenAudienceFromEnv,
+} from './accessTokens.ts';
+export type {
+  AccessTokenClaims,
+  AccessTokenAudience,
+  VerifiedAccessToken,
+} from './accessTokens.ts';
+export { createAccessTokenVerifier, bearerToken } from './accessTokenVerifier.ts';
+export type {
+  AccessTokenVerifier,
+  AccessTokenVerifierOptions,
+  PublicKeyLookup,
+} from './accessTokenVerifier.ts';
+export { jwksKeySource } from './jwksKeySource.ts';
+export type { JwksKeySourceOptions } from './jwksKeySource.ts';
+export { codedGraphQLError, unauthenticatedError, createErrorFormatter } from './graphqlErrors.ts';
+export { connectMongo } from './mongo.ts';
+export type { ConnectMongoOptions, MongoConnection } from './mongo.ts';
+export { startSubgraphServer, requireViewer, sendJson } from './subgraphServer.ts';
+export type {
+  HttpRoute,
+  RunningSubgraph,
+  SubgraphContext,
+  SubgraphResolvers,
+  SubgraphServerOptions,
+} from './subgraphServer.ts';
+export { stopOnShutdownSignals } from './shutdown.ts';
+export type { ShutdownStep } from './shutdown.ts';
+export { loadSchemaFile } from './schemaFile.ts';
+export { createKafkaClient } from './kafkaClient.ts';
+export type { KafkaClientOptions } from './kafkaClient.ts';

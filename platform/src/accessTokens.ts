@@ -1,0 +1,47 @@
+import { envString } from './env.ts';
+
+/**
+ * The access-token contract between auth (which signs) and every service that verifies: the
+ * gateway and each subgraph. Access tokens are RS256 JWTs, valid 15 minutes, carrying `sub` (the
+ * user id), `iss`, `aud`, `iat`, `exp`, `jti` and `token_use: "access"`, and a `kid` header naming
+ * the key in auth's JWKS.
+ */
+export const accessTokenAlgorithm = 'RS256';
+
+/** The claim that tells an access token from any other JWT our keys might ever sign. */
+export const accessTokenUse = 'access';
+
+export const accessTokenLifetimeSeconds = 15 * 60;
+
+export interface AccessTokenClaims {
+  readonly sub: string;
+  readonly iss: string;
+  readonly aud: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+  readonly token_use: typeof accessTokenUse;
+}
+
+/** Who a verified access token speaks for. */
+export interface VerifiedAccessToken {
+  readonly userId: string;
+  /** The token's `jti`. */
+  readonly tokenId: string;
+  readonly expiresAt: Date;
+}
+
+export interface AccessTokenAudience {
+  /** `iss` auth writes and verifiers demand. `AUTH_ISSUER`, default `cashtrack-auth`. */
+  readonly issuer: string;
+  /** `aud` auth writes and verifiers demand. `AUTH_AUDIENCE`, default `cashtrack-api`. */
+  readonly audience: string;
+}
+
+/** Issuer and audience from the environment, the same for signer and verifiers. */
+export function accessTokenAudienceFromEnv(): AccessTokenAudience {
+  return {
+    issuer: envString('AUTH_ISSUER', 'cashtrack-auth'),
+    audience: envString('AUTH_AUDIENCE', 'cashtrack-api'),
+  };
+}

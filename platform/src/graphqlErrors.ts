@@ -1,0 +1,65 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { CodedError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Coded GraphQL errors: every error a client sees carries `extensions.code` (and the error's
+ * details, e.g. `retryAfterSeconds`), so apps branch on codes, never on messages.
+ */
+
+/** HTTP status Apollo Server answers with when an error carrying the code reaches the top. */
+const httpStatusByCode: Readonly<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+};
+
+export function codedGraphQLError(
+  code: string,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+): GraphQLError {
+  const status = httpStatusByCode[code];
+  return new GraphQLError(message, {
+    extensions: { ...details, code, ...(status === undefined ? {} : { http: { status } }) },
+  });
+}
+
+/** The caller sent no access token, or one that failed verification. */
+export function unauthenticatedError(message = 'A valid access token is required'): GraphQLError {
+  return codedGraphQLError('UNAUTHENTICATED', message);
+}
+
+/**
+ * Apollo `formatError`: a `CodedError` thrown anywhere in a resolver keeps its code and details;
+ * errors GraphQL or Apollo coded themselves (validation, bad variables) pass through; anything
+ * else is a bug or an outage, logged in full and shown only as `INTERNAL_SERVER_ERROR`, so stack
+ * traces and driver messages never reach a client.
+ */
+export function createErrorFormatter(
+  log: Logger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof CodedError) {
+      return {
+        message: original.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { ...original.details, code: original.code },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (
+      original instanceof GraphQLError ||
+      (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')
+    ) {
+      return formatted;
+    }
+    log.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

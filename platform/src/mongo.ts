@@ -1,0 +1,56 @@
+import { MongoClient, type Db } from 'mongodb';
+import { errorMessage } from './errors.ts';
+
+export interface MongoConnection {
+  readonly client: MongoClient;
+  readonly db: Db;
+  /** True when the server answers a ping within the driver's selection timeout. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ConnectMongoOptions {
+  readonly url: string;
+  /** The service's own database, e.g. `authServiceDB`. */
+  readonly database: string;
+  /**
+   * How long an operation waits for a reachable server before failing. Default 5 000, so a
+   * request during an outage fails fast instead of hanging for the driver's 30 s default.
+   */
+  readonly serverSelectionTimeoutMs?: number;
+}
+
+/**
+ * Connects to MongoDB (or FerretDB) and selects the service's database. Fails at startup, naming
+ * the URL without credentials, when the server is unreachable.
+ */
+export async function connectMongo(options: ConnectMongoOptions): Promise<MongoConnection> {
+  const client = new MongoClient(options.url, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`Cannot reach MongoDB at ${redactUrl(options.url)}: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+  const db = client.db(options.database);
+  return {
+    client,
+    db,
+    async ping() {
+      try {
+        await db.command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
