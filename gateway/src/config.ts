@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  accessTokenAudienceFromEnv,
+  envInt,
+  envList,
+  envString,
+  type AccessTokenAudience,
+} from '@cashtrack/platform';
+import type { OperationLimits } from './limits/operationLimits.ts';
+import type { RateLimitPolicies } from './plugins/rateLimit.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface GatewayConfig {
+  /** `GATEWAY_HOST`, default 127.0.0.1 (compose sets 0.0.0.0). */
+  readonly host: string;
+  /** `GATEWAY_PORT`, default 4000; 0 picks a free port (tests). */
+  readonly port: number;
+  /** `NODE_ENV=production`: no introspection, no playground, no stack traces or field suggestions. */
+  readonly production: boolean;
+  /** `GATEWAY_INTROSPECTION`, default on outside production. */
+  readonly introspection: boolean;
+  /** `GATEWAY_PLAYGROUND`, default on outside production: GraphiQL at GET /graphql. */
+  readonly playground: boolean;
+  /** `GATEWAY_SUPERGRAPH_PATH`, default schema/supergraph.graphql (composed by `npm run schema:compose`). */
+  readonly supergraphPath: string;
+  /** `AUTH_JWKS_URL`, default http://127.0.0.1:4001/.well-known/jwks.json. */
+  readonly jwksUrl: string;
+  readonly tokenAudience: AccessTokenAudience;
+  /**
+   * Replicas per subgraph: `SUBGRAPH_<NAME>_URLS`, comma-separated (e.g. SUBGRAPH_EXPENSE_URLS).
+   * A subgraph without one uses the URL composed into the supergraph.
+   */
+  readonly subgraphUrls: (name: string) => string[] | undefined;
+  readonly limits: OperationLimits;
+  /** `GATEWAY_MAX_BODY_BYTES`, default 100 000: larger bodies get 413 PAYLOAD_TOO_LARGE. */
+  readonly maxBodyBytes: number;
+  readonly rateLimits: RateLimitPolicies;
+  /** `GATEWAY_TRUST_PROXY=1` when a proxy in front sets `x-forwarded-for`; otherwise the socket address counts. */
+  readonly trustProxy: boolean;
+}
+
+export function readGatewayConfig(): GatewayConfig {
+  const production = envString('NODE_ENV', 'development') === 'production';
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = envString(name, fallback ? '1' : '0');
+    return value === '1' || value === 'true';
+  };
+  return {
+    host: envString('GATEWAY_HOST', '127.0.0.1'),
+    port: envInt('GATEWAY_PORT', 4000),
+    production,
+    introspection: flag('GATEWAY_INTROSPECTION', !production),
+    playground: flag('GATEWAY_PLAYGROUND', !production),
+    supergraphPath: path.resolve(
+      repoRoot,
+      envString('GATEWAY_SUPERGRAPH_PATH', 'schema/supergraph.graphql'),
+    ),
+    jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    tokenAudience: accessTokenAudienceFromEnv(),
+    subgraphUrls: (name) => {
+      const urls = envList(`SUBGRAPH_${name.toUpperCase()}_URLS`, []);
+      return urls.length === 0 ? undefined : urls;
+    },
+    limits: {
+      maxDepth: envInt('GATEWAY_MAX_DEPTH', 10),
+      maxAliases: envInt('GATEWAY_MAX_ALIASES', 15),
+      maxCost: envInt('GATEWAY_MAX_COST', 5_000),
+      maxTokens: envInt('GATEWAY_MAX_TOKENS', 2_000),
+      maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', 20),
+    },
+    maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
+    rateLimits: {
+      perUser: {
+        capacity: envInt('GATEWAY_RATE_USER_BURST', 30),
+        refillPerSecond: envInt('GATEWAY_RATE_USER_PER_SECOND', 5),
+      },
+      perAddress: {
+        capacity: envInt('GATEWAY_RATE_ADDRESS_BURST', 60),
+        refillPerSecond: envInt('GATEWAY_RATE_ADDRESS_PER_SECOND', 10),
+      },
+    },
+    trustProxy: flag('GATEWAY_TRUST_PROXY', false),
+  };
+}

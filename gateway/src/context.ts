@@ -1,0 +1,12 @@
+import type { VerifiedAccessToken } from '@cashtrack/platform';
+
+/** What every part of the gateway knows about one request. */
+export interface GatewayContext {
+  readonly correlationId: string;
+  /** The caller's address: the first `x-forwarded-for` hop when a trusted proxy set it, else the socket's. */
+  readonly clientAddress: string;
+  /** The raw `Authorization` header, forwarded to subgraphs so they verify the token too. */
+  readonly authorization: string | undefined;
+  /** Who the access token speaks for; undefined when there was none or it was refused. */
+  readonly viewer: VerifiedAccessToken | undefined;
+}

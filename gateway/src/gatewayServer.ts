@@ -1,0 +1,191 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { Supergraph } from '@apollo/federation-internals';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import {
+  bearerToken,
+  createAccessTokenVerifier,
+  createErrorFormatter,
+  createLogger,
+  currentCorrelationId,
+  errorMessage,
+  jwksKeySource,
+  newCorrelationId,
+  withCorrelation,
+  type VerifiedAccessToken,
+} from '@cashtrack/platform';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { subgraphHealth } from './http/health.ts';
+import { playgroundAssets, playgroundPage } from './http/playground.ts';
+import { operationLimitRules } from './limits/operationLimits.ts';
+import { rateLimit } from './plugins/rateLimit.ts';
+import { requestLogging } from './plugins/requestLogging.ts';
+import { requireAuthentication } from './plugins/requireAuthentication.ts';
+import { balancedFetcher } from './replicas/balancedFetcher.ts';
+import { ReplicaPool } from './replicas/replicaPool.ts';
+import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
+
+const log = createLogger('gateway');
+const graphqlPath = '/graphql';
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway: Apollo Gateway over the committed supergraph, on Apollo Server behind express,
+ * with JWT verification, abuse limits, replica balancing, health and the playground.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  supergraphSdl: string,
+): Promise<RunningGateway> {
+  const pools = new Map(
+    Supergraph.build(supergraphSdl)
+      .subgraphsMetadata()
+      .map(({ name, url }) => [name, new ReplicaPool(config.subgraphUrls(name) ?? [url])]),
+  );
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({
+        url,
+        fetcher: balancedFetcher(name, pools.get(name) ?? new ReplicaPool([url ?? ''])),
+      }),
+    logger: log,
+  });
+  const verifier = createAccessTokenVerifier({
+    ...config.tokenAudience,
+    publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const httpServer = createServer(app);
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: operationLimitRules(config.limits),
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    formatError: createErrorFormatter(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requireAuthentication({ introspection: config.introspection }),
+      rateLimit(config.rateLimits),
+      requestLogging(log),
+    ],
+  });
+  await server.start();
+
+  app.get('/health', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_request, response) => {
+    const subgraphs = await subgraphHealth(pools);
+    const ready = subgraphs.every((subgraph) => subgraph.reachableReplicas > 0);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs });
+  });
+  if (config.playground) {
+    app.use(playgroundAssets());
+    app.get(graphqlPath, (request, response, next) => {
+      const wantsPage = request.accepts(['application/json', 'text/html']) === 'text/html';
+      if (wantsPage && request.query.query === undefined)
+        response.type('html').send(playgroundPage(graphqlPath));
+      else next();
+    });
+  }
+  app.use(
+    graphqlPath,
+    correlate,
+    express.json({ limit: config.maxBodyBytes }),
+    expressMiddleware(server, {
+      context: async ({ req }) => ({
+        correlationId: currentCorrelationId() ?? newCorrelationId(),
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        ...(await authenticate(req.headers.authorization)),
+      }),
+    }),
+  );
+  app.use(refuseUnreadableBodies);
+
+  async function authenticate(
+    authorization: string | undefined,
+  ): Promise<Pick<GatewayContext, 'authorization' | 'viewer'>> {
+    const token = bearerToken(authorization);
+    if (token === undefined) return { authorization: undefined, viewer: undefined };
+    let viewer: VerifiedAccessToken;
+    try {
+      viewer = await verifier.verify(token);
+    } catch (error) {
+      log.info({ reason: errorMessage(error) }, 'access token refused');
+      return { authorization: undefined, viewer: undefined };
+    }
+    return { authorization, viewer };
+  }
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}${graphqlPath}`;
+  log.info(
+    { url, subgraphs: [...pools].map(([name, pool]) => ({ name, urls: pool.urls })) },
+    'gateway listening',
+  );
+  return {
+    url,
+    port,
+    httpServer,
+    async stop() {
+      await server.stop();
+    },
+  };
+}
+
+/** Takes the caller's correlation id (or makes one), echoes it, and puts it on every log line. */
+function correlate(request: Request, response: Response, next: NextFunction): void {
+  const offered = request.header('x-correlation-id');
+  const correlationId =
+    offered !== undefined && /^[\w.:-]{1,100}$/.test(offered) ? offered : newCorrelationId();
+  response.setHeader('x-correlation-id', correlationId);
+  withCorrelation(correlationId, next);
+}
+
+/** A body over the size limit or not JSON gets a GraphQL-shaped error with a code, not HTML. */
+function refuseUnreadableBodies(
+  error: unknown,
+  _request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.too.large') {
+    response.status(413).json({
+      errors: [
+        { message: 'The request body is too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+      ],
+    });
+  } else if (type === 'entity.parse.failed') {
+    response.status(400).json({
+      errors: [
+        { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+      ],
+    });
+  } else {
+    next(error);
+  }
+}

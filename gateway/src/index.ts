@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { createLogger, errorMessage, stopOnShutdownSignals } from '@cashtrack/platform';
+import { readGatewayConfig } from './config.ts';
+import { startGateway } from './gatewayServer.ts';
+
+const log = createLogger('gateway');
+
+const config = readGatewayConfig();
+try {
+  const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
+  const gateway = await startGateway(config, supergraphSdl);
+  stopOnShutdownSignals(log, [{ name: 'gateway', stop: () => gateway.stop() }]);
+} catch (error) {
+  log.error(
+    { supergraph: config.supergraphPath },
+    `gateway failed to start: ${errorMessage(error)}`,
+  );
+  process.exitCode = 1;
+}

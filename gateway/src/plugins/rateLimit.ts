@@ -1,0 +1,52 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.ts';
+import { RateLimiter } from '../limits/rateLimiter.ts';
+import type { TokenBucketPolicy } from '../limits/tokenBucket.ts';
+import { rootFieldNames } from './rootFields.ts';
+
+export interface RateLimitPolicies {
+  /** Each signed-in user, per operation. `GATEWAY_RATE_USER_BURST` / `_PER_SECOND`, default 30 and 5. */
+  readonly perUser: TokenBucketPolicy;
+  /** Each client address, per operation, signed in or not. `GATEWAY_RATE_ADDRESS_BURST` / `_PER_SECOND`, default 60 and 10. */
+  readonly perAddress: TokenBucketPolicy;
+}
+
+/**
+ * Token buckets per user and per client address for each operation (named by its root fields,
+ * which a client cannot rename its way around). An empty bucket answers RATE_LIMITED with HTTP
+ * 429, `Retry-After` and `extensions.retryAfterSeconds`, before any subgraph is called.
+ */
+export function rateLimit(
+  policies: RateLimitPolicies,
+  limiter = new RateLimiter(),
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, contextValue }) {
+          // Apollo resolves the operation before this hook; a missing one has already failed.
+          if (operation === undefined) return;
+          const operationKey = `${operation.operation}:${rootFieldNames(operation, document).sort().join(',')}`;
+          const checks = [
+            limiter.take(
+              `address:${contextValue.clientAddress}:${operationKey}`,
+              policies.perAddress,
+            ),
+          ];
+          if (contextValue.viewer !== undefined) {
+            checks.push(
+              limiter.take(`user:${contextValue.viewer.userId}:${operationKey}`, policies.perUser),
+            );
+          }
+          const retryAfterSeconds = Math.max(...checks.map((check) => check.retryAfterSeconds));
+          if (checks.every((check) => check.allowed)) return;
+          const headers = new HeaderMap([['retry-after', String(retryAfterSeconds)]]);
+          throw new GraphQLError(`Too many requests; retry in ${retryAfterSeconds} s`, {
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers } },
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@cashtrack/platform';
+import type { GatewayContext } from '../context.ts';
+
+/** One JSON line per operation: name, user, duration and the codes of any errors. */
+export function requestLogging(log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          log.info(
+            {
+              operationName: operationName ?? null,
+              userId: contextValue.viewer?.userId ?? null,
+              durationMs: Math.round(performance.now() - started),
+              errorCodes: (errors ?? []).map(
+                (error) => error.extensions.code ?? 'INTERNAL_SERVER_ERROR',
+              ),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
