@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  accessTokenAlgorithm,
+  accessTokenLifetimeSeconds,
+  accessTokenUse,
+  type AccessTokenAudience,
+} from '@cashtrack/platform';
+import type { SigningKeyStore } from './signingKeys.ts';
+
+export interface IssuedAccessToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+export type AccessTokenIssuer = (userId: string, now: Date) => IssuedAccessToken;
+
+/** Signs 15-minute RS256 access tokens with the current signing key, naming it in `kid`. */
+export function createAccessTokenIssuer(
+  keys: SigningKeyStore,
+  audience: AccessTokenAudience,
+): AccessTokenIssuer {
+  return (userId, now) => {
+    const { kid, privateKey } = keys.signingKey();
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const expiresAt = issuedAt + accessTokenLifetimeSeconds;
+    const token = jwt.sign(
+      { token_use: accessTokenUse, iat: issuedAt, exp: expiresAt },
+      privateKey,
+      {
+        algorithm: accessTokenAlgorithm,
+        keyid: kid,
+        issuer: audience.issuer,
+        audience: audience.audience,
+        subject: userId,
+        jwtid: randomUUID(),
+      },
+    );
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  };
+}

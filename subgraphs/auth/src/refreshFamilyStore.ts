@@ -1,0 +1,87 @@
+import type { Collection, Db } from 'mongodb';
+import type { RefreshFamily } from './domain/refreshFamily.ts';
+
+interface RefreshFamilyDocument {
+  readonly _id: string;
+  readonly userId: string;
+  readonly currentTokenHash: string;
+  readonly generation: number;
+  readonly rotatedAt: Date;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+  readonly revokedReason?: 'logOut' | 'reuse';
+  readonly createdAt: Date;
+}
+
+/**
+ * `authServiceDB.refreshFamilies`: one document per sign-in session. Every change is a
+ * single-document conditional update, which both MongoDB and FerretDB make atomic, so racing
+ * refreshes cannot both rotate the same token.
+ */
+export interface RefreshFamilyStore {
+  start(family: RefreshFamily): Promise<void>;
+  find(familyId: string): Promise<RefreshFamily | null>;
+  /**
+   * Replaces the live token if it is still `expectedHash` and the family is not revoked; false
+   * when another request rotated (or revoked) it first.
+   */
+  rotate(
+    family: RefreshFamily,
+    expectedHash: string,
+    next: { readonly tokenHash: string; readonly rotatedAt: Date; readonly expiresAt: Date },
+  ): Promise<boolean>;
+  /** Revokes the family unless it already is; true if this call revoked it. */
+  revoke(familyId: string, now: Date, reason: 'logOut' | 'reuse'): Promise<boolean>;
+}
+
+export function createRefreshFamilyStore(db: Db): RefreshFamilyStore {
+  const collection: Collection<RefreshFamilyDocument> = db.collection('refreshFamilies');
+  return {
+    async start(family) {
+      await collection.insertOne({
+        _id: family.familyId,
+        userId: family.userId,
+        currentTokenHash: family.currentTokenHash,
+        generation: family.generation,
+        rotatedAt: family.rotatedAt,
+        expiresAt: family.expiresAt,
+        revokedAt: family.revokedAt,
+        createdAt: family.rotatedAt,
+      });
+    },
+    async find(familyId) {
+      const document = await collection.findOne({ _id: familyId });
+      if (document === null) return null;
+      return {
+        familyId: document._id,
+        userId: document.userId,
+        currentTokenHash: document.currentTokenHash,
+        generation: document.generation,
+        rotatedAt: document.rotatedAt,
+        expiresAt: document.expiresAt,
+        revokedAt: document.revokedAt,
+      };
+    },
+    async rotate(family, expectedHash, next) {
+      const result = await collection.updateOne(
+        { _id: family.familyId, currentTokenHash: expectedHash, revokedAt: null },
+        {
+          $set: {
+            currentTokenHash: next.tokenHash,
+            generation: family.generation + 1,
+            rotatedAt: next.rotatedAt,
+            expiresAt: next.expiresAt,
+          },
+        },
+      );
+      return result.modifiedCount === 1;
+    },
+    async revoke(familyId, now, reason) {
+      const result = await collection.updateOne(
+        { _id: familyId, revokedAt: null },
+        { $set: { revokedAt: now, revokedReason: reason } },
+      );
+      return result.modifiedCount === 1;
+    },
+  };
+}

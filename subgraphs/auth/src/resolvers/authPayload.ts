@@ -1,0 +1,18 @@
+import type { AuthSession } from '../authService.ts';
+
+/** `AuthPayload` as GraphQL shows it; `user` is a reference the user subgraph resolves. */
+export function authPayload(session: AuthSession): {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: string;
+  refreshTokenExpiresAt: string;
+  user: { __typename: 'User'; id: string };
+} {
+  return {
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+    accessTokenExpiresAt: session.accessTokenExpiresAt.toISOString(),
+    refreshTokenExpiresAt: session.refreshTokenExpiresAt.toISOString(),
+    user: { __typename: 'User', id: session.userId },
+  };
+}

@@ -1,0 +1,48 @@
+import { requireViewer, type SubgraphContext, type SubgraphResolvers } from '@cashtrack/platform';
+import type { AuthService, AuthSession } from '../authService.ts';
+import { authPayload } from './authPayload.ts';
+
+interface SignUpArgs {
+  readonly input: {
+    readonly email: string;
+    readonly password: string;
+    readonly displayName: string;
+  };
+}
+interface LogInArgs {
+  readonly input: { readonly email: string; readonly password: string };
+}
+interface RefreshTokenArgs {
+  readonly refreshToken: string;
+}
+
+/**
+ * The extension key under which a response carries the access token it just issued. The gateway
+ * reads it to authorise the follow-up fetch of `AuthPayload.user` from the user subgraph (which,
+ * like every subgraph, serves a profile only to its owner's token), and strips it before
+ * answering the client.
+ */
+export const issuedAccessTokenExtension = 'issuedAccessToken';
+
+function answer(context: SubgraphContext, session: AuthSession): ReturnType<typeof authPayload> {
+  context.responseExtensions[issuedAccessTokenExtension] = session.accessToken;
+  return authPayload(session);
+}
+
+export function mutationResolvers(auth: AuthService): SubgraphResolvers {
+  return {
+    Mutation: {
+      signUp: async (_: unknown, { input }: SignUpArgs, context: SubgraphContext) =>
+        answer(context, await auth.signUp(input, context)),
+      logIn: async (_: unknown, { input }: LogInArgs, context: SubgraphContext) =>
+        answer(context, await auth.logIn(input, context)),
+      refreshSession: async (
+        _: unknown,
+        { refreshToken }: RefreshTokenArgs,
+        context: SubgraphContext,
+      ) => answer(context, await auth.refreshSession(refreshToken)),
+      logOut: (_: unknown, { refreshToken }: RefreshTokenArgs, context: SubgraphContext) =>
+        auth.logOut(requireViewer(context).userId, refreshToken),
+    },
+  };
+}
