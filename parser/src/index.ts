@@ -6,11 +6,8 @@ export type {
   ParseRequest,
   ParserKind,
 } from './extraction/types.ts';
-export {
-  checkParseRequest,
-  maxDescriptionLength,
-  maxTextLength,
-} from './extraction/checkRequest.ts';
+export { checkParseRequest, maxTextLength } from './extraction/checkRequest.ts';
+export { maxDescriptionLength } from './extraction/types.ts';
 export { createExtractor } from './extraction/createExtractor.ts';
 export type { ExtractorEnv } from './extraction/createExtractor.ts';
 export { parseWithRules, rulesExtractor } from './rules/rulesExtractor.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { categories } from '@cashtrack/events';
-import { CodedError } from '@cashtrack/platform';
+import { CodedError, errorMessage } from '@cashtrack/platform';
 import { parseInputSchema, readJsonLine } from '../cli/parseInput.ts';
 
 /**
@@ -31,8 +31,9 @@ export function parseSamples(text: string): Sample[] {
     try {
       return [readJsonLine(line, sampleSchema)];
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new CodedError('INVALID_SAMPLE', `Line ${index + 1}: ${detail}`, { line: index + 1 });
+      throw new CodedError('INVALID_SAMPLE', `Line ${index + 1}: ${errorMessage(error)}`, {
+        line: index + 1,
+      });
     }
   });
 }

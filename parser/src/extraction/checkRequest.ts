@@ -6,9 +6,6 @@ import type { ParseRequest } from './types.ts';
 /** Longer messages are refused before any parsing or model call (issue 7, safety). */
 export const maxTextLength = 500;
 
-/** Descriptions longer than this are cut; the read models and the app expect a short label. */
-export const maxDescriptionLength = 200;
-
 /**
  * Refuses a request no extractor should work on. Every extractor calls this first, so the rules
  * parser and the LLM path refuse exactly the same inputs with the same codes.
@@ -29,7 +26,8 @@ export function checkParseRequest(request: ParseRequest): void {
   if (Number.isNaN(request.now.getTime())) {
     throw new CodedError('INVALID_NOW', 'The time the message was sent is not a valid date');
   }
-  if (!IANAZone.isValidZone(request.timezone)) {
+  // IANAZone.create caches the zone and its validity; isValidZone would build a formatter per call.
+  if (!IANAZone.create(request.timezone).isValid) {
     throw new CodedError('INVALID_TIMEZONE', `"${request.timezone}" is not an IANA time zone`, {
       timezone: request.timezone,
     });

@@ -17,6 +17,9 @@ export interface ParseRequest {
   readonly currency: string;
 }
 
+/** Descriptions longer than this are cut; the read models and the app expect a short label. */
+export const maxDescriptionLength = 200;
+
 export interface ExtractedExpense {
   /** Integer in minor units of `currency`, within `assertAmountInRange`. */
   readonly amountMinor: number;

@@ -20,33 +20,45 @@ export function userToday(now: Date, timezone: string): DateTime {
   return DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
 }
 
-/** The most recent date with this month and day, this year or last ("11/20" in January). */
-function mostRecent(today: DateTime, month: number, day: number): DateTime | undefined {
-  for (const year of [today.year, today.year - 1]) {
-    const date = DateTime.fromObject({ year, month, day }, { zone: today.zone });
-    if (date.isValid && date <= today) return date;
-  }
-  return undefined;
+/** The latest date not after today among `candidates`, which go back in time. */
+function latestPast(today: DateTime, candidates: readonly DateTime[]): DateTime | undefined {
+  return candidates.find((date) => date.isValid && date <= today);
 }
 
+/** The formats compiled once; each must match a literal whole. */
+const compiledFormats = dateLiteralFormats.map((format) => ({
+  regex: new RegExp(`^${format.pattern}$`),
+  fields: format.fields,
+}));
+
 export function readDateLiteral(text: string, today: DateTime): DateTime | undefined {
-  for (const format of dateLiteralFormats) {
-    const match = new RegExp(`^${format.pattern}$`).exec(text);
+  const zone = today.zone;
+  for (const format of compiledFormats) {
+    const match = format.regex.exec(text);
     if (match === null) continue;
     const fields: Partial<Record<DateField, number>> = {};
     format.fields.forEach((field, index) => {
       fields[field] = Number(match[index + 1]);
     });
     const { year, month, day } = fields;
-    if (month === undefined || day === undefined) continue;
-    const date =
-      year === undefined
-        ? mostRecent(today, month, day)
-        : DateTime.fromObject(
-            // Two-digit years are this century: "11/20/26" is 2026.
-            { year: year < 100 ? 2000 + year : year, month, day },
-            { zone: today.zone },
-          );
+    if (day === undefined) continue;
+    let date: DateTime | undefined;
+    if (month === undefined) {
+      const lastMonth = today.minus({ months: 1 });
+      date = latestPast(today, [
+        DateTime.fromObject({ year: today.year, month: today.month, day }, { zone }),
+        DateTime.fromObject({ year: lastMonth.year, month: lastMonth.month, day }, { zone }),
+      ]);
+    } else if (year === undefined) {
+      date = latestPast(today, [
+        DateTime.fromObject({ year: today.year, month, day }, { zone }),
+        DateTime.fromObject({ year: today.year - 1, month, day }, { zone }),
+      ]);
+    } else {
+      // Two-digit years are this century: "11/20/26" is 2026.
+      const fullYear = year < 100 ? 2000 + year : year;
+      date = DateTime.fromObject({ year: fullYear, month, day }, { zone });
+    }
     if (date?.isValid) return date;
   }
   return undefined;

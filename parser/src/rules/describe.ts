@@ -1,5 +1,5 @@
 import type { Category } from '@cashtrack/events';
-import { maxDescriptionLength } from '../extraction/checkRequest.ts';
+import { maxDescriptionLength } from '../extraction/types.ts';
 import type { Item } from './items.ts';
 import { isSeparator } from './segments.ts';
 import { fillerWords } from './tables/messageWords.ts';

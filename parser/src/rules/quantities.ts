@@ -3,7 +3,6 @@ import { spanOf } from './items.ts';
 import { countValue, rewrite } from './patterns.ts';
 import { normalizeWord, stem } from './stem.ts';
 import { countLeaders, separators } from './tables/messageWords.ts';
-import { currencyWords } from './tables/currencyTokens.ts';
 import { quantityPatterns, splitPatterns } from './tables/quantityPatterns.ts';
 
 /** Quantities ("2 x 12"), shares ("split 4 ways") and counted things ("2 tickets"). */
@@ -51,9 +50,6 @@ export function demoteCounts(items: readonly Item[], text: string): Item[] {
     if (item === undefined || value === undefined || value > maxCountedThings) return false;
     const next = items[index + 1];
     if (next?.kind !== 'word' || separators.has(next.norm) || countLeaders.has(next.norm)) {
-      return false;
-    }
-    if (currencyWords[next.norm] !== undefined || currencyWords[next.stem] !== undefined) {
       return false;
     }
     const previous = items[index - 1];

@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import { CodedError } from '@cashtrack/platform';
 import { checkParseRequest } from '../extraction/checkRequest.ts';
 import type {
@@ -31,8 +32,7 @@ const reasons = {
 } as const;
 
 /** The items after every pass, in the order the passes depend on each other. */
-export function analyze(request: ParseRequest): Item[] {
-  const today = userToday(request.now, request.timezone);
+export function analyze(request: ParseRequest, today: DateTime): Item[] {
   let items = tokenize(request.text);
   items = readNumbers(items); // numbers first: "3 days ago" is a date, "2 x 12" a quantity
   items = resolveDates(items, today); // dates before currencies: "11/20" is never money
@@ -73,7 +73,7 @@ export function parseWithRules(request: ParseRequest): ParseOutcome {
   const today = userToday(request.now, request.timezone);
   const todayIso = today.toISODate() ?? '';
   const tomorrowIso = today.plus({ days: 1 }).toISODate() ?? '';
-  const items = analyze(request);
+  const items = analyze(request, today);
   const segments = segment(items);
   if (segments.length === 0)
     return { expenses: [], reason: reasons.noAmount, parser: 'rules', tokensUsed: 0 };

@@ -89,7 +89,8 @@ export type DateField = 'year' | 'month' | 'day';
 
 /**
  * Dates in digits, tried in order; the first that gives a real calendar date wins, so "11/20" is
- * November 20 and "20/11", impossible as month/day, falls through to day/month. Each `pattern`
+ * November 20 and "20/11", impossible as month/day, falls through to day/month. A missing year
+ * or month means the most recent such date. Each `pattern`
  * must match the whole literal and capture the `fields` in order. The tokenizer builds its date
  * recognition from these patterns, so a new format here is a new format everywhere.
  */
@@ -103,4 +104,6 @@ export const dateLiteralFormats: readonly {
   { pattern: '(\\d{1,2})/(\\d{1,2})', fields: ['month', 'day'] },
   { pattern: '(\\d{1,2})/(\\d{1,2})', fields: ['day', 'month'] },
   { pattern: '(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})', fields: ['day', 'month', 'year'] },
+  // "on the 1st": the most recent 1st of a month.
+  { pattern: '(\\d{1,2})(?:st|nd|rd|th)(?![a-z])', fields: ['day'] },
 ];
