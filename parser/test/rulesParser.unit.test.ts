@@ -71,6 +71,8 @@ describe('rules parser: amounts and currencies', () => {
     ['a hundred and twenty euros for the hotel', 12000],
     ['two thousand three hundred for rent', 230000],
     ['taxi fifteen', 1500],
+    ['spent fifteen and a tip', 1500],
+    ['spent a hundred and a coffee', 10000],
   ])('reads numbers in words: %s', (text, amountMinor) => {
     expect(parsed(text).expenses.map((e) => e.amountMinor)).toEqual([amountMinor]);
   });

@@ -58,7 +58,8 @@ function readNumberWords(
   let current = 0;
   let previous: WordClass | 'start' = 'start';
   let next = index;
-  let lastValued = index;
+  // Where the number ends so far: a trailing "a" or "and" is not part of it ("fifteen and a coffee").
+  let complete: { value: number; next: number } | undefined;
   while (next < items.length) {
     const parts = numberParts(items[next]);
     if (parts === undefined) break;
@@ -87,12 +88,10 @@ function readNumberWords(
     if (!accepted) break;
     [total, current, previous] = [runTotal, runCurrent, cursor];
     next += 1;
-    if (previous !== 'article' && previous !== 'joiner') lastValued = next;
+    if (previous !== 'article' && previous !== 'joiner')
+      complete = { value: total + current, next };
   }
-  // A trailing "a" or "and" is not part of the number ("fifteen and a coffee").
-  if (lastValued === index) return undefined;
-  if (lastValued !== next) return readNumberWords(items.slice(0, lastValued), index);
-  return { value: total + current, next };
+  return complete;
 }
 
 function scaleAfter(item: Item | undefined): number | undefined {
