@@ -201,7 +201,13 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     while (Date.now() < until) {
       if (shouldStop() || stale()) return true;
       await delay(Math.min(100, until - Date.now()));
-      await heartbeat();
+      try {
+        await heartbeat();
+      } catch {
+        // A rebalance began (or the broker is unreachable): give the message up; kafkajs rejoins
+        // on its next call and whoever owns the partition then handles it.
+        return true;
+      }
     }
     return shouldStop() || stale();
   }
@@ -320,20 +326,25 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       const { batch } = payload;
       const heartbeat = (): Promise<void> => payload.heartbeat();
       const stale = (): boolean => !payload.isRunning() || payload.isStale();
-      try {
-        for (const message of batch.messages) {
-          if (shouldStop() || stale()) break;
-          if ((await processMessage(batch, message, heartbeat, stale)) === 'abandoned') break;
-          payload.resolveOffset(message.offset);
-          recordPosition(batch, Number(message.offset) + 1);
-          await heartbeat();
+      for (const message of batch.messages) {
+        if (shouldStop() || stale()) break;
+        let outcome: Outcome;
+        try {
+          outcome = await processMessage(batch, message, heartbeat, stale);
+        } catch (error) {
+          // Offsets resolved before this one are committed by kafkajs; this one is not.
+          // `fail` disconnects, which waits for this batch, so it must not be awaited here.
+          void fail(error);
+          return;
         }
-        await payload.commitOffsetsIfNecessary();
-      } catch (error) {
-        // Offsets resolved before the failure are committed by kafkajs; the failed one is not.
-        // `fail` disconnects, which waits for this batch, so it must not be awaited here.
-        void fail(error);
+        if (outcome === 'abandoned') break;
+        payload.resolveOffset(message.offset);
+        recordPosition(batch, Number(message.offset) + 1);
+        // Errors from kafkajs itself (a rebalance under way, a lost connection) propagate: kafkajs
+        // rejoins or reconnects, and uncommitted messages are delivered again.
+        await payload.heartbeat();
       }
+      await payload.commitOffsetsIfNecessary();
     },
   });
   for (const signal of stopOnSignals) process.on(signal, onSignal);

@@ -62,6 +62,7 @@ export { outboxField, outboxEntries, documentWithOutbox, withOutbox } from './ou
 export type { OutboxEntry, WithOutbox } from './outbox.ts';
 export { relayPendingOnce, startOutboxRelay } from './outboxRelay.ts';
 export type {
+  OutboxCollection,
   OutboxRelay,
   OutboxRelayOptions,
   RelayPassResult,

@@ -44,7 +44,9 @@ export function documentWithOutbox<Document extends object>(
  * Adds "append these events to the outbox" to an update of the aggregate document, e.g.
  * `updateOne({ _id, version: 3 }, withOutbox({ $set: { ...state, version: 4 } }, events))`.
  */
-export function withOutbox<Update extends { readonly $push?: object }>(
+export function withOutbox<
+  Update extends { readonly [operator: string]: unknown; readonly $push?: object },
+>(
   update: Update,
   events: readonly CashTrackEvent[],
 ): Update & { $push: { outbox: { $each: OutboxEntry[] } } } {

@@ -1,13 +1,25 @@
-import type { Collection, Document, Filter } from 'mongodb';
+import type { Document, FindOptions } from 'mongodb';
 import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
 import { parseEvent } from './codec.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
 import type { OutboxEntry } from './outbox.ts';
 import type { EventProducer } from './producer.ts';
 
+/**
+ * The part of a driver `Collection` the relay uses, so a collection of any document type
+ * (`Collection<UserDocument>`, `Collection<ExpenseDocument>`...) can be passed.
+ */
+export interface OutboxCollection {
+  find(
+    filter: Document,
+    options: FindOptions,
+  ): { limit(count: number): { toArray(): Promise<Document[]> } };
+  updateOne(filter: Document, update: Document): Promise<unknown>;
+}
+
 export interface OutboxRelayOptions {
   /** Collections whose documents carry an `outbox` array (see outbox.ts). */
-  readonly collections: readonly Collection<Document>[];
+  readonly collections: readonly OutboxCollection[];
   /** Where pending events go; only `publish` is used. */
   readonly producer: Pick<EventProducer, 'publish'>;
   /** Documents read per collection per pass. Default 100. */
@@ -77,8 +89,7 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
           outboxFailed: { $each: bad.map(({ entry, error }) => ({ ...entry, error })) },
         };
       }
-      // Whatever type the service gave `_id`, the relay only hands it back in a filter.
-      await collection.updateOne({ _id: document._id } as Filter<Document>, update);
+      await collection.updateOne({ _id: document._id }, update);
     }
   }
   if (published > 0) log.debug({ published }, 'relayed outbox events');

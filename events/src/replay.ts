@@ -5,7 +5,7 @@ import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/
 import { decodeEvent } from './codec.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
 
-export interface RebuildReadModelOptions {
+export interface RebuildReadModelOptions<Schema extends Document = Document> {
   readonly kafka: Kafka;
   readonly db: Db;
   /** The live read model collection; replaced by the rebuilt one at the end. */
@@ -17,9 +17,9 @@ export interface RebuildReadModelOptions {
    * `applyToReadModel`). Called for every event in each partition's order; events the read model
    * does not care about should simply be ignored. An error aborts the rebuild.
    */
-  readonly project: (event: CashTrackEvent, collection: Collection<Document>) => Promise<void>;
+  readonly project: (event: CashTrackEvent, collection: Collection<Schema>) => Promise<void>;
   /** Creates indexes on the fresh collection before the first event. */
-  readonly prepare?: (collection: Collection<Document>) => Promise<void>;
+  readonly prepare?: (collection: Collection<Schema>) => Promise<void>;
   /** Prefix of the throw-away consumer group (tests pass their topic prefix). Default ''. */
   readonly groupIdPrefix?: string;
   /** Default 10 000: the group is private, so a short session costs nothing. */
@@ -47,7 +47,9 @@ type Targets = Map<string, number>;
  * Live projectors may keep running, but until step 4 ends they can meet `gap` outcomes, which
  * their retries ride out.
  */
-export async function rebuildReadModel(options: RebuildReadModelOptions): Promise<RebuildResult> {
+export async function rebuildReadModel<Schema extends Document = Document>(
+  options: RebuildReadModelOptions<Schema>,
+): Promise<RebuildResult> {
   const { kafka, db, collectionName, project, groupIdPrefix = '' } = options;
   const log = options.logger ?? createLogger('read-model-rebuild');
   const temporaryName = `${collectionName}__rebuild_${Date.now().toString(36)}`;
@@ -55,7 +57,7 @@ export async function rebuildReadModel(options: RebuildReadModelOptions): Promis
   const admin = kafka.admin();
   await admin.connect();
 
-  let target: Collection<Document> = db.collection(temporaryName);
+  let target: Collection<Schema> = db.collection<Schema>(temporaryName);
   let swapped = false;
   let projected = 0;
   let skipped = 0;
@@ -79,7 +81,7 @@ export async function rebuildReadModel(options: RebuildReadModelOptions): Promis
   const swap = async (): Promise<void> => {
     await renameOver(db, temporaryName, collectionName);
     swapped = true;
-    target = db.collection(collectionName);
+    target = db.collection<Schema>(collectionName);
     log.info({ collectionName, projected }, 'rebuilt read model swapped in');
   };
 

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  kafkaForTests,
+  mongoForTests,
+  testNamespace,
+  waitFor,
+  type TestDatabase,
+} from '@cashtrack/test-support';
+import {
+  createEventProducer,
+  decodeEvent,
+  documentWithOutbox,
+  ensureTopics,
+  relayPendingOnce,
+  startOutboxRelay,
+  topicNames,
+  withOutbox,
+  type CashTrackEvent,
+  type EventProducer,
+  type OutboxEntry,
+} from '../src/index.ts';
+import { readTopic } from './kafkaTestHelpers.ts';
+import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
+
+interface ExpenseDocument {
+  _id: string;
+  userId: string;
+  amountMinor: number;
+  version: number;
+  outbox: OutboxEntry[];
+}
+
+describe('the outbox and its relay', () => {
+  const { topicPrefix, database: databaseName } = testNamespace();
+  const names = topicNames(topicPrefix);
+  const kafka: Kafka = kafkaForTests();
+  let admin: Admin;
+  let database: TestDatabase;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, { prefix: topicPrefix, partitions: 2 });
+    database = await mongoForTests(databaseName);
+    producer = createEventProducer(kafka, { topicPrefix });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await database.close();
+    const own = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix));
+    await admin.deleteTopics({ topics: own }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('publishes what a writer left behind when it crashed before publishing', async () => {
+    const expenses = database.db.collection<ExpenseDocument>('expenses');
+    // The "writer": state and events in one insert, then one conditional update; it dies
+    // before any relay runs.
+    const recorded = manualExpense('crash-user', 'crash-1', 100);
+    await expenses.insertOne(
+      documentWithOutbox({ _id: 'crash-1', userId: 'crash-user', amountMinor: 100, version: 1 }, [
+        recorded,
+      ]),
+    );
+    const updated = expenseAmountChanged('crash-user', 'crash-1', 2, 250);
+    const write = await expenses.updateOne(
+      { _id: 'crash-1', version: 1 },
+      withOutbox({ $set: { amountMinor: 250, version: 2 } }, [updated]),
+    );
+    expect(write.modifiedCount).toBe(1);
+    expect((await expenses.findOne({ _id: 'crash-1' }))?.outbox).toHaveLength(2);
+
+    // A relay started later (after the "restart") finds and publishes them.
+    const relay = startOutboxRelay({ collections: [expenses], producer, intervalMs: 20 });
+    try {
+      await waitFor(async () => (await expenses.findOne({ _id: 'crash-1' }))?.outbox.length === 0);
+    } finally {
+      await relay.stop();
+    }
+    const messages = await readTopic(kafka, names.expenses, 2, `${topicPrefix}crash-reader`);
+    const events = messages.map((message) => decodeEvent(message));
+    expect(events.map((event) => event.eventId)).toEqual([recorded.eventId, updated.eventId]);
+    expect(await expenses.findOne({ _id: 'crash-1' })).toMatchObject({
+      amountMinor: 250,
+      version: 2,
+      outbox: [],
+    });
+  });
+
+  it('publishes again after a crash between publishing and marking sent: duplicates, no loss', async () => {
+    const expenses = database.db.collection<ExpenseDocument>('expenses-twice');
+    const recorded = manualExpense('twice-user', 'twice-1', 100);
+    await expenses.insertOne(
+      documentWithOutbox({ _id: 'twice-1', userId: 'twice-user', amountMinor: 100, version: 1 }, [
+        recorded,
+      ]),
+    );
+    const published: CashTrackEvent[] = [];
+    const crashingAfterPublish = {
+      publish: async (events: readonly CashTrackEvent[]) => {
+        published.push(...events);
+        return Promise.reject(new Error('process died after the broker took the events'));
+      },
+    };
+    await expect(
+      relayPendingOnce({ collections: [expenses], producer: crashingAfterPublish }),
+    ).rejects.toThrow('process died');
+    expect((await expenses.findOne({ _id: 'twice-1' }))?.outbox).toHaveLength(1);
+
+    const recording = {
+      publish: (events: readonly CashTrackEvent[]) => {
+        published.push(...events);
+        return Promise.resolve();
+      },
+    };
+    expect(await relayPendingOnce({ collections: [expenses], producer: recording })).toEqual({
+      published: 1,
+      failed: 0,
+    });
+    expect(published.map((event) => event.eventId)).toEqual([recorded.eventId, recorded.eventId]);
+    expect(await relayPendingOnce({ collections: [expenses], producer: recording })).toEqual({
+      published: 0,
+      failed: 0,
+    });
+  });
+
+  it('keeps events appended while a pass was publishing', async () => {
+    const expenses = database.db.collection<ExpenseDocument>('expenses-race');
+    const first = manualExpense('race-user', 'race-1', 100);
+    const second = expenseAmountChanged('race-user', 'race-1', 2, 200);
+    await expenses.insertOne(
+      documentWithOutbox({ _id: 'race-1', userId: 'race-user', amountMinor: 100, version: 1 }, [
+        first,
+      ]),
+    );
+    const published: string[] = [];
+    await relayPendingOnce({
+      collections: [expenses],
+      producer: {
+        publish: async (events) => {
+          published.push(...events.map((event) => event.eventId));
+          // A writer appends while this pass is between its read and its removal.
+          await expenses.updateOne(
+            { _id: 'race-1', version: 1 },
+            withOutbox({ $set: { amountMinor: 200, version: 2 } }, [second]),
+          );
+        },
+      },
+    });
+    expect(published).toEqual([first.eventId]);
+    expect((await expenses.findOne({ _id: 'race-1' }))?.outbox.map((e) => e.eventId)).toEqual([
+      second.eventId,
+    ]);
+  });
+
+  it('refuses to store an invalid event in the outbox', () => {
+    const invalid = { ...manualExpense('u', 'x', 100), userId: '' } as CashTrackEvent;
+    expect(() => withOutbox({ $set: {} }, [invalid])).toThrow(/userId/);
+  });
+});
