@@ -1,0 +1,118 @@
+import {
+  createEventProducer,
+  ensureTopics,
+  runEventConsumer,
+  topicNames,
+  type EventConsumer,
+} from '@cashtrack/events';
+import {
+  connectMongo,
+  createAccessTokenVerifier,
+  createKafkaClient,
+  createLogger,
+  jwksKeySource,
+  loadSchemaFile,
+  startSubgraphServer,
+  type Logger,
+  type ShutdownStep,
+} from '@cashtrack/platform';
+import type { UserConfig } from './config.ts';
+import { createProfileService } from './profileService.ts';
+import { profilesCollection, projectUserEvent } from './projections/profilesProjection.ts';
+import { userResolvers } from './resolvers/userResolvers.ts';
+
+export interface RunningUserSubgraph {
+  /** e.g. `http://127.0.0.1:4002`; GraphQL at `/graphql`. */
+  readonly url: string;
+  readonly consumer: EventConsumer;
+  /** In shutdown order: HTTP first, then the consumer and producer, the database last. */
+  readonly shutdownSteps: readonly ShutdownStep[];
+  close(): Promise<void>;
+}
+
+export interface UserSubgraphOverrides {
+  readonly now?: () => Date;
+  readonly logger?: Logger;
+  /** Exit the process when the consumer fails for good (default true; tests pass false). */
+  readonly exitOnFatal?: boolean;
+}
+
+/**
+ * Starts the user subgraph: the profiles projection consuming `cashtrack.users`, and `me`,
+ * `updateProfile` and `User` references over HTTP, every request checked against auth's JWKS.
+ */
+export async function startUserSubgraph(
+  config: UserConfig,
+  overrides: UserSubgraphOverrides = {},
+): Promise<RunningUserSubgraph> {
+  const log = overrides.logger ?? createLogger('user');
+  const now = overrides.now ?? (() => new Date());
+  const mongo = await connectMongo({ url: config.mongoUrl, database: config.database });
+  const profiles = profilesCollection(mongo.db);
+
+  const kafka = createKafkaClient({ clientId: 'user', brokers: config.kafkaBrokers });
+  await ensureTopics(kafka, { prefix: config.topicPrefix });
+  const producer = createEventProducer(kafka, { topicPrefix: config.topicPrefix });
+  await producer.connect();
+  const consumer = await runEventConsumer({
+    kafka,
+    groupId: `${config.topicPrefix}${config.consumerGroup}`,
+    topics: [topicNames(config.topicPrefix).users],
+    handle: async (event) => {
+      const result = await projectUserEvent(profiles, event);
+      if (result !== undefined) {
+        log.debug({ type: event.type, userId: event.userId, outcome: result.outcome }, 'projected');
+      }
+    },
+    // Shutdown runs our steps in order (shutdown.ts), the consumer among them.
+    stopOnSignals: [],
+    exitOnFatal: overrides.exitOnFatal ?? true,
+    logger: log,
+  });
+
+  const server = await startSubgraphServer({
+    name: 'user',
+    typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
+    resolvers: userResolvers(
+      createProfileService({
+        profiles,
+        producer,
+        profileWaitMs: config.profileWaitMs,
+        updateWaitMs: config.updateWaitMs,
+        now,
+        log,
+      }),
+    ),
+    port: config.port,
+    host: config.host,
+    verifier: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.audience,
+      publicKeyFor: jwksKeySource({
+        jwksUrl: config.jwksUrl,
+        minRefetchIntervalMs: config.jwksMinRefetchMs,
+      }),
+    }),
+    isReady: async () => consumer.stats().state === 'running' && (await mongo.ping()),
+    logger: log,
+  });
+
+  const shutdownSteps: ShutdownStep[] = [
+    { name: 'http', stop: () => server.close() },
+    { name: 'consumer', stop: () => consumer.stop() },
+    { name: 'producer', stop: () => producer.disconnect() },
+    { name: 'mongo', stop: () => mongo.close() },
+  ];
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    consumer,
+    shutdownSteps,
+    close() {
+      closing ??= (async () => {
+        for (const step of shutdownSteps) await step.stop();
+      })();
+      return closing;
+    },
+  };
+}
