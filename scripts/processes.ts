@@ -10,4 +10,16 @@ export interface ServiceProcess {
   readonly readyUrl: string;
 }
 
-export const serviceProcesses: readonly ServiceProcess[] = [];
+export const serviceProcesses: readonly ServiceProcess[] = [
+  // auth first: user verifies tokens against auth's JWKS and consumes what auth's outbox relays.
+  {
+    name: 'auth',
+    entry: 'subgraphs/auth/src/index.ts',
+    readyUrl: `http://127.0.0.1:${process.env.AUTH_PORT ?? '4001'}/ready`,
+  },
+  {
+    name: 'user',
+    entry: 'subgraphs/user/src/index.ts',
+    readyUrl: `http://127.0.0.1:${process.env.USER_PORT ?? '4002'}/ready`,
+  },
+];

@@ -19,7 +19,7 @@ export interface UserConfig extends AccessTokenAudience {
   readonly topicPrefix: string;
   /** `USER_CONSUMER_GROUP`, default `user-profiles` (prefixed like the topics). */
   readonly consumerGroup: string;
-  /** `AUTH_JWKS_URL`, default auth's on 127.0.0.1:4001. */
+  /** `AUTH_JWKS_URL`, default auth's on 127.0.0.1 at `AUTH_PORT` (4001). */
   readonly jwksUrl: string;
   /** Shortest pause between JWKS fetches for unknown kids (`AUTH_JWKS_REFETCH_MS`, 5 000). */
   readonly jwksMinRefetchMs: number;
@@ -39,7 +39,10 @@ export function userConfigFromEnv(): UserConfig {
     kafkaBrokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
     topicPrefix: envString('KAFKA_TOPIC_PREFIX', ''),
     consumerGroup: envString('USER_CONSUMER_GROUP', 'user-profiles'),
-    jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwksUrl: envString(
+      'AUTH_JWKS_URL',
+      `http://127.0.0.1:${envInt('AUTH_PORT', 4001)}/.well-known/jwks.json`,
+    ),
     jwksMinRefetchMs: envInt('AUTH_JWKS_REFETCH_MS', 5_000),
     profileWaitMs: envInt('USER_PROFILE_WAIT_MS', 2_000),
     updateWaitMs: envInt('USER_UPDATE_WAIT_MS', 5_000),
