@@ -22,4 +22,10 @@ export const serviceProcesses: readonly ServiceProcess[] = [
     entry: 'subgraphs/user/src/index.ts',
     readyUrl: `http://127.0.0.1:${process.env.USER_PORT ?? '4002'}/ready`,
   },
+  // The gateway last: it composes the subgraphs and answers /ready once they are reachable.
+  {
+    name: 'gateway',
+    entry: 'gateway/src/index.ts',
+    readyUrl: `http://127.0.0.1:${process.env.GATEWAY_PORT ?? '4000'}/ready`,
+  },
 ];

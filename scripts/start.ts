@@ -45,6 +45,9 @@ async function main(): Promise<void> {
         cwd: repoRoot,
         env: environment,
         stdio: ['ignore', 'inherit', 'inherit'],
+        // Its own process group: Ctrl-C reaches only this supervisor, which stops the services
+        // one by one in reverse order instead of every process at once.
+        detached: true,
       },
     );
     entry.child = child;
@@ -80,6 +83,10 @@ async function main(): Promise<void> {
     await down(settings, startedInfra);
     log.info('stopped');
   };
+  // Should this process die without stopping them, its services must not outlive it.
+  process.once('exit', () => {
+    for (const entry of supervised) entry.child?.kill('SIGKILL');
+  });
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 

@@ -9,4 +9,6 @@ export interface GatewayContext {
   readonly authorization: string | undefined;
   /** Who the access token speaks for; undefined when there was none or it was refused. */
   readonly viewer: VerifiedAccessToken | undefined;
+  /** A token the auth subgraph issued earlier in this same operation (see SubgraphDataSource). */
+  readonly issuedInOperation: { authorization?: string };
 }

@@ -23,7 +23,7 @@ import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphHealth } from './http/health.ts';
 import { playgroundAssets, playgroundPage } from './http/playground.ts';
-import { operationLimitRules } from './limits/operationLimits.ts';
+import { operationLimits } from './plugins/operationLimits.ts';
 import { rateLimit } from './plugins/rateLimit.ts';
 import { requestLogging } from './plugins/requestLogging.ts';
 import { requireAuthentication } from './plugins/requireAuthentication.ts';
@@ -58,8 +58,9 @@ export async function startGateway(
     supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
-        url,
+        url: url ?? '',
         fetcher: balancedFetcher(name, pools.get(name) ?? new ReplicaPool([url ?? ''])),
+        issuesTokens: name === 'auth',
       }),
     logger: log,
   });
@@ -80,12 +81,14 @@ export async function startGateway(
     hideSchemaDetailsFromClientErrors: config.production,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    validationRules: operationLimitRules(config.limits),
+    // index.ts stops the gateway on signals; Apollo's own handler would re-send the signal.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: createErrorFormatter(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      operationLimits(config.limits),
       requireAuthentication({ introspection: config.introspection }),
       rateLimit(config.rateLimits),
       requestLogging(log),
@@ -118,6 +121,7 @@ export async function startGateway(
       context: async ({ req }) => ({
         correlationId: currentCorrelationId() ?? newCorrelationId(),
         clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        issuedInOperation: {},
         ...(await authenticate(req.headers.authorization)),
       }),
     }),

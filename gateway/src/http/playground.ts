@@ -4,18 +4,17 @@ import express, { type Router } from 'express';
 
 const require = createRequire(import.meta.url);
 
+/** A file inside an installed package (its `exports` do not list the UMD builds). */
+function packageFile(packageName: string, file: string): string {
+  return path.join(path.dirname(require.resolve(`${packageName}/package.json`)), file);
+}
+
 /** The GraphiQL assets, served from our own node_modules so the playground works offline. */
 const assets: Readonly<Record<string, string>> = {
-  'react.js': require.resolve('react/umd/react.production.min.js'),
-  'react-dom.js': require.resolve('react-dom/umd/react-dom.production.min.js'),
-  'graphiql.js': path.join(
-    path.dirname(require.resolve('graphiql/package.json')),
-    'graphiql.min.js',
-  ),
-  'graphiql.css': path.join(
-    path.dirname(require.resolve('graphiql/package.json')),
-    'graphiql.min.css',
-  ),
+  'react.js': packageFile('react', 'umd/react.production.min.js'),
+  'react-dom.js': packageFile('react-dom', 'umd/react-dom.production.min.js'),
+  'graphiql.js': packageFile('graphiql', 'graphiql.min.js'),
+  'graphiql.css': packageFile('graphiql', 'graphiql.min.css'),
 };
 
 export const playgroundAssetsPath = '/playground/assets';

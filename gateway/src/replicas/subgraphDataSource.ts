@@ -1,11 +1,33 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from '../context.ts';
+
+type ReceivedResponse = Parameters<
+  NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
+>[0];
 
 /**
  * Carries who and what a request is about to the subgraphs: the original bearer token (each
  * subgraph verifies it again), the verified user id, the correlation id and the client address.
+ *
+ * `signUp`, `logIn` and `refreshSession` come without a token but may select fields of their
+ * `user` that other subgraphs resolve (`signUp { user { displayName } }`). For the subgraph that
+ * issues tokens (`issuesTokens`), the access token in its answer is kept for the rest of the same
+ * operation, so those later fetches run as the user who just signed in, checked by each subgraph.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly issuesTokens: boolean;
+
+  constructor(options: {
+    readonly url: string;
+    readonly fetcher: Fetcher;
+    readonly issuesTokens: boolean;
+  }) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.issuesTokens = options.issuesTokens;
+  }
+
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loading carry no client request.
     if (!('incomingRequestContext' in options)) return;
@@ -14,7 +36,25 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { context } = options;
     headers.set('x-correlation-id', context.correlationId);
     headers.set('x-forwarded-for', context.clientAddress);
-    if (context.authorization !== undefined) headers.set('authorization', context.authorization);
+    const authorization = context.authorization ?? context.issuedInOperation.authorization;
+    if (authorization !== undefined) headers.set('authorization', authorization);
     if (context.viewer !== undefined) headers.set('x-user-id', context.viewer.userId);
   }
+
+  override didReceiveResponse({ response, context }: ReceivedResponse): GatewayGraphQLResponse {
+    if (this.issuesTokens && 'issuedInOperation' in context) {
+      const token = issuedAccessToken(response.data);
+      if (token !== undefined) context.issuedInOperation.authorization = `Bearer ${token}`;
+    }
+    return response;
+  }
+}
+
+/** The `accessToken` of a root field's answer, as signUp, logIn and refreshSession return it. */
+function issuedAccessToken(data: Record<string, unknown> | null | undefined): string | undefined {
+  for (const value of Object.values(data ?? {})) {
+    const token = (value as { accessToken?: unknown } | null)?.accessToken;
+    if (typeof token === 'string') return token;
+  }
+  return undefined;
 }
