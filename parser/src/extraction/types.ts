@@ -15,6 +15,11 @@ export interface ParseRequest {
   readonly timezone: string;
   /** The user's default ISO-4217 currency, used when the message names none. */
   readonly currency: string;
+  /**
+   * Who sent it, from the event and never from the text: the LLM path counts its daily token
+   * budget per user. The command line has no user; its messages share one anonymous budget.
+   */
+  readonly userId?: string;
 }
 
 /** Descriptions longer than this are cut; the read models and the app expect a short label. */
