@@ -3,3 +3,5 @@ export type { TestNamespace } from './namespace.ts';
 export { kafkaForTests, mongoForTests } from './clients.ts';
 export type { TestDatabase } from './clients.ts';
 export { waitFor } from '@cashtrack/platform';
+export { requireChromium, chromiumArgs } from './chromium.ts';
+export { freePort } from './freePort.ts';

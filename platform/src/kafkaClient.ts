@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { createLogger } from './logger.ts';
 
 export interface KafkaClientOptions {
   /** Names the process in broker logs, e.g. `auth`. */
@@ -8,9 +9,26 @@ export interface KafkaClientOptions {
   readonly connectionTimeoutMs?: number;
 }
 
+const kafkaLog = createLogger('kafkajs');
+
 /**
- * A kafkajs client with our defaults: errors only (kafkajs is chatty at info, and its lines are
- * not our JSON), a short connection timeout so an outage shows quickly in readiness and logs.
+ * kafkajs's own log lines, as our JSON lines (with the correlation id of the work in progress)
+ * instead of its console output.
+ */
+function logCreator() {
+  return ({ namespace, level, log }: LogEntry): void => {
+    const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+    const entry = { namespace, ...fields };
+    if (level === logLevel.ERROR) kafkaLog.error(entry, message);
+    else if (level === logLevel.WARN) kafkaLog.warn(entry, message);
+    else if (level === logLevel.INFO) kafkaLog.info(entry, message);
+    else kafkaLog.debug(entry, message);
+  };
+}
+
+/**
+ * A kafkajs client with our defaults: errors only (kafkajs is chatty at info), logged as our
+ * JSON, and a short connection timeout so an outage shows quickly in readiness and logs.
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   return new Kafka({
@@ -18,5 +36,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     logLevel: logLevel.ERROR,
+    logCreator,
   });
 }

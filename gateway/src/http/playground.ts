@@ -64,6 +64,8 @@ export function playgroundPage(graphqlPath: string): string {
     const httpUrl = new URL(${JSON.stringify(graphqlPath)}, location.href).href;
     const wsUrl = httpUrl.replace(/^http/, 'ws');
     const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+    // A link may carry a query after #query= (a fragment, so it never reaches the server).
+    const sharedQuery = new URLSearchParams(location.hash.slice(1)).get('query') || undefined;
     function render() {
       const token = input.value.trim();
       const authorization = token ? 'Bearer ' + token : undefined;
@@ -73,7 +75,9 @@ export function playgroundPage(graphqlPath: string): string {
         headers: authorization ? { Authorization: authorization } : {},
         wsConnectionParams: authorization ? { authorization } : {},
       });
-      root.render(React.createElement(GraphiQL, { fetcher, key: token, defaultEditorToolsVisibility: false }));
+      root.render(
+        React.createElement(GraphiQL, { fetcher, key: token, defaultQuery: sharedQuery, defaultEditorToolsVisibility: false }),
+      );
     }
     input.addEventListener('change', () => {
       localStorage.setItem('cashtrack.accessToken', input.value.trim());
