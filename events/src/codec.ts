@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeFieldsSchema } from './envelope.ts';
 import { eventCatalog, isEventType, type CashTrackEvent, type EventType } from './eventCatalog.ts';
 import { EventValidationError, type EventIssue } from './eventValidationError.ts';
+import { compileFastCheck, type FastCheck } from './fastValidator.ts';
 
 /**
  * The one codec for CashTrack events, in the manner of graphql-ws's parse/validate/stringify
@@ -81,11 +82,14 @@ export function parseEvent(raw: unknown): CashTrackEvent {
     );
   }
   const payload = upcastPayload(type, record.version, record.payload, eventId);
-  const result = currentSchema(type).safeParse({
-    ...record,
-    version: eventCatalog[type].version,
-    payload,
-  });
+  const candidate =
+    payload === record.payload && record.version === eventCatalog[type].version
+      ? record
+      : { ...record, version: eventCatalog[type].version, payload };
+  const { schema, fastCheck } = compiled(type);
+  const fast = fastCheck?.(candidate);
+  if (fast !== undefined) return fast.value as CashTrackEvent;
+  const result = schema.safeParse(candidate);
   if (!result.success) {
     throw new EventValidationError(toIssues(result.error), { type, eventId });
   }
@@ -100,6 +104,7 @@ function upcastPayload(
   eventId: string | undefined,
 ): unknown {
   const definition = eventCatalog[type];
+  if (version === definition.version) return payload;
   const fail = (issues: EventIssue[]): never => {
     throw new EventValidationError(issues, { type, eventId });
   };
@@ -137,12 +142,25 @@ function upcastPayload(
   return current;
 }
 
-const schemas = new Map<EventType, z.ZodTypeAny>();
+interface CompiledSchema {
+  readonly schema: z.ZodTypeAny;
+  readonly fastCheck: FastCheck | null;
+}
 
-/** The whole-envelope schema of the current version of `type`, built once per type. */
-function currentSchema(type: EventType): z.ZodTypeAny {
+const schemas = new Map<EventType, CompiledSchema>();
+
+/** The whole-envelope schema of the current version of `type` and its fast check, built once. */
+function compiled(type: EventType): CompiledSchema {
   const cached = schemas.get(type);
   if (cached !== undefined) return cached;
+  const schema = currentSchema(type);
+  const entry = { schema, fastCheck: compileFastCheck(schema) };
+  schemas.set(type, entry);
+  return entry;
+}
+
+/** The whole-envelope schema of the current version of `type`. */
+export function currentSchema(type: EventType): z.ZodTypeAny {
   const definition = eventCatalog[type];
   const schema = envelopeFieldsSchema
     .extend({
@@ -168,7 +186,6 @@ function currentSchema(type: EventType): z.ZodTypeAny {
         });
       }
     });
-  schemas.set(type, schema);
   return schema;
 }
 

@@ -121,6 +121,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
   const heartbeatIntervalMs =
     options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 10));
   const log = options.logger ?? createLogger('event-consumer');
+  const heartbeatCheckMs = Math.max(10, Math.floor(heartbeatIntervalMs / 3));
 
   const consumer = kafka.consumer({
     groupId,
@@ -326,23 +327,38 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       const { batch } = payload;
       const heartbeat = (): Promise<void> => payload.heartbeat();
       const stale = (): boolean => !payload.isRunning() || payload.isStale();
-      for (const message of batch.messages) {
-        if (shouldStop() || stale()) break;
-        let outcome: Outcome;
-        try {
-          outcome = await processMessage(batch, message, heartbeat, stale);
-        } catch (error) {
-          // Offsets resolved before this one are committed by kafkajs; this one is not.
-          // `fail` disconnects, which waits for this batch, so it must not be awaited here.
-          void fail(error);
-          return;
+      let lastResolved: string | undefined;
+      let lastBeat = Date.now();
+      try {
+        for (const message of batch.messages) {
+          if (shouldStop() || stale()) break;
+          let outcome: Outcome;
+          try {
+            outcome = await processMessage(batch, message, heartbeat, stale);
+          } catch (error) {
+            // Offsets resolved before this one are committed by kafkajs; this one is not.
+            // `fail` disconnects, which waits for this batch, so it must not be awaited here.
+            void fail(error);
+            return;
+          }
+          if (outcome === 'abandoned') break;
+          // Resolved once, for the last handled message, in `finally`: kafkajs does Long
+          // arithmetic per call, and offsets within a partition are handled strictly in order.
+          lastResolved = message.offset;
+          // kafkajs sends a heartbeat only once per interval anyway; skipping the call in
+          // between saves a promise per message. Errors from kafkajs itself (a rebalance under
+          // way, a lost connection) propagate: kafkajs rejoins or reconnects, and uncommitted
+          // messages are delivered again.
+          if (Date.now() - lastBeat >= heartbeatCheckMs) {
+            lastBeat = Date.now();
+            await payload.heartbeat();
+          }
         }
-        if (outcome === 'abandoned') break;
-        payload.resolveOffset(message.offset);
-        recordPosition(batch, Number(message.offset) + 1);
-        // Errors from kafkajs itself (a rebalance under way, a lost connection) propagate: kafkajs
-        // rejoins or reconnects, and uncommitted messages are delivered again.
-        await payload.heartbeat();
+      } finally {
+        if (lastResolved !== undefined) {
+          payload.resolveOffset(lastResolved);
+          recordPosition(batch, Number(lastResolved) + 1);
+        }
       }
       await payload.commitOffsetsIfNecessary();
     },

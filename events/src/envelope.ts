@@ -26,10 +26,22 @@ export interface EventEnvelope<Type extends string = string, Payload = unknown> 
 
 const nonEmpty = z.string().min(1).max(200);
 
+/** An instant in UTC as `Date.toISOString()` writes it (fraction optional, `Z` required). */
+const utcInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+/** One compiled pattern rather than zod's `datetime()`, which builds a RegExp on every parse. */
+const occurredAtSchema = z.string().superRefine((value, context) => {
+  if (utcInstant.test(value) && !Number.isNaN(Date.parse(value))) return;
+  context.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: 'must be an ISO-8601 UTC instant such as 2026-11-24T10:00:00.000Z',
+  });
+});
+
 /** Envelope fields apart from type, version and payload, which depend on the event type. */
 export const envelopeFieldsSchema = z.object({
   eventId: z.string().uuid(),
-  occurredAt: z.string().datetime({ precision: undefined, offset: false }),
+  occurredAt: occurredAtSchema,
   userId: nonEmpty,
   aggregateId: nonEmpty,
   aggregateVersion: z.number().int().positive(),

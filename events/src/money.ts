@@ -26,21 +26,35 @@ const notSpendable = new Set([
 /** The largest amount accepted anywhere, in major units. */
 export const maxAmountMajor = 1_000_000_000;
 
+/**
+ * Decimals of each spendable code looked up so far. `currency-codes` searches its table linearly
+ * (several microseconds), and every decoded event checks a currency, so answers are remembered;
+ * only valid codes are stored, so the map stays as small as ISO 4217.
+ */
+const knownDigits = new Map<string, number>();
+
+function lookUpDigits(code: string): number | undefined {
+  const known = knownDigits.get(code);
+  if (known !== undefined) return known;
+  if (!/^[A-Z]{3}$/.test(code) || notSpendable.has(code)) return undefined;
+  const digits = currencyCodes.code(code)?.digits;
+  if (digits !== undefined) knownDigits.set(code, digits);
+  return digits;
+}
+
 export function isCurrency(code: string): boolean {
-  return (
-    /^[A-Z]{3}$/.test(code) && !notSpendable.has(code) && currencyCodes.code(code) !== undefined
-  );
+  return lookUpDigits(code) !== undefined;
 }
 
 /** How many decimals the currency has (2 for USD, 0 for JPY, 3 for KWD). */
 export function currencyDigits(code: string): number {
-  const entry = isCurrency(code) ? currencyCodes.code(code) : undefined;
-  if (entry === undefined) {
+  const digits = lookUpDigits(code);
+  if (digits === undefined) {
     throw new CodedError('INVALID_CURRENCY', `"${code}" is not an ISO-4217 currency code`, {
       currency: code,
     });
   }
-  return entry.digits;
+  return digits;
 }
 
 /**
