@@ -41,3 +41,26 @@ export function decideSubmitExpenseMessage(
     payload: { text, timezone: command.timezone, currency: command.currency },
   };
 }
+
+/** What the read model knows of a message's outcome, from whichever events have arrived. */
+export interface ExpenseMessageOutcome {
+  /** Set by ExpenseMessageRejected. */
+  readonly reason: string | null;
+  /** `origin.count` of the message's ExpenseRecorded events; null before the first arrives. */
+  readonly expectedCount: number | null;
+  /** How many of those expenses have arrived. */
+  readonly parsedCount: number;
+}
+
+/**
+ * REJECTED once rejected; PARSED once every expense the parser announced (`origin.count`) has
+ * arrived; PENDING before. The facts arrive on two topics in no fixed order, so the status is
+ * derived from them rather than stored, and any order of arrival gives the same answer.
+ */
+export function expenseMessageStatus(outcome: ExpenseMessageOutcome): ExpenseMessageStatus {
+  if (outcome.reason !== null) return 'REJECTED';
+  if (outcome.expectedCount !== null && outcome.parsedCount >= outcome.expectedCount) {
+    return 'PARSED';
+  }
+  return 'PENDING';
+}

@@ -1,0 +1,99 @@
+import type { Category } from '@cashtrack/events';
+import type { ExpenseValues } from './expenseValues.ts';
+
+/**
+ * Spending totals are kept per user, per currency and per calendar month ("bucket"); inside a
+ * bucket, per category for the whole month and per day and category. A summary then reads one
+ * small document per month of its range instead of every expense.
+ *
+ * This module is the pure arithmetic: what one expense adds to the totals (its contribution)
+ * and what a change of that expense moves (the difference between two contributions).
+ */
+
+/** What one live expense adds to the totals. */
+export interface Contribution {
+  readonly currency: string;
+  /** `YYYY-MM` of `occurredOn`. */
+  readonly month: string;
+  /** `DD` of `occurredOn`. */
+  readonly day: string;
+  readonly category: Category;
+  readonly amountMinor: number;
+}
+
+/** One category-and-day cell of a bucket moved by a change. */
+export interface TotalsCellDelta {
+  readonly category: Category;
+  readonly day: string;
+  readonly amountMinor: number;
+  readonly count: number;
+}
+
+/** Everything one change moves inside one bucket. */
+export interface BucketDelta {
+  readonly bucketId: string;
+  readonly userId: string;
+  readonly currency: string;
+  readonly month: string;
+  readonly cells: readonly TotalsCellDelta[];
+}
+
+export function contributionOf(values: ExpenseValues): Contribution {
+  return {
+    currency: values.currency,
+    month: values.occurredOn.slice(0, 7),
+    day: values.occurredOn.slice(8, 10),
+    category: values.category,
+    amountMinor: values.amountMinor,
+  };
+}
+
+/** The id of the bucket of one user, currency and month; the same on every replica and replay. */
+export function bucketIdOf(userId: string, currency: string, month: string): string {
+  return `month|${userId}|${currency}|${month}`;
+}
+
+/**
+ * What replacing contribution `before` by `after` moves (null: no live expense): the old
+ * values out, the new ones in, merged per bucket and cell so one bucket gets one update per
+ * change, and cells that cancel out (a description-only edit) dropped. Buckets come out sorted,
+ * so the same change always produces the same list.
+ */
+export function totalsDelta(
+  userId: string,
+  before: Contribution | null,
+  after: Contribution | null,
+): BucketDelta[] {
+  const cells = new Map<string, { bucket: Contribution; cell: TotalsCellDelta }>();
+  const add = (contribution: Contribution, sign: 1 | -1): void => {
+    const bucketId = bucketIdOf(userId, contribution.currency, contribution.month);
+    const key = `${bucketId}#${contribution.category}#${contribution.day}`;
+    const previous = cells.get(key)?.cell;
+    cells.set(key, {
+      bucket: contribution,
+      cell: {
+        category: contribution.category,
+        day: contribution.day,
+        amountMinor: (previous?.amountMinor ?? 0) + sign * contribution.amountMinor,
+        count: (previous?.count ?? 0) + sign,
+      },
+    });
+  };
+  if (before !== null) add(before, -1);
+  if (after !== null) add(after, 1);
+
+  const buckets = new Map<string, BucketDelta>();
+  for (const { bucket, cell } of cells.values()) {
+    if (cell.amountMinor === 0 && cell.count === 0) continue;
+    const bucketId = bucketIdOf(userId, bucket.currency, bucket.month);
+    const existing = buckets.get(bucketId);
+    buckets.set(bucketId, {
+      bucketId,
+      userId,
+      currency: bucket.currency,
+      month: bucket.month,
+      cells: [...(existing?.cells ?? []), cell],
+    });
+  }
+  return [...buckets.values()].sort((a, b) => a.bucketId.localeCompare(b.bucketId));
+}
