@@ -213,6 +213,10 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     return shouldStop() || stale();
   }
 
+  /**
+   * Decodes and handles one message. The first attempt is the hot path and stays lean (one
+   * promise per event); failures go to `recover`, which retries, dead-letters or gives up.
+   */
   async function processMessage(
     batch: Batch,
     message: KafkaMessage,
@@ -226,36 +230,66 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       await sendToDeadLetter(batch, message, error, 0);
       return 'handled';
     }
-    return withCorrelation(event.correlationId, async (): Promise<Outcome> => {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await handle(event, {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            attempt,
-            heartbeat,
-          });
-          processed += 1;
-          return 'handled';
-        } catch (error) {
-          const action = classifyError(error);
-          if (action === 'fatal') throw error;
-          if (action === 'dead-letter' || attempt >= retry.maxAttempts) {
-            await sendToDeadLetter(batch, message, error, attempt);
-            return 'handled';
-          }
-          retries += 1;
-          lastError = errorMessage(error);
-          log.warn(
-            { type: event.type, eventId: event.eventId, attempt, err: error },
-            'handler failed, retrying',
-          );
-          // Abandoning leaves the offset uncommitted: whoever owns the partition next retries it.
-          if (await pause(retryDelayMs(retry, attempt), heartbeat, stale)) return 'abandoned';
-        }
+    try {
+      await attempt(batch, message, event, 1, heartbeat);
+      processed += 1;
+      return 'handled';
+    } catch (error) {
+      return withCorrelation(event.correlationId, () =>
+        recover(batch, message, event, error, heartbeat, stale),
+      );
+    }
+  }
+
+  function attempt(
+    batch: Batch,
+    message: KafkaMessage,
+    event: CashTrackEvent,
+    number: number,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const context: EventContext = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      attempt: number,
+      heartbeat,
+    };
+    return withCorrelation(event.correlationId, () => handle(event, context));
+  }
+
+  async function recover(
+    batch: Batch,
+    message: KafkaMessage,
+    event: CashTrackEvent,
+    firstError: unknown,
+    heartbeat: () => Promise<void>,
+    stale: () => boolean,
+  ): Promise<Outcome> {
+    let error = firstError;
+    for (let number = 1; ; number += 1) {
+      const action = classifyError(error);
+      if (action === 'fatal') throw error;
+      if (action === 'dead-letter' || number >= retry.maxAttempts) {
+        await sendToDeadLetter(batch, message, error, number);
+        return 'handled';
       }
-    });
+      retries += 1;
+      lastError = errorMessage(error);
+      log.warn(
+        { type: event.type, eventId: event.eventId, attempt: number, err: error },
+        'handler failed, retrying',
+      );
+      // Abandoning leaves the offset uncommitted: whoever owns the partition next retries it.
+      if (await pause(retryDelayMs(retry, number), heartbeat, stale)) return 'abandoned';
+      try {
+        await attempt(batch, message, event, number + 1, heartbeat);
+        processed += 1;
+        return 'handled';
+      } catch (next) {
+        error = next;
+      }
+    }
   }
 
   function recordPosition(batch: Batch, nextOffset: number): void {
