@@ -22,6 +22,12 @@ export const serviceProcesses: readonly ServiceProcess[] = [
     entry: 'subgraphs/user/src/index.ts',
     readyUrl: `http://127.0.0.1:${process.env.USER_PORT ?? '4002'}/ready`,
   },
+  // The parser worker has no GraphQL; it turns submitted messages into expense events.
+  {
+    name: 'parser-worker',
+    entry: 'parser/src/worker/index.ts',
+    readyUrl: `http://127.0.0.1:${process.env.PARSER_PORT ?? '4004'}/ready`,
+  },
   // The gateway last: it composes the subgraphs and answers /ready once they are reachable.
   {
     name: 'gateway',

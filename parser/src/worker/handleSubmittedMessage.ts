@@ -1,0 +1,80 @@
+import type { CashTrackEvent, EventHandler, EventProducer, EventOfType } from '@cashtrack/events';
+import { CodedError, type Logger } from '@cashtrack/platform';
+import type { ExpenseExtractor, ParseOutcome, ParseRequest } from '../extraction/types.ts';
+import { recordedEvents, rejectedEvent } from './outcomeEvents.ts';
+
+export interface SubmittedMessageHandlerOptions {
+  readonly extractor: ExpenseExtractor;
+  readonly producer: Pick<EventProducer, 'publish'>;
+  readonly now: () => Date;
+  readonly log: Logger;
+}
+
+/** Everything the parser needs, taken from the event alone: never from the text or the model. */
+function requestFrom(submitted: EventOfType<'ExpenseMessageSubmitted'>): ParseRequest {
+  return {
+    text: submitted.payload.text,
+    now: new Date(submitted.occurredAt),
+    timezone: submitted.payload.timezone,
+    currency: submitted.payload.currency,
+    userId: submitted.userId,
+  };
+}
+
+/**
+ * The worker's event handler: parses each `ExpenseMessageSubmitted` and publishes its outcome.
+ * A request the parser refuses (`TEXT_TOO_LONG`...) is a rejection with `parser: 'none'`, not a
+ * failure; any other error (the broker, the budget store) is thrown, so the runner retries and
+ * then dead-letters or stops. Publishing again after a redelivery is harmless: ids are derived
+ * from the message, so the projector sees duplicates and ignores them.
+ */
+export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions): EventHandler {
+  const { extractor, producer, now, log } = options;
+  return async (event: CashTrackEvent) => {
+    if (event.type !== 'ExpenseMessageSubmitted') {
+      log.debug({ type: event.type }, 'not a submitted message; skipped');
+      return;
+    }
+    const messageId = event.aggregateId;
+    let outcome: ParseOutcome;
+    try {
+      outcome = await extractor.extract(requestFrom(event));
+    } catch (error) {
+      if (!(error instanceof CodedError)) throw error;
+      log.info({ messageId, code: error.code }, 'message refused before parsing');
+      await producer.publish([
+        rejectedEvent(event, { reason: error.message, parser: 'none', tokensUsed: 0 }, now()),
+      ]);
+      return;
+    }
+    if (outcome.expenses.length === 0) {
+      await producer.publish([
+        rejectedEvent(
+          event,
+          {
+            reason: outcome.reason ?? 'No expense was found in that message.',
+            parser: outcome.parser,
+            tokensUsed: outcome.tokensUsed,
+          },
+          now(),
+        ),
+      ]);
+      log.info(
+        { messageId, parser: outcome.parser, tokensUsed: outcome.tokensUsed },
+        'message rejected',
+      );
+      return;
+    }
+    // One batch: the broker gets every expense of the message, in order, or none of the call.
+    await producer.publish(recordedEvents(event, outcome, now()));
+    log.info(
+      {
+        messageId,
+        expenses: outcome.expenses.length,
+        parser: outcome.parser,
+        tokensUsed: outcome.tokensUsed,
+      },
+      'message parsed',
+    );
+  };
+}

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import {
+  applyToReadModel,
+  createEventProducer,
+  decodeEvent,
+  deadLetterTopic,
+  ensureTopics,
+  newEvent,
+  readDeadLetter,
+  topicNames,
+  type CashTrackEvent,
+  type EventProducer,
+  type ReadModelDocument,
+} from '@cashtrack/events';
+import {
+  kafkaForTests,
+  mongoForTests,
+  testNamespace,
+  waitFor,
+  type TestDatabase,
+} from '@cashtrack/test-support';
+import { expenseIdFor } from '../src/worker/deterministicIds.ts';
+import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
+
+/**
+ * The worker end to end on the real broker: messages in on `expense-messages`, outcome events
+ * out on `expenses` (read with a bare kafkajs consumer), redelivery, poison messages, health.
+ * The worker runs the rules parser (no OPENAI_API_KEY), so the answers are deterministic.
+ */
+
+const ns = testNamespace();
+const topics = topicNames(ns.topicPrefix);
+const kafka = kafkaForTests('parser-worker-test');
+
+let worker: RunningParserWorker;
+let producer: EventProducer;
+let rawProducer: Producer;
+let collector: Consumer;
+let database: TestDatabase;
+const published: CashTrackEvent[] = [];
+const deadLetters: KafkaMessage[] = [];
+
+beforeAll(async () => {
+  await ensureTopics(kafka, { prefix: ns.topicPrefix, partitions: 2 });
+  database = await mongoForTests(ns.database);
+  worker = await startParserWorker(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      mongoUrl: 'unused',
+      database: ns.database,
+      kafkaBrokers: ['127.0.0.1:9092'],
+      topicPrefix: ns.topicPrefix,
+      consumerGroup: 'parser-worker',
+    },
+    {
+      env: {},
+      exitOnFatal: false,
+      sessionTimeoutMs: 10_000,
+      retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
+    },
+  );
+  producer = createEventProducer(kafka, { topicPrefix: ns.topicPrefix });
+  await producer.connect();
+  rawProducer = kafka.producer();
+  await rawProducer.connect();
+  collector = kafka.consumer({ groupId: `${ns.topicPrefix}collector`, maxWaitTimeInMs: 200 });
+  await collector.connect();
+  await collector.subscribe({
+    topics: [topics.expenses, deadLetterTopic(topics.expenseMessages)],
+    fromBeginning: true,
+  });
+  await collector.run({
+    eachMessage: async ({ topic, message }) => {
+      if (topic === topics.expenses) published.push(decodeEvent(message));
+      else deadLetters.push(message);
+    },
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await Promise.allSettled([
+    collector?.disconnect(),
+    producer?.disconnect(),
+    rawProducer?.disconnect(),
+  ]);
+  await database?.close();
+});
+
+let sequence = 0;
+function submitted(text: string, userId = 'user-1') {
+  sequence += 1;
+  return newEvent({
+    type: 'ExpenseMessageSubmitted',
+    userId,
+    aggregateId: `${ns.topicPrefix}message-${sequence}`,
+    aggregateVersion: 1,
+    correlationId: `correlation-${sequence}`,
+    // The user's day is the 24th in Berlin; "yesterday" is the 23rd.
+    now: new Date('2026-11-24T10:00:00Z'),
+    payload: { text, timezone: 'Europe/Berlin', currency: 'EUR' },
+  });
+}
+
+function eventsOf(messageId: string): CashTrackEvent[] {
+  return published.filter((event) =>
+    event.type === 'ExpenseRecorded'
+      ? event.payload.origin?.messageId === messageId
+      : event.aggregateId === messageId,
+  );
+}
+
+function waitForEvents(messageId: string, count: number): Promise<CashTrackEvent[]> {
+  return waitFor(() => eventsOf(messageId).length >= count && eventsOf(messageId), {
+    timeoutMs: 30_000,
+    description: `${count} events of ${messageId}`,
+  });
+}
+
+describe('parser worker', () => {
+  it('publishes one ExpenseRecorded per expense, for the user and day of the message', async () => {
+    const message = submitted('uber 23.40 yesterday + coffee 4');
+    await producer.publish([message]);
+    const events = await waitForEvents(message.aggregateId, 2);
+    expect(events).toHaveLength(2);
+    events.forEach((event, position) => {
+      expect(event).toMatchObject({
+        type: 'ExpenseRecorded',
+        userId: 'user-1',
+        aggregateId: expenseIdFor(message.aggregateId, position),
+        aggregateVersion: 1,
+        correlationId: message.correlationId,
+        causationId: message.eventId,
+        payload: {
+          source: 'MESSAGE',
+          origin: {
+            messageId: message.aggregateId,
+            position,
+            count: 2,
+            parser: 'rules',
+            tokensUsed: 0,
+          },
+        },
+      });
+    });
+    expect(events.map((e) => (e.type === 'ExpenseRecorded' ? e.payload : undefined))).toEqual([
+      expect.objectContaining({ amountMinor: 2340, currency: 'EUR', occurredOn: '2026-11-23' }),
+      expect.objectContaining({ amountMinor: 400, currency: 'EUR', occurredOn: '2026-11-24' }),
+    ]);
+  });
+
+  it('rejects a message with no expense, with a reason a person understands', async () => {
+    const message = submitted('how are you today?');
+    await producer.publish([message]);
+    const [event] = await waitForEvents(message.aggregateId, 1);
+    expect(event).toMatchObject({
+      type: 'ExpenseMessageRejected',
+      aggregateId: message.aggregateId,
+      aggregateVersion: 2,
+      causationId: message.eventId,
+      payload: { parser: 'rules', tokensUsed: 0 },
+    });
+    expect(event?.type === 'ExpenseMessageRejected' && event.payload.reason).toMatch(/amount/);
+  });
+
+  it('rejects a message the parser refuses before parsing, as parser "none"', async () => {
+    const message = submitted('   ');
+    await producer.publish([message]);
+    const [event] = await waitForEvents(message.aggregateId, 1);
+    expect(event).toMatchObject({
+      type: 'ExpenseMessageRejected',
+      payload: { reason: 'The message is empty', parser: 'none', tokensUsed: 0 },
+    });
+  });
+
+  it('republishes the same ids on redelivery, so the projection records each expense once', async () => {
+    const message = submitted('groceries 52.10 and parking 6', 'user-2');
+    await producer.publish([message]);
+    await producer.publish([message]);
+    const events = await waitForEvents(message.aggregateId, 4);
+    const ids = events.map((event) => `${event.eventId}/${event.aggregateId}`);
+    expect(ids.slice(2)).toEqual(ids.slice(0, 2));
+    expect(new Set(ids).size).toBe(2);
+
+    const expenses = database.db.collection<ReadModelDocument<{ amountMinor: number }>>('expenses');
+    const outcomes = [];
+    for (const event of events) {
+      if (event.type !== 'ExpenseRecorded') continue;
+      const result = await applyToReadModel(expenses, event, (_state, recorded) => ({
+        amountMinor: recorded.payload.amountMinor,
+      }));
+      outcomes.push(result.outcome);
+    }
+    expect(outcomes).toEqual(['applied', 'applied', 'duplicate', 'duplicate']);
+    expect(await expenses.countDocuments()).toBe(2);
+  });
+
+  it('parks a poison message in the DLQ and goes on with the next one', async () => {
+    await rawProducer.send({
+      topic: topics.expenseMessages,
+      messages: [{ key: 'user-3', value: Buffer.from([0xff, 0x00, 0x13, 0x37]) }],
+    });
+    const next = submitted('taxi 18', 'user-3');
+    await producer.publish([next]);
+    const letter = await waitFor(() => deadLetters[0], {
+      timeoutMs: 30_000,
+      description: 'a dead letter',
+    });
+    expect(readDeadLetter(letter)).toMatchObject({
+      sourceTopic: topics.expenseMessages,
+      consumerGroup: `${ns.topicPrefix}parser-worker`,
+      attempts: 0,
+    });
+    expect(letter.value).toEqual(Buffer.from([0xff, 0x00, 0x13, 0x37]));
+    const [event] = await waitForEvents(next.aggregateId, 1);
+    expect(event).toMatchObject({ type: 'ExpenseRecorded', payload: { amountMinor: 1800 } });
+  });
+
+  it('answers health and readiness with the consumer counts', async () => {
+    const health = await fetch(`${worker.url}/health`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${worker.url}/ready`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { status: string; consumer: Record<string, unknown> };
+    expect(body.status).toBe('ready');
+    expect(body.consumer).toMatchObject({ state: 'running', deadLettered: 1 });
+    expect(body.consumer.processed).toEqual(expect.any(Number));
+    expect(body.consumer.lag).toEqual(expect.any(Number));
+    expect((await fetch(`${worker.url}/nothing`)).status).toBe(404);
+  });
+});
