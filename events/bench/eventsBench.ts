@@ -21,6 +21,8 @@ const total = envInt('BENCH_EVENTS', 100_000);
 const chunk = 1_000;
 /** Partitions handled at once, the same for both consumers. */
 const concurrency = envInt('BENCH_PARTITIONS_CONCURRENTLY', 1);
+/** Alternating rounds of the three consumers; the best of each counts (a shared machine is noisy). */
+const rounds = envInt('BENCH_ROUNDS', 3);
 const users = 1_000;
 const kafka = new Kafka({
   clientId: 'events-bench',
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     const runner: number[] = [];
     const bare: number[] = [];
     const bareCounting: number[] = [];
-    for (let run = 1; run <= 2; run += 1) {
+    for (let run = 1; run <= rounds; run += 1) {
       bareCounting.push(await consumeBare(run, false));
       say(`bare kafkajs consumer, counting only, run ${run}: ${bareCounting.at(-1)} messages/s`);
       bare.push(await consumeBare(run, true));
