@@ -11,4 +11,9 @@ export interface GatewayContext {
   readonly viewer: VerifiedAccessToken | undefined;
   /** A token the auth subgraph issued earlier in this same operation (see SubgraphDataSource). */
   readonly issuedInOperation: { authorization?: string };
+  /**
+   * The gateway's own follow-up query for a subscription event: not counted by rate limits
+   * (the subscriber made one request, the subscription) nor logged as a client request.
+   */
+  readonly internal: boolean;
 }

@@ -30,6 +30,8 @@ import { requireAuthentication } from './plugins/requireAuthentication.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
+import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
+import { UpstreamSubscriptions } from './subscriptions/upstreamSubscriptions.ts';
 
 const log = createLogger('gateway');
 const graphqlPath = '/graphql';
@@ -38,6 +40,8 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   readonly httpServer: Server;
+  /** Subscription sockets open now. */
+  openSockets(): number;
   stop(): Promise<void>;
 }
 
@@ -49,8 +53,9 @@ export async function startGateway(
   config: GatewayConfig,
   supergraphSdl: string,
 ): Promise<RunningGateway> {
+  const supergraph = Supergraph.build(supergraphSdl);
   const pools = new Map(
-    Supergraph.build(supergraphSdl)
+    supergraph
       .subgraphsMetadata()
       .map(({ name, url }) => [name, new ReplicaPool(config.subgraphUrls(name) ?? [url])]),
   );
@@ -122,6 +127,7 @@ export async function startGateway(
         correlationId: currentCorrelationId() ?? newCorrelationId(),
         clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         issuedInOperation: {},
+        internal: false,
         ...(await authenticate(req.headers.authorization)),
       }),
     }),
@@ -143,6 +149,21 @@ export async function startGateway(
     return { authorization, viewer };
   }
 
+  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const subscriptions =
+    apiSchema.getSubscriptionType() == null
+      ? undefined
+      : startSubscriptionServer({
+          httpServer,
+          path: graphqlPath,
+          apiSchema,
+          verifier,
+          apollo: server,
+          upstream: new UpstreamSubscriptions(pools),
+          limits: config.limits,
+          log,
+        });
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host}:${port}${graphqlPath}`;
@@ -154,7 +175,9 @@ export async function startGateway(
     url,
     port,
     httpServer,
+    openSockets: () => subscriptions?.sockets() ?? 0,
     async stop() {
+      await subscriptions?.dispose();
       await server.stop();
     },
   };

@@ -26,7 +26,7 @@ export function rateLimit(
       return {
         async didResolveOperation({ operation, document, contextValue }) {
           // Apollo resolves the operation before this hook; a missing one has already failed.
-          if (operation === undefined) return;
+          if (operation === undefined || contextValue.internal) return;
           const operationKey = `${operation.operation}:${rootFieldNames(operation, document).sort().join(',')}`;
           const checks = [
             limiter.take(

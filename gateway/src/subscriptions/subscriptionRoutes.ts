@@ -1,0 +1,111 @@
+import {
+  Kind,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { CodedError } from '@cashtrack/platform';
+
+/**
+ * How a subscription field of the public schema is served. The owning subgraph streams only
+ * cursors; for each one the gateway runs the client's own selection as a query on
+ * `lookupField(cursor)`, so fields owned by any subgraph (`expense { user { displayName } }`)
+ * are resolved by ordinary query planning, with the subscriber's token.
+ */
+export interface SubscriptionRoute {
+  readonly subgraph: string;
+  /** The subscription's `after` argument: resume after this cursor. */
+  readonly resumeArgument: string;
+  readonly lookupField: string;
+}
+
+export const subscriptionRoutes: Readonly<Record<string, SubscriptionRoute>> = {
+  expenseChanged: { subgraph: 'expense', resumeArgument: 'after', lookupField: 'expenseChange' },
+};
+
+export interface SubscriptionPlan {
+  readonly route: SubscriptionRoute;
+  /** The subscription field's name, which keys each upstream event. */
+  readonly upstreamField: string;
+  /** The upstream subscription: cursors only. */
+  readonly upstream: { readonly query: string; readonly variables: Record<string, unknown> };
+  /** The client's operation as a query on the lookup field; run with `followUpVariables(cursor)`. */
+  readonly followUp: DocumentNode;
+  followUpVariables(cursor: string): Record<string, unknown>;
+}
+
+const cursorVariable = 'cashtrackSubscriptionCursor';
+
+/**
+ * Plans one subscription operation: it must select exactly one routed field. Throws
+ * BAD_SUBSCRIPTION for anything else.
+ */
+export function planSubscription(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): SubscriptionPlan {
+  const [field, ...others] = operation.selectionSet.selections;
+  if (field?.kind !== Kind.FIELD || others.length > 0) {
+    throw new CodedError(
+      'BAD_SUBSCRIPTION',
+      'A subscription selects exactly one field, without fragments',
+    );
+  }
+  const route = subscriptionRoutes[field.name.value];
+  if (route === undefined) {
+    throw new CodedError('BAD_SUBSCRIPTION', `There is no subscription field ${field.name.value}`);
+  }
+  const resume = field.arguments?.find((argument) => argument.name.value === route.resumeArgument);
+  let after: unknown = null;
+  if (resume?.value.kind === Kind.VARIABLE) after = variables[resume.value.name.value] ?? null;
+  else if (resume?.value.kind === Kind.STRING) after = resume.value.value;
+
+  const followUp = visit(document, {
+    OperationDefinition(node) {
+      if (node !== operation) return null;
+      return {
+        ...node,
+        operation: OperationTypeNode.QUERY,
+        variableDefinitions: [
+          ...(node.variableDefinitions ?? []),
+          {
+            kind: Kind.VARIABLE_DEFINITION,
+            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: cursorVariable } },
+            type: {
+              kind: Kind.NON_NULL_TYPE,
+              type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } },
+            },
+          },
+        ],
+      };
+    },
+    Field(node) {
+      if (node !== field) return undefined;
+      return {
+        ...node,
+        alias: node.alias ?? node.name,
+        name: { kind: Kind.NAME, value: route.lookupField },
+        arguments: [
+          {
+            kind: Kind.ARGUMENT,
+            name: { kind: Kind.NAME, value: 'cursor' },
+            value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: cursorVariable } },
+          },
+        ],
+      };
+    },
+  });
+
+  return {
+    route,
+    upstreamField: field.name.value,
+    upstream: {
+      query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
+      variables: { after },
+    },
+    followUp,
+    followUpVariables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
+  };
+}

@@ -1,0 +1,203 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  errorMessage,
+  newCorrelationId,
+  withCorrelation,
+  type AccessTokenVerifier,
+  type Logger,
+} from '@cashtrack/platform';
+import type { GatewayContext } from '../context.ts';
+import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
+import { SocketCloseCode } from './closeCodes.ts';
+import { openSocketSession, renewSocketSession, type SocketSession } from './socketSession.ts';
+import { planSubscription } from './subscriptionRoutes.ts';
+import type { UpstreamSubscriptions } from './upstreamSubscriptions.ts';
+
+export interface SubscriptionServerOptions {
+  readonly httpServer: Server;
+  readonly path: string;
+  /** The public API schema, to validate operations against. */
+  readonly apiSchema: GraphQLSchema;
+  readonly verifier: AccessTokenVerifier;
+  /** Runs queries and mutations, and each subscription event's follow-up query, through the gateway. */
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly upstream: UpstreamSubscriptions;
+  readonly limits: OperationLimits;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+interface SocketState {
+  session: SocketSession;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage };
+
+/**
+ * graphql-ws on the gateway's `/graphql`. The access token is checked at `connection_init`
+ * (refused: close 4403), the socket is closed with 4419 when the token expires unless the client
+ * renewed it with a ping carrying a fresh token, and each subscription streams cursors from the
+ * owning subgraph and resolves the client's full selection per event through query planning.
+ */
+export function startSubscriptionServer(options: SubscriptionServerOptions) {
+  const { apiSchema, verifier, apollo, upstream, log } = options;
+  const now = options.now ?? Date.now;
+  const states = new WeakMap<WebSocket, SocketState>();
+  const limitRules = operationLimitRules(options.limits);
+  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+
+  const scheduleExpiry = (socket: WebSocket, state: SocketState): void => {
+    clearTimeout(state.expiry);
+    const delay = Math.max(0, state.session.viewer.expiresAt.getTime() - now());
+    state.expiry = setTimeout(
+      () => socket.close(SocketCloseCode.TokenExpired, 'Access token expired'),
+      delay,
+    );
+    state.expiry.unref();
+  };
+
+  const gatewayContext = (ctx: Context<Record<string, unknown>, Extra>): GatewayContext => {
+    const state = states.get(ctx.extra.socket);
+    return {
+      correlationId: newCorrelationId(),
+      clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+      authorization: state?.session.authorization,
+      viewer: state?.session.viewer,
+      issuedInOperation: {},
+      internal: false,
+    };
+  };
+
+  const runThroughGateway = async (
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: GatewayContext,
+  ): Promise<ExecutionResult> => {
+    const response = await apollo.executeOperation(
+      { query: document, variables },
+      { contextValue: context },
+    );
+    if (response.body.kind !== 'single')
+      throw new Error('incremental delivery is not supported here');
+    return response.body.singleResult as ExecutionResult;
+  };
+
+  const serverCleanup = useServer<Record<string, unknown>, Extra>(
+    {
+      onConnect: async (ctx) => {
+        const session = await openSocketSession(verifier, ctx.connectionParams);
+        if (session === undefined) return false;
+        const state: SocketState = { session, expiry: undefined };
+        states.set(ctx.extra.socket, state);
+        scheduleExpiry(ctx.extra.socket, state);
+        return true;
+      },
+      onPing: async (ctx, payload) => {
+        const state = states.get(ctx.extra.socket);
+        if (state === undefined) return;
+        const { outcome, session } = await renewSocketSession(verifier, state.session, payload);
+        if (outcome === 'refused') {
+          ctx.extra.socket.close(SocketCloseCode.InvalidToken, 'Invalid token');
+        } else if (outcome === 'renewed') {
+          state.session = session;
+          scheduleExpiry(ctx.extra.socket, state);
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(states.get(ctx.extra.socket)?.expiry);
+        states.delete(ctx.extra.socket);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(errorMessage(error))];
+        }
+        const errors = validate(apiSchema, document, [...specifiedRules, ...limitRules]);
+        if (errors.length > 0) return errors;
+        const args: ExecutionArgs = {
+          schema: apiSchema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: gatewayContext(ctx),
+        };
+        return args;
+      },
+      execute: (args) => {
+        const context = args.contextValue as GatewayContext;
+        return withCorrelation(context.correlationId, () =>
+          runThroughGateway(args.document, { ...args.variableValues }, context),
+        );
+      },
+      subscribe: (args) => {
+        const context = args.contextValue as GatewayContext;
+        const operation = getOperationAST(args.document, args.operationName);
+        if (
+          operation?.operation !== OperationTypeNode.SUBSCRIPTION ||
+          context.authorization === undefined
+        ) {
+          return { errors: [new GraphQLError('Not a subscription')] };
+        }
+        const plan = planSubscription(args.document, operation, { ...args.variableValues });
+        const authorization = context.authorization;
+        const events = upstream.subscribe(plan.route.subgraph, { ...plan.upstream, authorization });
+        return (async function* stream(): AsyncGenerator<ExecutionResult> {
+          try {
+            for await (const event of events) {
+              const cursor = (event.data?.[plan.upstreamField] as { cursor?: unknown } | undefined)
+                ?.cursor;
+              if (typeof cursor !== 'string') {
+                yield {
+                  errors: (event.errors ?? []).map(
+                    (error) => new GraphQLError(error.message, { extensions: error.extensions }),
+                  ),
+                };
+                continue;
+              }
+              const result = await withCorrelation(context.correlationId, () =>
+                runThroughGateway(plan.followUp, plan.followUpVariables(cursor), {
+                  ...context,
+                  internal: true,
+                }),
+              );
+              yield result;
+            }
+          } finally {
+            await events.return?.();
+            log.debug({ userId: context.viewer?.userId }, 'subscription ended');
+          }
+        })();
+      },
+    },
+    webSocketServer,
+  );
+
+  return {
+    /** Open sockets, for health and benchmarks. */
+    sockets: (): number => webSocketServer.clients.size,
+    async dispose(): Promise<void> {
+      await serverCleanup.dispose();
+      upstream.dispose();
+      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
+    },
+  };
+}
