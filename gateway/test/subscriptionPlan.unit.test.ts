@@ -5,7 +5,7 @@ import { planSubscription } from '../src/subscriptions/subscriptionRoutes.ts';
 function plan(source: string, variables: Record<string, unknown> = {}, operationName?: string) {
   const document = parse(source);
   const operation = getOperationAST(document, operationName);
-  if (operation === null) throw new Error('no operation');
+  if (!operation) throw new Error('no operation');
   return planSubscription(document, operation, variables);
 }
 
