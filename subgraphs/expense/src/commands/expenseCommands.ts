@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { newEvent, type EventProducer } from '@cashtrack/events';
+import { CodedError } from '@cashtrack/platform';
+import { decideExpense, type ExpenseCommand, type ExpenseEventDraft } from '../domain/expense.ts';
+import { decideSubmitExpenseMessage } from '../domain/expenseMessage.ts';
+import { calendarDateIn, checkExpenseInput, type ExpenseInput } from '../domain/expenseValues.ts';
+import {
+  expenseMessageViewOf,
+  type ExpenseMessageView,
+} from '../readModels/expenseMessagesReadModel.ts';
+import {
+  expenseStateOf,
+  expenseViewOf,
+  projectionOfEvent,
+  type ExpenseDocument,
+  type ExpenseView,
+} from '../readModels/expensesReadModel.ts';
+import type { ExpenseReadModels } from '../readModels/readModels.ts';
+import { userSettingsOf } from '../readModels/userSettingsReadModel.ts';
+import { awaitProjection } from './awaitProjection.ts';
+
+/** The input of addExpense/updateExpense: currency and date default to the user's. */
+export interface ExpenseInputArgument {
+  readonly amount: string;
+  readonly currency?: string | null;
+  readonly category: string;
+  readonly description?: string | null;
+  readonly occurredOn?: string | null;
+}
+
+export interface CommandCaller {
+  readonly userId: string;
+  readonly correlationId: string;
+}
+
+export interface ExpenseCommandsOptions {
+  readonly models: ExpenseReadModels;
+  readonly producer: Pick<EventProducer, 'publish'>;
+  /** How long a mutation waits for its event to be projected. */
+  readonly projectionWaitMs: number;
+  readonly now: () => Date;
+}
+
+export interface ExpenseCommands {
+  logExpense(caller: CommandCaller, text: string): Promise<ExpenseMessageView>;
+  addExpense(caller: CommandCaller, input: ExpenseInputArgument): Promise<ExpenseView>;
+  updateExpense(
+    caller: CommandCaller,
+    id: string,
+    input: ExpenseInputArgument,
+    expectedVersion: number | undefined,
+  ): Promise<ExpenseView>;
+  /** Resolves with the id and whether the deletion is still waiting for the projector. */
+  deleteExpense(
+    caller: CommandCaller,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<{ id: string; pending: boolean }>;
+}
+
+/**
+ * The write side. The event is the only write: a command validates its input, decides against
+ * the current state read from the `expenses` read model (version and owner), publishes the
+ * event at the next `aggregateVersion`, then waits for the projector to apply it.
+ *
+ * Concurrent writers: two commands on one expense can both read version n and both publish
+ * version n + 1. Both events are in the topic, in one order (one user's events share a
+ * partition); the projector applies the first and ignores the second as a duplicate version,
+ * live and on every replay. The loser's command, waiting for its event, finds another eventId
+ * at its version and answers CONFLICT, so it never reports a change that did not happen.
+ */
+export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseCommands {
+  const { models, producer, projectionWaitMs, now } = options;
+
+  async function checkedValues(caller: CommandCaller, input: ExpenseInputArgument) {
+    const settings = await userSettingsOf(models.userSettings, caller.userId);
+    const today = calendarDateIn(now(), settings.timezone);
+    const expenseInput: ExpenseInput = {
+      amount: input.amount,
+      currency: input.currency ?? settings.currency,
+      category: input.category,
+      description: input.description ?? '',
+      occurredOn: input.occurredOn ?? today,
+    };
+    return checkExpenseInput(expenseInput, today);
+  }
+
+  /** Publishes the decided event and waits until the `expenses` document shows it. */
+  async function publishExpenseEvent(
+    caller: CommandCaller,
+    expenseId: string,
+    draft: ExpenseEventDraft,
+  ): Promise<{ document: ExpenseDocument | undefined; at: Date }> {
+    const at = now();
+    const event = newEvent({
+      type: draft.type,
+      userId: caller.userId,
+      aggregateId: expenseId,
+      aggregateVersion: draft.aggregateVersion,
+      payload: draft.payload,
+      correlationId: caller.correlationId,
+      now: at,
+    });
+    await producer.publish([event]);
+    const document = await awaitProjection(async () => {
+      const current = await models.expenses.findOne({ _id: expenseId });
+      switch (projectionOfEvent(current, draft.aggregateVersion, event.eventId)) {
+        case 'waiting':
+          return undefined;
+        case 'lost':
+          throw conflict(expenseId);
+        case 'applied':
+          return current ?? undefined;
+      }
+    }, projectionWaitMs);
+    return { document, at };
+  }
+
+  async function decideOn(caller: CommandCaller, expenseId: string, command: ExpenseCommand) {
+    const current = await models.expenses.findOne({ _id: expenseId });
+    const [draft] = decideExpense(command, expenseStateOf(current));
+    if (draft === undefined) throw new Error(`${command.type} decided no event`);
+    return { current, draft };
+  }
+
+  return {
+    async logExpense(caller, text) {
+      const settings = await userSettingsOf(models.userSettings, caller.userId);
+      const draft = decideSubmitExpenseMessage({
+        type: 'SubmitExpenseMessage',
+        text,
+        timezone: settings.timezone,
+        currency: settings.currency,
+      });
+      const messageId = randomUUID();
+      const event = newEvent({
+        type: draft.type,
+        userId: caller.userId,
+        aggregateId: messageId,
+        aggregateVersion: draft.aggregateVersion,
+        payload: draft.payload,
+        correlationId: caller.correlationId,
+        now: now(),
+      });
+      await producer.publish([event]);
+      const document = await awaitProjection(async () => {
+        const current = await models.expenseMessages.findOne({ _id: messageId });
+        return current?.submittedEventId === event.eventId ? current : undefined;
+      }, projectionWaitMs);
+      return document !== undefined
+        ? expenseMessageViewOf(document)
+        : {
+            id: messageId,
+            userId: caller.userId,
+            text: draft.payload.text,
+            status: 'PENDING',
+            expenseIds: [],
+            reason: null,
+            submittedAt: event.occurredAt,
+          };
+    },
+
+    async addExpense(caller, input) {
+      const values = await checkedValues(caller, input);
+      const expenseId = randomUUID();
+      const { draft } = await decideOn(caller, expenseId, {
+        type: 'RecordExpense',
+        userId: caller.userId,
+        values,
+      });
+      const { document, at } = await publishExpenseEvent(caller, expenseId, draft);
+      if (document !== undefined) return expenseViewOf(document);
+      return {
+        id: expenseId,
+        userId: caller.userId,
+        ...values,
+        source: 'MANUAL',
+        messageId: null,
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+        version: draft.aggregateVersion,
+        pending: true,
+      };
+    },
+
+    async updateExpense(caller, id, input, expectedVersion) {
+      // An unknown or foreign id is NOT_FOUND before its input is judged, so ids reveal nothing.
+      await requireOwn(caller, id);
+      const values = await checkedValues(caller, input);
+      const { current, draft } = await decideOn(caller, id, {
+        type: 'UpdateExpense',
+        userId: caller.userId,
+        values,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
+      const { document, at } = await publishExpenseEvent(caller, id, draft);
+      if (document !== undefined) return expenseViewOf(document);
+      if (current === null) throw notFound();
+      return {
+        ...expenseViewOf(current),
+        ...values,
+        updatedAt: at.toISOString(),
+        version: draft.aggregateVersion,
+        pending: true,
+      };
+    },
+
+    async deleteExpense(caller, id, expectedVersion) {
+      const { draft } = await decideOn(caller, id, {
+        type: 'DeleteExpense',
+        userId: caller.userId,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      });
+      const { document } = await publishExpenseEvent(caller, id, draft);
+      return { id, pending: document === undefined };
+    },
+  };
+
+  async function requireOwn(caller: CommandCaller, id: string): Promise<void> {
+    const current = await models.expenses.findOne({ _id: id });
+    if (current === null || current.deleted || current.userId !== caller.userId) throw notFound();
+  }
+}
+
+function notFound(): CodedError {
+  return new CodedError('NOT_FOUND', 'No such expense');
+}
+
+function conflict(expenseId: string): CodedError {
+  return new CodedError(
+    'CONFLICT',
+    'Another change to this expense was saved at the same moment; reload it and try again',
+    { expenseId },
+  );
+}

@@ -1,0 +1,121 @@
+import {
+  createEventProducer,
+  ensureTopics,
+  type EventConsumer,
+  type EventProducer,
+} from '@cashtrack/events';
+import {
+  connectMongo,
+  createAccessTokenVerifier,
+  createKafkaClient,
+  createLogger,
+  jwksKeySource,
+  loadSchemaFile,
+  startSubgraphServer,
+  type Logger,
+  type PublicKeyLookup,
+  type ShutdownStep,
+} from '@cashtrack/platform';
+import { createExpenseCommands } from './commands/expenseCommands.ts';
+import type { ExpenseConfig } from './config.ts';
+import type { ReportExpenseChange } from './projections/expenseChanges.ts';
+import { logExpenseChanges, startExpenseProjector } from './projections/expenseProjector.ts';
+import {
+  expenseReadModels,
+  prepareExpenseReadModels,
+  type ExpenseReadModels,
+} from './readModels/readModels.ts';
+import { expenseSubgraphResolvers } from './resolvers/index.ts';
+
+export interface RunningExpenseSubgraph {
+  /** e.g. `http://127.0.0.1:4003`; GraphQL at `/graphql`. */
+  readonly url: string;
+  readonly models: ExpenseReadModels;
+  readonly projector: EventConsumer;
+  /** In shutdown order: HTTP first, then the projector and producer, the database last. */
+  readonly shutdownSteps: readonly ShutdownStep[];
+  close(): Promise<void>;
+}
+
+export interface ExpenseSubgraphOverrides {
+  /** The clock; tests fix it. Default the system clock. */
+  readonly now?: () => Date;
+  /** Where applied changes are reported; default a debug log line (see expenseChanges.ts). */
+  readonly reportChange?: ReportExpenseChange;
+  /** Default the JWKS at `config.jwksUrl`. */
+  readonly publicKeyFor?: PublicKeyLookup;
+  /** Default true: a fatal projector error exits the process so it is restarted. */
+  readonly exitOnFatal?: boolean;
+  readonly logger?: Logger;
+}
+
+/**
+ * Starts the expense subgraph and, in the same process, its projector: read models and their
+ * indexes in its database, events published for every command, GraphQL over HTTP.
+ */
+export async function startExpenseSubgraph(
+  config: ExpenseConfig,
+  overrides: ExpenseSubgraphOverrides = {},
+): Promise<RunningExpenseSubgraph> {
+  const log = overrides.logger ?? createLogger('expense');
+  const now = overrides.now ?? (() => new Date());
+  const mongo = await connectMongo({ url: config.mongoUrl, database: config.database });
+  const models = expenseReadModels(mongo.db);
+  await prepareExpenseReadModels(models);
+
+  const kafka = createKafkaClient({ clientId: 'expense', brokers: config.kafkaBrokers });
+  await ensureTopics(kafka, { prefix: config.topicPrefix });
+  const producer: EventProducer = createEventProducer(kafka, { topicPrefix: config.topicPrefix });
+  await producer.connect();
+  const projector = await startExpenseProjector({
+    kafka,
+    models,
+    topicPrefix: config.topicPrefix,
+    reportChange: overrides.reportChange ?? logExpenseChanges(log),
+    sessionTimeoutMs: config.projectorSessionTimeoutMs,
+    exitOnFatal: overrides.exitOnFatal ?? true,
+    logger: log.child({ part: 'projector' }),
+  });
+
+  const commands = createExpenseCommands({
+    models,
+    producer,
+    projectionWaitMs: config.projectionWaitMs,
+    now,
+  });
+  const server = await startSubgraphServer({
+    name: 'expense',
+    typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
+    resolvers: expenseSubgraphResolvers({ models, commands }),
+    port: config.port,
+    host: config.host,
+    verifier: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.audience,
+      publicKeyFor: overrides.publicKeyFor ?? jwksKeySource({ jwksUrl: config.jwksUrl }),
+    }),
+    // Commands need the database and a running projector (their answers wait for it).
+    isReady: async () => (await mongo.ping()) && projector.stats().state === 'running',
+    logger: log,
+  });
+
+  const shutdownSteps: ShutdownStep[] = [
+    { name: 'http', stop: () => server.close() },
+    { name: 'projector', stop: () => projector.stop() },
+    { name: 'kafka producer', stop: () => producer.disconnect() },
+    { name: 'mongo', stop: () => mongo.close() },
+  ];
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    models,
+    projector,
+    shutdownSteps,
+    close() {
+      closing ??= (async () => {
+        for (const step of shutdownSteps) await step.stop();
+      })();
+      return closing;
+    },
+  };
+}

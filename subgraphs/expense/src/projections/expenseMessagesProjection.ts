@@ -1,0 +1,89 @@
+import type { UpdateFilter } from 'mongodb';
+import type { CashTrackEvent, EventOfType } from '@cashtrack/events';
+import type {
+  ExpenseMessageDocument,
+  ExpenseMessagesCollection,
+} from '../readModels/expenseMessagesReadModel.ts';
+
+/** The events that say something about a chat message. */
+export type ExpenseMessageEvent = EventOfType<
+  'ExpenseMessageSubmitted' | 'ExpenseMessageRejected' | 'ExpenseRecorded'
+>;
+
+/**
+ * The `expenseMessages` read model. Its events come from two topics without an order between
+ * them (a rebuild may read every rejection before any submission), so it does not version the
+ * document: each event `$set`s only the fields it owns, with values taken from the event alone.
+ * Such writes commute and repeat harmlessly, which makes the projection idempotent and its
+ * result independent of arrival order. The status is derived from the fields when read.
+ *
+ * Returns true when the event changed the document (false for a redelivery, or an expense that
+ * came from no message).
+ */
+export async function projectExpenseMessage(
+  messages: ExpenseMessagesCollection,
+  event: CashTrackEvent,
+): Promise<boolean> {
+  const update = messageUpdateFor(event);
+  if (update === undefined) return false;
+  const result = await messages.updateOne({ _id: update.messageId }, update.change, {
+    upsert: true,
+  });
+  return result.modifiedCount > 0 || result.upsertedCount > 0;
+}
+
+export function isExpenseMessageEvent(event: CashTrackEvent): event is ExpenseMessageEvent {
+  return (
+    event.type === 'ExpenseMessageSubmitted' ||
+    event.type === 'ExpenseMessageRejected' ||
+    (event.type === 'ExpenseRecorded' && event.payload.origin !== null)
+  );
+}
+
+function messageUpdateFor(
+  event: CashTrackEvent,
+): { messageId: string; change: UpdateFilter<ExpenseMessageDocument> } | undefined {
+  switch (event.type) {
+    case 'ExpenseMessageSubmitted':
+      return {
+        messageId: event.aggregateId,
+        change: {
+          $set: {
+            userId: event.userId,
+            text: event.payload.text,
+            timezone: event.payload.timezone,
+            currency: event.payload.currency,
+            submittedAt: event.occurredAt,
+            submittedEventId: event.eventId,
+          },
+        },
+      };
+    case 'ExpenseMessageRejected':
+      return {
+        messageId: event.aggregateId,
+        change: {
+          $set: {
+            userId: event.userId,
+            reason: event.payload.reason,
+            rejectedAt: event.occurredAt,
+          },
+        },
+      };
+    case 'ExpenseRecorded': {
+      const origin = event.payload.origin;
+      if (origin === null) return undefined;
+      return {
+        messageId: origin.messageId,
+        change: {
+          $set: {
+            userId: event.userId,
+            expectedCount: origin.count,
+            [`parsedExpenseIds.${origin.position}`]: event.aggregateId,
+          },
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,146 @@
+import type { Kafka } from 'kafkajs';
+import {
+  runEventConsumer,
+  topicNames,
+  type CashTrackEvent,
+  type EventConsumer,
+  type ProjectionResult,
+  type RetryPolicy,
+} from '@cashtrack/events';
+import { createLogger, type Logger } from '@cashtrack/platform';
+import { expenseViewOf } from '../readModels/expensesReadModel.ts';
+import type { ExpenseReadModels } from '../readModels/readModels.ts';
+import type { ExpenseChange, ReportExpenseChange } from './expenseChanges.ts';
+import { isExpenseEvent, ProjectionGapError, type ExpenseEvent } from './expenseEvents.ts';
+import { isExpenseMessageEvent, projectExpenseMessage } from './expenseMessagesProjection.ts';
+import { projectExpense } from './expensesProjection.ts';
+import { projectSpendingTotals } from './spendingTotalsProjection.ts';
+import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
+
+/** The consumer group of every replica's projector: they share the partitions. */
+export const expenseProjectorGroupId = 'expense-projector';
+
+export interface ExpenseProjection {
+  /** Applies one event to every read model it concerns; idempotent. */
+  project(event: CashTrackEvent): Promise<void>;
+}
+
+/**
+ * The projector's one step per event. For an expense event the order matters: totals and the
+ * message first, the `expenses` document last, because that document's version is what a
+ * mutation waits for; when it shows the event, everything else already does.
+ */
+export function createExpenseProjection(
+  models: ExpenseReadModels,
+  reportChange: ReportExpenseChange,
+): ExpenseProjection {
+  const orThrowOnGap = (event: CashTrackEvent, readModel: string, result: ProjectionResult) => {
+    if (result.outcome === 'gap') throw new ProjectionGapError(event, readModel, result.version);
+    return result;
+  };
+
+  async function projectExpenseEvent(event: ExpenseEvent): Promise<void> {
+    orThrowOnGap(
+      event,
+      'spendingTotals',
+      await projectSpendingTotals(models.spendingTotals, event),
+    );
+    if (isExpenseMessageEvent(event)) await projectExpenseMessage(models.expenseMessages, event);
+    const result = orThrowOnGap(event, 'expenses', await projectExpense(models.expenses, event));
+    if (result.outcome !== 'applied') return;
+    const document = await models.expenses.findOne({ _id: event.aggregateId });
+    await reportChange({
+      kind:
+        event.type === 'ExpenseRecorded'
+          ? 'ADDED'
+          : event.type === 'ExpenseUpdated'
+            ? 'UPDATED'
+            : 'DELETED',
+      userId: event.userId,
+      eventId: event.eventId,
+      correlationId: event.correlationId,
+      expenseId: event.aggregateId,
+      expense: document === null ? null : expenseViewOf(document),
+      messageId: document?.messageId ?? null,
+    });
+  }
+
+  return {
+    async project(event) {
+      if (isUserEvent(event)) {
+        orThrowOnGap(event, 'userSettings', await projectUserSettings(models.userSettings, event));
+      } else if (isExpenseEvent(event)) {
+        await projectExpenseEvent(event);
+      } else if (isExpenseMessageEvent(event)) {
+        const changed = await projectExpenseMessage(models.expenseMessages, event);
+        if (changed && event.type === 'ExpenseMessageRejected') {
+          await reportChange({
+            kind: 'REJECTED',
+            userId: event.userId,
+            eventId: event.eventId,
+            correlationId: event.correlationId,
+            expenseId: null,
+            expense: null,
+            messageId: event.aggregateId,
+          });
+        }
+      }
+    },
+  };
+}
+
+/** Until the subscriptions fan-out exists, applied changes are logged at debug level. */
+export function logExpenseChanges(log: Logger): ReportExpenseChange {
+  return async (change: ExpenseChange) => {
+    log.debug(
+      { kind: change.kind, expenseId: change.expenseId, messageId: change.messageId },
+      'read models changed',
+    );
+  };
+}
+
+export interface StartExpenseProjectorOptions {
+  readonly kafka: Kafka;
+  readonly models: ExpenseReadModels;
+  /** Put in front of every topic and the group id (tests). Default ''. */
+  readonly topicPrefix?: string;
+  readonly reportChange?: ReportExpenseChange;
+  /** Default 30 000; tests use less so a stopped member's partitions move on quickly. */
+  readonly sessionTimeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Default true: the consumer exits the process on a fatal error so it is restarted. */
+  readonly exitOnFatal?: boolean;
+  readonly logger?: Logger;
+}
+
+/**
+ * Runs the projector in this process: consumer group `expense-projector` over
+ * `cashtrack.users`, `cashtrack.expense-messages` and `cashtrack.expenses`, with the events
+ * consumer runner's retries and dead letters.
+ */
+export function startExpenseProjector(
+  options: StartExpenseProjectorOptions,
+): Promise<EventConsumer> {
+  const prefix = options.topicPrefix ?? '';
+  const log = options.logger ?? createLogger('expense-projector');
+  const topics = topicNames(prefix);
+  const projection = createExpenseProjection(
+    options.models,
+    options.reportChange ?? logExpenseChanges(log),
+  );
+  return runEventConsumer({
+    kafka: options.kafka,
+    groupId: `${prefix}${expenseProjectorGroupId}`,
+    topics: [topics.users, topics.expenseMessages, topics.expenses],
+    handle: (event) => projection.project(event),
+    fromBeginning: true,
+    // Signals are handled by the subgraph's shutdown steps, which stop this consumer in order.
+    stopOnSignals: [],
+    ...(options.sessionTimeoutMs === undefined
+      ? {}
+      : { sessionTimeoutMs: options.sessionTimeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.exitOnFatal === undefined ? {} : { exitOnFatal: options.exitOnFatal }),
+    logger: log,
+  });
+}

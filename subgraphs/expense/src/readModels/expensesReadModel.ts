@@ -1,0 +1,189 @@
+import type { Collection, Filter } from 'mongodb';
+import type { Category, ReadModelDocument } from '@cashtrack/events';
+import type { ExpensesFilter } from '../domain/expenseQueries.ts';
+import type { ExpenseState } from '../domain/expense.ts';
+import { decodeExpenseCursor, encodeExpenseCursor } from './expenseCursor.ts';
+
+/** The projected state of one expense (the `expenses` collection). */
+export type ExpenseRecord = {
+  readonly userId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly category: Category;
+  readonly description: string;
+  readonly occurredOn: string;
+  readonly source: 'MESSAGE' | 'MANUAL';
+  readonly messageId: string | null;
+  /** `occurredAt` of ExpenseRecorded and of the last event applied. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Deleted expenses stay as tombstones, so a redelivered older event cannot revive them. */
+  readonly deleted: boolean;
+  /**
+   * The last few events applied, newest last. A mutation waiting for its event looks its version
+   * up here: another eventId at that version means a concurrent writer won (CONFLICT).
+   */
+  readonly appliedEvents: readonly { readonly version: number; readonly eventId: string }[];
+};
+
+export type ExpenseDocument = ReadModelDocument<ExpenseRecord>;
+export type ExpensesCollection = Collection<ExpenseDocument>;
+
+/** How many applied event ids an expense document remembers. */
+export const rememberedEvents = 8;
+
+/** An expense as the API shows it. */
+export interface ExpenseView {
+  readonly id: string;
+  readonly userId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly category: string;
+  readonly description: string;
+  readonly occurredOn: string;
+  readonly source: 'MESSAGE' | 'MANUAL';
+  readonly messageId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  /** True when built from the event because the projector had not applied it in time. */
+  readonly pending: boolean;
+}
+
+export function expenseViewOf(document: ExpenseDocument): ExpenseView {
+  return {
+    id: document._id,
+    userId: document.userId,
+    amountMinor: document.amountMinor,
+    currency: document.currency,
+    category: document.category,
+    description: document.description,
+    occurredOn: document.occurredOn,
+    source: document.source,
+    messageId: document.messageId,
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+    version: document.aggregateVersion,
+    pending: false,
+  };
+}
+
+/** The decider's view of a document: another user's or a deleted expense reads as what it is. */
+export function expenseStateOf(document: ExpenseDocument | null): ExpenseState {
+  if (document === null) return { status: 'absent' };
+  if (document.deleted) {
+    return { status: 'deleted', ownerId: document.userId, version: document.aggregateVersion };
+  }
+  const { amountMinor, currency, category, description, occurredOn } = document;
+  return {
+    status: 'live',
+    ownerId: document.userId,
+    version: document.aggregateVersion,
+    values: { amountMinor, currency, category, description, occurredOn },
+  };
+}
+
+/**
+ * Where a mutation's event stands in the read model: `applied` (ours is at its version),
+ * `lost` (another event took that version: a concurrent writer won) or `waiting`.
+ */
+export function projectionOfEvent(
+  document: ExpenseDocument | null,
+  version: number,
+  eventId: string,
+): 'applied' | 'lost' | 'waiting' {
+  if (document === null || document.aggregateVersion < version) return 'waiting';
+  const atVersion = document.appliedEvents.find((applied) => applied.version === version);
+  // Older than the remembered window: ours was applied long ago or lost long ago; the document
+  // moved on either way, and it is what the caller gets.
+  if (atVersion === undefined) return 'applied';
+  return atVersion.eventId === eventId ? 'applied' : 'lost';
+}
+
+/** The viewer's live expense, or null (absent, deleted or another user's alike). */
+export async function findOwnExpense(
+  expenses: ExpensesCollection,
+  userId: string,
+  id: string,
+): Promise<ExpenseDocument | null> {
+  return expenses.findOne({ _id: id, userId, deleted: false });
+}
+
+export async function findOwnExpensesByIds(
+  expenses: ExpensesCollection,
+  userId: string,
+  ids: readonly string[],
+): Promise<ExpenseDocument[]> {
+  if (ids.length === 0) return [];
+  const found = await expenses.find({ _id: { $in: [...ids] }, userId, deleted: false }).toArray();
+  const byId = new Map(found.map((document) => [document._id, document]));
+  return ids.flatMap((id) => {
+    const document = byId.get(id);
+    return document === undefined ? [] : [document];
+  });
+}
+
+export interface ExpensePage {
+  readonly edges: readonly { readonly cursor: string; readonly node: ExpenseView }[];
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+}
+
+/**
+ * One page of the viewer's expenses, newest `occurredOn` first, then id descending, after
+ * `after`. Served by the `{userId, deleted, occurredOn, _id}` index (or its category twin); the
+ * description search is a case-insensitive regular expression of the escaped text, applied on
+ * top of that index scan (FerretDB has no `$text`).
+ */
+export async function listOwnExpenses(
+  expenses: ExpensesCollection,
+  userId: string,
+  filter: ExpensesFilter,
+  first: number,
+  after: string | undefined,
+): Promise<ExpensePage> {
+  const query: Record<string, unknown> = { userId, deleted: false };
+  const occurredOn: { $gte?: string; $lte?: string } = {};
+  if (filter.from !== undefined) occurredOn.$gte = filter.from;
+  if (filter.to !== undefined) occurredOn.$lte = filter.to;
+  if (Object.keys(occurredOn).length > 0) query.occurredOn = occurredOn;
+  if (filter.category !== undefined) query.category = filter.category;
+  if (filter.search !== undefined) {
+    query.description = { $regex: escapeRegExp(filter.search), $options: 'i' };
+  }
+  if (after !== undefined) {
+    const cursor = decodeExpenseCursor(after);
+    query.$or = [
+      { occurredOn: { $lt: cursor.occurredOn } },
+      { occurredOn: cursor.occurredOn, _id: { $lt: cursor.id } },
+    ];
+  }
+  const documents = await expenses
+    .find(query as Filter<ExpenseDocument>)
+    .sort({ occurredOn: -1, _id: -1 })
+    .limit(first + 1)
+    .toArray();
+  return {
+    edges: documents.slice(0, first).map((document) => ({
+      cursor: encodeExpenseCursor({ occurredOn: document.occurredOn, id: document._id }),
+      node: expenseViewOf(document),
+    })),
+    hasNextPage: documents.length > first,
+    hasPreviousPage: after !== undefined,
+  };
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One index per query shape: by user and date, and by user, category and date. */
+export async function prepareExpenses(expenses: Collection<ExpenseDocument>): Promise<void> {
+  await expenses.createIndexes([
+    { key: { userId: 1, deleted: 1, occurredOn: -1, _id: -1 }, name: 'byUserDate' },
+    {
+      key: { userId: 1, deleted: 1, category: 1, occurredOn: -1, _id: -1 },
+      name: 'byUserCategoryDate',
+    },
+  ]);
+}

@@ -1,0 +1,22 @@
+import type { SubgraphResolvers } from '@cashtrack/platform';
+import { expenseMessageResolvers } from './expenseMessageResolvers.ts';
+import { expenseResolvers } from './expenseResolvers.ts';
+import { mutationResolvers } from './mutationResolvers.ts';
+import { queryResolvers } from './queryResolvers.ts';
+import type { ExpenseResolverServices } from './resolverServices.ts';
+import { safeIntScalar } from './safeIntScalar.ts';
+import { userResolvers } from './userResolvers.ts';
+
+export type { ExpenseResolverServices } from './resolverServices.ts';
+
+/** Every resolver of the expense subgraph, one file per type. */
+export function expenseSubgraphResolvers(services: ExpenseResolverServices): SubgraphResolvers {
+  return {
+    SafeInt: safeIntScalar,
+    Query: queryResolvers(services),
+    Mutation: mutationResolvers(services),
+    Expense: expenseResolvers(services),
+    ExpenseMessage: expenseMessageResolvers(services),
+    User: userResolvers(services),
+  };
+}
