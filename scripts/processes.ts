@@ -22,6 +22,12 @@ export const serviceProcesses: readonly ServiceProcess[] = [
     entry: 'subgraphs/user/src/index.ts',
     readyUrl: `http://127.0.0.1:${process.env.USER_PORT ?? '4002'}/ready`,
   },
+  // expense runs its projector in the same process; it verifies tokens against auth's JWKS.
+  {
+    name: 'expense',
+    entry: 'subgraphs/expense/src/index.ts',
+    readyUrl: `http://127.0.0.1:${process.env.EXPENSE_PORT ?? '4003'}/ready`,
+  },
   // The parser worker has no GraphQL; it turns submitted messages into expense events.
   {
     name: 'parser-worker',

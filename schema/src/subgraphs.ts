@@ -18,7 +18,7 @@ export function subgraphDefinitions(): SubgraphDefinition[] {
     sdlPath: path.join(repoRoot, 'subgraphs', name, 'src', 'schema.graphql'),
     url: `http://127.0.0.1:${port}/graphql`,
   });
-  return [subgraph('auth', 4001), subgraph('user', 4002)];
+  return [subgraph('auth', 4001), subgraph('user', 4002), subgraph('expense', 4003)];
 }
 
 export const supergraphPath = path.join(repoRoot, 'schema', 'supergraph.graphql');
