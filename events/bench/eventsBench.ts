@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { envInt, envList, waitFor } from '@cashtrack/platform';
+import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
 import {
   createEventProducer,
   ensureTopics,
@@ -29,6 +29,8 @@ const kafka = new Kafka({
   brokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
   logLevel: logLevel.ERROR,
 });
+// The runner's own log lines go to stderr, so stdout is the figures and ends with the JSON line.
+const runnerLog = createLogger('events-bench', 'stderr');
 const prefix = `bench-${Date.now().toString(36)}-`;
 const topic = topicNames(prefix).expenses;
 
@@ -106,6 +108,7 @@ async function consumeWithRunner(run: number): Promise<number> {
       stopOnSignals: [],
       exitOnFatal: false,
       partitionsConsumedConcurrently: concurrency,
+      logger: runnerLog,
       handle: () => {
         onMessages(1);
         return Promise.resolve();
