@@ -459,6 +459,26 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
     });
   });
 
+  it('answers from the event, marked pending, when the projector does not apply it in time', async () => {
+    // A producer whose events never reach the projector stands for a projector far behind.
+    const commands = createExpenseCommands({
+      models: subgraph.models,
+      producer: { publish: async () => undefined },
+      projectionWaitMs: 50,
+      now: () => new Date(`${today}T10:00:00Z`),
+    });
+    const caller = { userId: alice, correlationId: randomUUID() };
+    const added = await commands.addExpense(caller, { amount: '2', category: 'other' });
+    expect(added).toMatchObject({ amountMinor: 200, currency: 'EUR', version: 1, pending: true });
+    const existing = await add({ amount: '4', category: 'other' });
+    await expect(commands.deleteExpense(caller, existing.id, undefined)).resolves.toEqual({
+      id: existing.id,
+      pending: true,
+    });
+    const message = await commands.logExpense(caller, 'tea 2');
+    expect(message).toMatchObject({ status: 'PENDING', text: 'tea 2', expenseIds: [] });
+  });
+
   it('logs a message as PENDING, and shows it PARSED with its expenses once the parser recorded them', async () => {
     const logged = await asAlice<{ logExpense: { id: string; status: string; text: string } }>(
       'mutation { logExpense(text: "  coffee 4.50 and bagel 3 ") { id status text expenses { id } } }',
