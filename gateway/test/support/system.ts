@@ -7,12 +7,24 @@ import {
 } from '../../../subgraphs/auth/test/support/identityStack.ts';
 import type { AuthConfig } from '../../../subgraphs/auth/src/config.ts';
 import type { UserConfig } from '../../../subgraphs/user/src/config.ts';
+import { expenseConfigFromEnv, type ExpenseConfig } from '../../../subgraphs/expense/src/config.ts';
+import {
+  startExpenseSubgraph,
+  type RunningExpenseSubgraph,
+} from '../../../subgraphs/expense/src/expenseSubgraph.ts';
+import { parserWorkerConfigFromEnv } from '../../../parser/src/worker/config.ts';
+import {
+  startParserWorker,
+  type RunningParserWorker,
+} from '../../../parser/src/worker/parserWorker.ts';
 import { readGatewayConfig, type GatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gatewayServer.ts';
 
 /** The whole system in-process for one test file: every subgraph on a free port, then the gateway. */
 export interface RunningSystem {
   readonly identity: IdentityStack;
+  readonly expense: RunningExpenseSubgraph;
+  readonly parser: RunningParserWorker;
   readonly gateway: RunningGateway;
   /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:38123/graphql. */
   readonly graphqlUrl: string;
@@ -22,6 +34,7 @@ export interface RunningSystem {
 export interface SystemOptions {
   readonly auth?: Partial<AuthConfig>;
   readonly user?: Partial<UserConfig>;
+  readonly expense?: Partial<ExpenseConfig>;
   readonly gateway?: Partial<GatewayConfig>;
   /** Extra replicas per subgraph, by name, added to the one started here. */
   readonly extraReplicas?: Readonly<Record<string, readonly string[]>>;
@@ -35,13 +48,43 @@ const relaxedRateLimits: GatewayConfig['rateLimits'] = {
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const identity = await startIdentityStack({ auth: options.auth, user: options.user });
-  const gateway = await startGatewayFor(identity, options);
+  const { namespace } = identity;
+  const jwksUrl = `${identity.auth.url}/.well-known/jwks.json`;
+  const expense = await startExpenseSubgraph(
+    {
+      ...expenseConfigFromEnv(),
+      port: 0,
+      database: `${namespace.database}_e`,
+      topicPrefix: namespace.topicPrefix,
+      jwksUrl,
+      ...options.expense,
+    },
+    { exitOnFatal: false },
+  );
+  const parser = await startParserWorker(
+    {
+      ...parserWorkerConfigFromEnv(),
+      port: 0,
+      database: `${namespace.database}_p`,
+      topicPrefix: namespace.topicPrefix,
+    },
+    // Tests never call a hosted model: the rules parser, whatever the environment says.
+    { env: {}, exitOnFatal: false },
+  );
+  const gateway = await startGatewayFor(identity, {
+    ...options,
+    expenseUrl: `${expense.url}/graphql`,
+  });
   return {
     identity,
+    expense,
+    parser,
     gateway,
     graphqlUrl: gateway.url,
     async stop() {
       await gateway.stop();
+      await parser.close();
+      await expense.close();
       await identity.close();
     },
   };
@@ -50,11 +93,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
 /** A gateway over subgraphs already running, e.g. a second one with other limits. */
 export async function startGatewayFor(
   identity: IdentityStack,
-  options: Pick<SystemOptions, 'gateway' | 'extraReplicas'> = {},
+  options: Pick<SystemOptions, 'gateway' | 'extraReplicas'> & { readonly expenseUrl?: string } = {},
 ): Promise<RunningGateway> {
   const urls: Record<string, string> = {
     auth: `${identity.auth.url}/graphql`,
     user: `${identity.user.url}/graphql`,
+    ...(options.expenseUrl === undefined ? {} : { expense: options.expenseUrl }),
   };
   const subgraphs = await Promise.all(
     subgraphDefinitions().map(async (subgraph) => ({
