@@ -25,7 +25,7 @@ describe('planning a subscription', () => {
     });
     expect(print(planned.followUp)).toBe(
       print(
-        parse(`query Changes($after: String, $cashtrackSubscriptionCursor: String!) {
+        parse(`query Changes($cashtrackSubscriptionCursor: String!) {
           changes: expenseChange(cursor: $cashtrackSubscriptionCursor) {
             kind expense { amount { amount } user { displayName } } ...Extra
           }

@@ -14,6 +14,7 @@ import { newCorrelationId, withCorrelation } from './correlation.ts';
 import { CodedError, errorMessage } from './errors.ts';
 import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { serveSubscriptions } from './subgraphSubscriptions.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext {
@@ -61,6 +62,12 @@ export interface SubgraphServerOptions {
   readonly maxBodyBytes?: number;
   /** How long `close()` lets requests in flight finish before cutting them off. Default 10 000. */
   readonly drainTimeoutMs?: number;
+  /**
+   * Serve the schema's subscriptions over graphql-ws on `/graphql`. Each subscription is
+   * authorised by the token in its `extensions.authorization` (how the gateway multiplexes many
+   * subscribers over one socket) or in the socket's `connectionParams.authorization`.
+   */
+  readonly subscriptions?: boolean;
   readonly logger?: Logger;
 }
 
@@ -87,8 +94,11 @@ export async function startSubgraphServer(
 ): Promise<RunningSubgraph> {
   const log = options.logger ?? createLogger(options.name);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const schema = buildSubgraphSchema([
+    { typeDefs: options.typeDefs, resolvers: options.resolvers },
+  ]);
   const apollo = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    schema,
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (close() here, signals in shutdown.ts): Apollo's own handler would stop
@@ -108,8 +118,9 @@ export async function startSubgraphServer(
   async function contextFor(
     request: IncomingMessage,
     correlationId: string,
+    authorization = headerValue(request, 'authorization'),
   ): Promise<SubgraphContext> {
-    const token = bearerToken(headerValue(request, 'authorization'));
+    const token = bearerToken(authorization);
     let viewer: VerifiedAccessToken | null = null;
     let authFailure: CodedError | null = null;
     if (token !== undefined) {
@@ -205,6 +216,16 @@ export async function startSubgraphServer(
       resolve();
     });
   });
+  const subscriptions =
+    options.subscriptions === true
+      ? serveSubscriptions({
+          server,
+          path: '/graphql',
+          schema,
+          context: (request, authorization) =>
+            contextFor(request, newCorrelationId(), authorization),
+        })
+      : undefined;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -216,6 +237,7 @@ export async function startSubgraphServer(
     port: address.port,
     close() {
       closing ??= (async () => {
+        await subscriptions?.dispose();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const cutOff = setTimeout(

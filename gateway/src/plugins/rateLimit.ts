@@ -1,4 +1,4 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { RateLimiter } from '../limits/rateLimiter.ts';
@@ -23,6 +23,7 @@ export function rateLimit(
 ): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
+      let refusedFor: number | undefined;
       return {
         async didResolveOperation({ operation, document, contextValue }) {
           // Apollo resolves the operation before this hook; a missing one has already failed.
@@ -39,12 +40,19 @@ export function rateLimit(
               limiter.take(`user:${contextValue.viewer.userId}:${operationKey}`, policies.perUser),
             );
           }
-          const retryAfterSeconds = Math.max(...checks.map((check) => check.retryAfterSeconds));
           if (checks.every((check) => check.allowed)) return;
-          const headers = new HeaderMap([['retry-after', String(retryAfterSeconds)]]);
+          const retryAfterSeconds = Math.max(...checks.map((check) => check.retryAfterSeconds));
+          refusedFor = retryAfterSeconds;
           throw new GraphQLError(`Too many requests; retry in ${retryAfterSeconds} s`, {
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers } },
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
           });
+        },
+        // Status and header are set on the response rather than through the error's
+        // `extensions.http`, whose typing other GraphQL servers' packages redeclare.
+        async willSendResponse({ response }) {
+          if (refusedFor === undefined) return;
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(refusedFor));
         },
       };
     },

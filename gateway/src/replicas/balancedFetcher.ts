@@ -15,7 +15,8 @@ export function balancedFetcher(subgraph: string, pool: ReplicaPool): Fetcher {
     let lastError: unknown;
     for (const url of pool.candidates()) {
       try {
-        const response = await fetch(url, init);
+        // Apollo always sends a JSON text body; as a string it is a BodyInit under every Node typing.
+        const response = await fetch(url, { ...init, body: init?.body?.toString() });
         pool.succeeded(url);
         return response;
       } catch (error) {

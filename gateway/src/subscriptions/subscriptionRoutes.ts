@@ -101,11 +101,27 @@ export function planSubscription(
   return {
     route,
     upstreamField: field.name.value,
+    followUp: withoutUnusedVariables(followUp),
     upstream: {
       query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
       variables: { after },
     },
-    followUp,
     followUpVariables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
   };
+}
+
+/** Drops variable definitions nothing uses any more (the subscription field's own arguments). */
+function withoutUnusedVariables(document: DocumentNode): DocumentNode {
+  const used = new Set<string>();
+  visit(document, {
+    VariableDefinition: () => false,
+    Variable(node) {
+      used.add(node.name.value);
+    },
+  });
+  return visit(document, {
+    VariableDefinition(node) {
+      return used.has(node.variable.name.value) ? undefined : null;
+    },
+  });
 }

@@ -96,7 +96,20 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     );
     if (response.body.kind !== 'single')
       throw new Error('incremental delivery is not supported here');
-    return response.body.singleResult as ExecutionResult;
+    const { data, errors, extensions } = response.body.singleResult;
+    // Apollo hands back errors already formatted for the wire; graphql-ws formats them again.
+    return {
+      data,
+      ...(errors === undefined
+        ? {}
+        : {
+            errors: errors.map(
+              (error) =>
+                new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+            ),
+          }),
+      ...(extensions === undefined ? {} : { extensions }),
+    };
   };
 
   const serverCleanup = useServer<Record<string, unknown>, Extra>(

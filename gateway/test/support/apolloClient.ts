@@ -1,12 +1,16 @@
 import { createRequire } from 'node:module';
 import type * as ApolloCore from '@apollo/client/core';
+import type * as ApolloSubscriptions from '@apollo/client/link/subscriptions';
 import type { DocumentNode } from '@apollo/client/core';
 
 // Apollo Client 3 is CommonJS under Node; Jest's ES-module linker cannot see its named exports,
 // so it is required, typed as what it is.
 const apollo = createRequire(import.meta.url)('@apollo/client/core') as typeof ApolloCore;
-const { ApolloClient, ApolloError, HttpLink, InMemoryCache } = apollo;
-export const { gql } = apollo;
+const { ApolloError, HttpLink } = apollo;
+export const { ApolloClient, InMemoryCache, gql } = apollo;
+export const { GraphQLWsLink } = createRequire(import.meta.url)(
+  '@apollo/client/link/subscriptions',
+) as typeof ApolloSubscriptions;
 
 /** What a test reads from one operation sent through Apollo Client. */
 export interface ClientAnswer<Data> {

@@ -19,7 +19,14 @@ import {
 import { createExpenseCommands } from './commands/expenseCommands.ts';
 import type { ExpenseConfig } from './config.ts';
 import type { ReportExpenseChange } from './projections/expenseChanges.ts';
-import { logExpenseChanges, startExpenseProjector } from './projections/expenseProjector.ts';
+import { startExpenseProjector } from './projections/expenseProjector.ts';
+import { openChangeLog } from './subscriptions/changeLog.ts';
+import {
+  ChangeNotificationHub,
+  changeNotificationsTopic,
+  ensureChangeNotificationsTopic,
+} from './subscriptions/changeNotifications.ts';
+import { changeReporter } from './subscriptions/changeReporter.ts';
 import {
   expenseReadModels,
   prepareExpenseReadModels,
@@ -67,11 +74,20 @@ export async function startExpenseSubgraph(
   await ensureTopics(kafka, { prefix: config.topicPrefix });
   const producer: EventProducer = createEventProducer(kafka, { topicPrefix: config.topicPrefix });
   await producer.connect();
+
+  // Subscriptions: the projector logs each change and announces it; every replica listens.
+  const changeLog = await openChangeLog(mongo.db);
+  const changesTopic = `${config.topicPrefix}${changeNotificationsTopic}`;
+  await ensureChangeNotificationsTopic(kafka, changesTopic);
+  const changeProducer = kafka.producer();
+  await changeProducer.connect();
+  const changeHub = new ChangeNotificationHub(kafka, changesTopic, config.topicPrefix, log);
+  await changeHub.start();
   const projector = await startExpenseProjector({
     kafka,
     models,
     topicPrefix: config.topicPrefix,
-    reportChange: overrides.reportChange ?? logExpenseChanges(log),
+    reportChange: overrides.reportChange ?? changeReporter(changeLog, changeProducer, changesTopic),
     sessionTimeoutMs: config.projectorSessionTimeoutMs,
     exitOnFatal: overrides.exitOnFatal ?? true,
     logger: log.child({ part: 'projector' }),
@@ -86,7 +102,12 @@ export async function startExpenseSubgraph(
   const server = await startSubgraphServer({
     name: 'expense',
     typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-    resolvers: expenseSubgraphResolvers({ models, commands }),
+    resolvers: expenseSubgraphResolvers({
+      models,
+      commands,
+      changes: { log: changeLog, hub: changeHub },
+    }),
+    subscriptions: true,
     port: config.port,
     host: config.host,
     verifier: createAccessTokenVerifier({
@@ -101,7 +122,9 @@ export async function startExpenseSubgraph(
 
   const shutdownSteps: ShutdownStep[] = [
     { name: 'http', stop: () => server.close() },
+    { name: 'change announcements', stop: () => changeHub.stop() },
     { name: 'projector', stop: () => projector.stop() },
+    { name: 'change producer', stop: () => changeProducer.disconnect() },
     { name: 'kafka producer', stop: () => producer.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];

@@ -5,6 +5,8 @@ import type { ExpenseView } from '../readModels/expensesReadModel.ts';
  * `ExpenseChange`). Reported once per change, after every read model has it.
  */
 export interface ExpenseChange {
+  /** Where the change stands in its user's history (see subscriptions/changeLog.ts). */
+  readonly cursor: string;
   readonly kind: 'ADDED' | 'UPDATED' | 'DELETED' | 'REJECTED';
   readonly userId: string;
   /** The event that made the change; a fan-out keyed by it can drop repeats. */
@@ -15,13 +17,15 @@ export interface ExpenseChange {
   readonly expense: ExpenseView | null;
   /** The message the expense came from, or the rejected message. */
   readonly messageId: string | null;
+  /** When the event that made the change happened. */
+  readonly occurredAt: string;
 }
 
 /**
- * Where applied changes go. This is the hook the subscriptions work plugs into: it will publish
- * each change to a changes topic keyed by user, so every gateway replica hears it. A change is
- * reported after its read model writes and before the event's offset is committed, so a crash in
- * between reports it again on redelivery only if the write was not yet done; until the fan-out
- * exists, that at-most-once gap is accepted. A failing reporter fails the event (it is retried).
+ * Where applied changes go: the change log and the announcement to every replica
+ * (subscriptions/changeReporter.ts). A change is reported after its read model writes and
+ * before the event's offset is committed; a redelivered event reports it again (the report is
+ * idempotent), so no change is lost to a crash in between. A failing reporter fails the event,
+ * which is retried.
  */
 export type ReportExpenseChange = (change: ExpenseChange) => Promise<void>;

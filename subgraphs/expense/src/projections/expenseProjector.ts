@@ -10,7 +10,8 @@ import {
 import { createLogger, type Logger } from '@cashtrack/platform';
 import { expenseViewOf } from '../readModels/expensesReadModel.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
-import type { ExpenseChange, ReportExpenseChange } from './expenseChanges.ts';
+import { changeCursor } from '../subscriptions/changeLog.ts';
+import type { ReportExpenseChange } from './expenseChanges.ts';
 import { isExpenseEvent, ProjectionGapError, type ExpenseEvent } from './expenseEvents.ts';
 import { isExpenseMessageEvent, projectExpenseMessage } from './expenseMessagesProjection.ts';
 import { projectExpense } from './expensesProjection.ts';
@@ -20,9 +21,15 @@ import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
 /** The consumer group of every replica's projector: they share the partitions. */
 export const expenseProjectorGroupId = 'expense-projector';
 
+/** Where an event stands in its topic: what a change's cursor is made of. */
+export interface EventPosition {
+  readonly partition: number;
+  readonly offset: string;
+}
+
 export interface ExpenseProjection {
-  /** Applies one event to every read model it concerns; idempotent. */
-  project(event: CashTrackEvent): Promise<void>;
+  /** Applies one event to every read model it concerns and reports the change; idempotent. */
+  project(event: CashTrackEvent, position: EventPosition): Promise<void>;
 }
 
 /**
@@ -39,7 +46,7 @@ export function createExpenseProjection(
     return result;
   };
 
-  async function projectExpenseEvent(event: ExpenseEvent): Promise<void> {
+  async function projectExpenseEvent(event: ExpenseEvent, position: EventPosition): Promise<void> {
     orThrowOnGap(
       event,
       'spendingTotals',
@@ -47,9 +54,17 @@ export function createExpenseProjection(
     );
     if (isExpenseMessageEvent(event)) await projectExpenseMessage(models.expenseMessages, event);
     const result = orThrowOnGap(event, 'expenses', await projectExpense(models.expenses, event));
-    if (result.outcome !== 'applied') return;
+    if (result.outcome === 'older') return;
     const document = await models.expenses.findOne({ _id: event.aggregateId });
+    // Reported again when this very event is redelivered (the report is idempotent), so a crash
+    // between the writes and the report loses nothing; never for another event that lost the
+    // race for the same version.
+    const appliedHere = document?.appliedEvents.some(
+      (applied) => applied.version === event.aggregateVersion && applied.eventId === event.eventId,
+    );
+    if (result.outcome !== 'applied' && appliedHere !== true) return;
     await reportChange({
+      cursor: changeCursor(position.partition, position.offset),
       kind:
         event.type === 'ExpenseRecorded'
           ? 'ADDED'
@@ -62,19 +77,22 @@ export function createExpenseProjection(
       expenseId: event.aggregateId,
       expense: document === null ? null : expenseViewOf(document),
       messageId: document?.messageId ?? null,
+      occurredAt: event.occurredAt,
     });
   }
 
   return {
-    async project(event) {
+    async project(event, position) {
       if (isUserEvent(event)) {
         orThrowOnGap(event, 'userSettings', await projectUserSettings(models.userSettings, event));
       } else if (isExpenseEvent(event)) {
-        await projectExpenseEvent(event);
+        await projectExpenseEvent(event, position);
       } else if (isExpenseMessageEvent(event)) {
-        const changed = await projectExpenseMessage(models.expenseMessages, event);
-        if (changed && event.type === 'ExpenseMessageRejected') {
+        await projectExpenseMessage(models.expenseMessages, event);
+        // A rejection changes nothing else, so reporting it on every delivery is safe.
+        if (event.type === 'ExpenseMessageRejected') {
           await reportChange({
+            cursor: changeCursor(position.partition, position.offset),
             kind: 'REJECTED',
             userId: event.userId,
             eventId: event.eventId,
@@ -82,20 +100,11 @@ export function createExpenseProjection(
             expenseId: null,
             expense: null,
             messageId: event.aggregateId,
+            occurredAt: event.occurredAt,
           });
         }
       }
     },
-  };
-}
-
-/** Until the subscriptions fan-out exists, applied changes are logged at debug level. */
-export function logExpenseChanges(log: Logger): ReportExpenseChange {
-  return async (change: ExpenseChange) => {
-    log.debug(
-      { kind: change.kind, expenseId: change.expenseId, messageId: change.messageId },
-      'read models changed',
-    );
   };
 }
 
@@ -104,7 +113,7 @@ export interface StartExpenseProjectorOptions {
   readonly models: ExpenseReadModels;
   /** Put in front of every topic and the group id (tests). Default ''. */
   readonly topicPrefix?: string;
-  readonly reportChange?: ReportExpenseChange;
+  readonly reportChange: ReportExpenseChange;
   /** Default 30 000; tests use less so a stopped member's partitions move on quickly. */
   readonly sessionTimeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -124,15 +133,12 @@ export function startExpenseProjector(
   const prefix = options.topicPrefix ?? '';
   const log = options.logger ?? createLogger('expense-projector');
   const topics = topicNames(prefix);
-  const projection = createExpenseProjection(
-    options.models,
-    options.reportChange ?? logExpenseChanges(log),
-  );
+  const projection = createExpenseProjection(options.models, options.reportChange);
   return runEventConsumer({
     kafka: options.kafka,
     groupId: `${prefix}${expenseProjectorGroupId}`,
     topics: [topics.users, topics.expenseMessages, topics.expenses],
-    handle: (event) => projection.project(event),
+    handle: (event, { partition, offset }) => projection.project(event, { partition, offset }),
     fromBeginning: true,
     // Signals are handled by the subgraph's shutdown steps, which stop this consumer in order.
     stopOnSignals: [],

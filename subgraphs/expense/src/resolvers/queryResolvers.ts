@@ -13,7 +13,7 @@ import { callerOf, type ExpenseResolverServices } from './resolverServices.ts';
 import { spendingSummaryShape } from './spendingSummaryShape.ts';
 
 /** Every query reads the caller's own data only; another user's id is NOT_FOUND, like none. */
-export function queryResolvers({ models }: ExpenseResolverServices) {
+export function queryResolvers({ models, changes }: ExpenseResolverServices) {
   return {
     async expense(_: unknown, args: { id: string }, context: SubgraphContext) {
       const document = await findOwnExpense(models.expenses, callerOf(context).userId, args.id);
@@ -27,6 +27,14 @@ export function queryResolvers({ models }: ExpenseResolverServices) {
       return spendingSummaryShape(
         await querySpendingSummary(models, callerOf(context).userId, args),
       );
+    },
+    async expenseChange(_: unknown, args: { cursor: string }, context: SubgraphContext) {
+      const change = await changes.log.findOne({
+        _id: args.cursor,
+        userId: callerOf(context).userId,
+      });
+      if (change === null) throw new CodedError('NOT_FOUND', 'No such change');
+      return change;
     },
     async expenseMessage(_: unknown, args: { id: string }, context: SubgraphContext) {
       const document = await findOwnExpenseMessage(

@@ -1,0 +1,54 @@
+import type { Collection, Db } from 'mongodb';
+import type { ExpenseView } from '../readModels/expensesReadModel.ts';
+
+/**
+ * Every change subscribers hear, in order per user, so a client that reconnects with the last
+ * cursor it saw gets exactly what it missed. Written by the projector after the read models have
+ * the change (never before); each document is keyed by its cursor, so a redelivered event
+ * rewrites the same document.
+ */
+export interface ChangeLogEntry {
+  /** The cursor: the change's position in `cashtrack.expenses`, ordered per user. */
+  readonly _id: string;
+  readonly userId: string;
+  readonly kind: 'ADDED' | 'UPDATED' | 'DELETED' | 'REJECTED';
+  readonly expenseId: string | null;
+  /** The expense after the change; for DELETED its last state; null for REJECTED. */
+  readonly expense: ExpenseView | null;
+  readonly messageId: string | null;
+  /** When the event that made the change happened (ISO-8601 UTC). */
+  readonly occurredAt: string;
+}
+
+export type ChangeLog = Collection<ChangeLogEntry>;
+
+export const changeLogCollectionName = 'expenseChanges';
+
+export async function openChangeLog(db: Db): Promise<ChangeLog> {
+  const changeLog = db.collection<ChangeLogEntry>(changeLogCollectionName);
+  await changeLog.createIndex({ userId: 1, _id: 1 });
+  return changeLog;
+}
+
+/**
+ * A cursor from a position in the expenses topic. A user's events share one partition (the key
+ * is the user id), so within a user the fixed-width text orders as the offsets do.
+ */
+export function changeCursor(partition: number, offset: string): string {
+  return `${String(partition).padStart(5, '0')}-${offset.padStart(20, '0')}`;
+}
+
+/** The user's changes after `after` (all of them for ''), oldest first, at most `limit`. */
+export function changesAfter(changeLog: ChangeLog, userId: string, after: string, limit = 500) {
+  return changeLog
+    .find({ userId, _id: { $gt: after } })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .toArray();
+}
+
+/** The user's newest cursor, or '' when they have no change yet. */
+export async function latestCursor(changeLog: ChangeLog, userId: string): Promise<string> {
+  const [newest] = await changeLog.find({ userId }).sort({ _id: -1 }).limit(1).toArray();
+  return newest?._id ?? '';
+}

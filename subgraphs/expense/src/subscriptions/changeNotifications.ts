@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+
+/**
+ * Every replica must hear every change of its subscribers' users, whichever replica projected
+ * it, so the projector announces each change on a Kafka topic keyed by user and every replica
+ * reads all of it with a group of its own. The announcement carries only the user and cursor:
+ * subscribers read the change itself from the change log. A lost announcement delays a change
+ * until the user's next one, never loses it (streams read everything after their last cursor).
+ */
+export const changeNotificationsTopic = 'cashtrack.expense-changes';
+
+/** Announcements are only wake-up calls; a day of them is plenty. */
+const retentionMs = 24 * 60 * 60 * 1000;
+
+export interface ChangeNotice {
+  readonly userId: string;
+  readonly cursor: string;
+}
+
+export async function ensureChangeNotificationsTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (!existing.includes(topic)) {
+      await admin.createTopics({
+        topics: [
+          {
+            topic,
+            numPartitions: 6,
+            configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
+          },
+        ],
+        waitForLeaders: true,
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function announceChange(
+  producer: Producer,
+  topic: string,
+  notice: ChangeNotice,
+): Promise<void> {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: [{ key: notice.userId, value: JSON.stringify(notice) }],
+  });
+}
+
+export type ChangeListener = (notice: ChangeNotice) => void;
+
+/**
+ * This replica's ear on the announcements: a consumer group of its own, from the newest offset,
+ * handing each notice to the listeners of its user.
+ */
+export class ChangeNotificationHub {
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private readonly groupId = `expense-changes-${randomUUID()}`;
+  private readonly consumer;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+    groupPrefix: string,
+    log = createLogger('expense-changes'),
+  ) {
+    this.groupId = `${groupPrefix}${this.groupId}`;
+    this.consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 10_000,
+      maxWaitTimeInMs: 100,
+    });
+    this.log = log;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        let notice: ChangeNotice;
+        try {
+          notice = JSON.parse(message.value?.toString() ?? '') as ChangeNotice;
+        } catch (error) {
+          this.log.warn({ err: errorMessage(error) }, 'unreadable change notice skipped');
+          return;
+        }
+        for (const listener of this.listeners.get(notice.userId) ?? []) listener(notice);
+      },
+    });
+  }
+
+  /** Calls `listener` for each change of `userId` announced from now on; returns how to stop. */
+  listen(userId: string, listener: ChangeListener): () => void {
+    const forUser = this.listeners.get(userId) ?? new Set<ChangeListener>();
+    forUser.add(listener);
+    this.listeners.set(userId, forUser);
+    return () => {
+      forUser.delete(listener);
+      if (forUser.size === 0) this.listeners.delete(userId);
+    };
+  }
+
+  /** Leaves, and deletes this replica's group so groups do not pile up across restarts. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,55 @@
+import { changesAfter, latestCursor, type ChangeLog, type ChangeLogEntry } from './changeLog.ts';
+import type { ChangeNotificationHub } from './changeNotifications.ts';
+
+/**
+ * One subscriber's changes: first everything after `after` (a resume), then each change as it is
+ * announced, with no gap and no repeat. The subscriber listens before it reads the log, and after
+ * every wake-up it reads the log from its last cursor, so a change announced while it was reading,
+ * or whose announcement was lost, is still delivered, once, in order. Without `after` it starts
+ * at the user's newest change. `return()` ends it at once, even while it waits for news.
+ */
+export function expenseChangeStream(
+  changeLog: ChangeLog,
+  hub: ChangeNotificationHub,
+  userId: string,
+  after: string | null,
+): AsyncIterableIterator<ChangeLogEntry> {
+  let stopped = false;
+  let news = false;
+  let wake: (() => void) | undefined;
+  const stopListening = hub.listen(userId, () => {
+    news = true;
+    wake?.();
+  });
+
+  async function* changes(): AsyncGenerator<ChangeLogEntry> {
+    let last = after ?? (await latestCursor(changeLog, userId));
+    while (!stopped) {
+      news = false;
+      let batch = await changesAfter(changeLog, userId, last);
+      while (batch.length > 0 && !stopped) {
+        for (const change of batch) {
+          yield change;
+          last = change._id;
+        }
+        batch = await changesAfter(changeLog, userId, last);
+      }
+      if (!news && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  }
+
+  const generator = changes();
+  return {
+    next: () => generator.next(),
+    async return() {
+      stopped = true;
+      stopListening();
+      wake?.();
+      return generator.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
