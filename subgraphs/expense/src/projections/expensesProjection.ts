@@ -6,6 +6,7 @@ import {
   type ExpensesCollection,
 } from '../readModels/expensesReadModel.ts';
 import { missingPredecessor, type ExpenseEvent } from './expenseEvents.ts';
+import { insertFirstVersion } from './firstVersion.ts';
 
 /**
  * The `expenses` read model: one document per expense, at the version of the last event applied.
@@ -47,9 +48,14 @@ export const evolveExpenseRecord: Evolve<ExpenseRecord, ExpenseEvent> = (current
   }
 };
 
-export function projectExpense(
+/** Applies `event` to its expense document; a first record is one insert (`insertFirstVersion`). */
+export async function projectExpense(
   expenses: ExpensesCollection,
   event: ExpenseEvent,
 ): Promise<ProjectionResult> {
+  if (event.type === 'ExpenseRecorded') {
+    const inserted = await insertFirstVersion(expenses, event, evolveExpenseRecord);
+    if (inserted !== undefined) return inserted;
+  }
   return applyToReadModel(expenses, event, evolveExpenseRecord);
 }

@@ -13,6 +13,7 @@ import type {
   SpendingTotalsCollection,
 } from '../readModels/spendingTotalsReadModel.ts';
 import { missingPredecessor, type ExpenseEvent } from './expenseEvents.ts';
+import { insertFirstVersion } from './firstVersion.ts';
 
 /**
  * Spending totals, kept incrementally: record adds the expense's amount and 1 to its cells,
@@ -71,10 +72,17 @@ export async function projectSpendingTotals(
 ): Promise<ProjectionResult> {
   const contributions = totals as unknown as Collection<ContributionDocument>;
   let written: ContributionRecord | undefined;
-  const result = await applyToReadModel(contributions, event, (current, next) => {
+  const evolve: Evolve<ContributionRecord, ExpenseEvent> = (current, next) => {
     written = evolveContribution(current, next);
     return written;
-  });
+  };
+  // A first record is one insert; if the contribution exists, the usual way judges the event.
+  const inserted =
+    event.type === 'ExpenseRecorded'
+      ? await insertFirstVersion(contributions, event, evolve)
+      : undefined;
+  if (inserted === undefined) written = undefined;
+  const result = inserted ?? (await applyToReadModel(contributions, event, evolve));
   if (result.outcome === 'gap') return result;
   const pending =
     result.outcome === 'applied' && written !== undefined
