@@ -59,6 +59,9 @@ export async function startGateway(
       .subgraphsMetadata()
       .map(({ name, url }) => [name, new ReplicaPool(config.subgraphUrls(name) ?? [url])]),
   );
+  // @apollo/gateway sends usage metrics to Apollo and probes cloud metadata endpoints unless told
+  // not to. CashTrack reports nothing anywhere without an explicit opt-in (set it to 'false').
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
