@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { envInt, waitFor } from '@cashtrack/platform';
+import { gatewayClient, gql } from '../test/support/apolloClient.ts';
+import { subscriptionClient } from '../test/support/subscriptionClient.ts';
+import { startSystem } from '../test/support/system.ts';
+
+/**
+ * `npm run bench:subscriptions`: opens SOCKETS idle subscriptions (default 5,000) through the
+ * gateway from another process and prints the server side's memory per idle socket, then sends
+ * `logExpense` at a steady RATE per second for SECONDS and prints the latency from sending it to
+ * the subscriber hearing ADDED (p50/p95/p99). Needs `npm run infra:up` first. The whole system
+ * (gateway, subgraphs, projector, parser worker) runs in this process, so the memory figure is
+ * what one more idle subscriber costs all of them together.
+ */
+const sockets = envInt('SOCKETS', 5_000);
+const rate = envInt('RATE', 20);
+const seconds = envInt('SECONDS', 10);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function memory(): { rss: number; heap: number } {
+  gc?.();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const system = await startSystem({
+  auth: { passwordHashCost: { log2N: 12, r: 8, p: 1 } },
+}).catch((error: unknown) => {
+  log(`could not start the system (run \`npm run infra:up\` first): ${String(error)}`);
+  process.exit(1);
+});
+log(`system up; gateway at ${system.graphqlUrl}`);
+
+async function signUp(email: string): Promise<string> {
+  const answer = await gatewayClient(system.graphqlUrl).mutate<{ signUp: { accessToken: string } }>(
+    gql`
+      mutation ($input: SignUpInput!) {
+        signUp(input: $input) {
+          accessToken
+        }
+      }
+    `,
+    { input: { email, password: 'bench-password', displayName: 'Bench' } },
+  );
+  const token = answer.data?.signUp.accessToken;
+  if (token === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
+  return token;
+}
+
+const idleToken = await signUp(`idle.${Date.now()}@bench.example`);
+const before = memory();
+const child = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    path.join(path.dirname(fileURLToPath(import.meta.url)), 'idleSubscribers.ts'),
+    system.graphqlUrl.replace(/^http/, 'ws'),
+    idleToken,
+    String(sockets),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let ready = false;
+child.stdout.on('data', (chunk: Buffer) => {
+  if (chunk.toString().startsWith('ready')) ready = true;
+});
+const openedAt = Date.now();
+await waitFor(() => ready || child.exitCode !== null, {
+  timeoutMs: 10 * 60_000,
+  description: `${sockets} sockets`,
+});
+if (!ready) throw new Error('the idle subscribers process failed');
+await waitFor(() => system.gateway.openSockets() >= sockets, {
+  timeoutMs: 60_000,
+  description: 'the gateway to count every socket',
+});
+await sleep(2_000);
+const after = memory();
+const rssPerSocket = (after.rss - before.rss) / sockets;
+const heapPerSocket = (after.heap - before.heap) / sockets;
+log(
+  `${sockets} idle sockets open in ${Date.now() - openedAt} ms; server side per socket: ${(rssPerSocket / 1024).toFixed(1)} KB RSS, ${(heapPerSocket / 1024).toFixed(1)} KB heap`,
+);
+
+const latencyToken = await signUp(`latency.${Date.now()}@bench.example`);
+const subscriber = subscriptionClient(system.graphqlUrl, latencyToken);
+const stream = subscriber.subscribe<{
+  expenseChanged: { expense: { messageId: string | null } | null };
+}>('subscription { expenseChanged { kind expense { messageId } } }');
+await waitFor(() => subscriber.connected(), { description: 'the latency subscriber' });
+const sentAt = new Map<string, number>();
+const latencies: number[] = [];
+let seen = 0;
+const collect = setInterval(() => {
+  for (; seen < stream.results.length; seen += 1) {
+    const id = stream.results[seen]?.data?.expenseChanged.expense?.messageId ?? undefined;
+    const sent = id === undefined ? undefined : sentAt.get(id);
+    if (sent !== undefined) latencies.push(performance.now() - sent);
+  }
+}, 1);
+const client = gatewayClient(system.graphqlUrl, latencyToken);
+const total = rate * seconds;
+for (let index = 0; index < total; index += 1) {
+  const started = performance.now();
+  void client
+    .mutate<{ logExpense: { id: string } }>(
+      gql`
+        mutation ($text: String!) {
+          logExpense(text: $text) {
+            id
+          }
+        }
+      `,
+      {
+        text: `coffee ${(index % 90) + 1}.50`,
+      },
+    )
+    .then((answer) => {
+      const id = answer.data?.logExpense.id;
+      if (id !== undefined) sentAt.set(id, started);
+    });
+  await sleep(Math.max(0, started + 1000 / rate - performance.now()));
+}
+await waitFor(() => latencies.length >= total, {
+  timeoutMs: 60_000,
+  description: 'every change to be heard',
+}).catch(() => undefined);
+clearInterval(collect);
+const sorted = [...latencies].sort((a, b) => a - b);
+const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(sorted, p) * 10) / 10);
+log(
+  `latency logExpense → ADDED over ${sorted.length}/${total} changes at ${rate}/s: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms`,
+);
+
+child.kill('SIGTERM');
+await once(child, 'exit');
+await subscriber.dispose();
+await system.stop();
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'subscriptions',
+    sockets,
+    rssKbPerIdleSocket: Math.round(rssPerSocket / 102.4) / 10,
+    heapKbPerIdleSocket: Math.round(heapPerSocket / 102.4) / 10,
+    goalKbPerIdleSocket: 30,
+    changesHeard: sorted.length,
+    changesSent: total,
+    ratePerSec: rate,
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
+    goalP50Ms: 50,
+    goalP99Ms: 250,
+  })}\n`,
+);
+process.exit(0);
