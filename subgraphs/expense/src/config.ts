@@ -13,7 +13,7 @@ export interface ExpenseConfig extends AccessTokenAudience {
   readonly host: string;
   /** `MONGO_URL`. */
   readonly mongoUrl: string;
-  /** `EXPENSE_MONGO_DB`, default `expenseServiceDB`. */
+  /** `EXPENSE_DATABASE`, default `expenseServiceDB`. */
   readonly database: string;
   /** `KAFKA_BROKERS`. */
   readonly kafkaBrokers: readonly string[];
@@ -36,7 +36,7 @@ export function expenseConfigFromEnv(): ExpenseConfig {
     port: envInt('EXPENSE_PORT', 4003),
     host: envString('EXPENSE_HOST', '127.0.0.1'),
     mongoUrl: envString('MONGO_URL', 'mongodb://127.0.0.1:27017'),
-    database: envString('EXPENSE_MONGO_DB', 'expenseServiceDB'),
+    database: envString('EXPENSE_DATABASE', 'expenseServiceDB'),
     kafkaBrokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
     topicPrefix: envString('KAFKA_TOPIC_PREFIX', ''),
     jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
