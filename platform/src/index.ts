@@ -36,7 +36,7 @@ export type {
   SubgraphResolvers,
   SubgraphServerOptions,
 } from './subgraphServer.ts';
-export { stopOnShutdownSignals } from './shutdown.ts';
+export { closeOnce, stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';
 export { loadSchemaFile } from './schemaFile.ts';
 export { createKafkaClient } from './kafkaClient.ts';

@@ -38,3 +38,17 @@ export function stopOnShutdownSignals(log: Logger, steps: readonly ShutdownStep[
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }
+
+/**
+ * A service's `close()`: runs `steps` in order once; later calls wait for that same run. Tests
+ * close services this way; processes run the same steps on signals (`stopOnShutdownSignals`).
+ */
+export function closeOnce(steps: readonly ShutdownStep[]): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      for (const step of steps) await step.stop();
+    })();
+    return closing;
+  };
+}

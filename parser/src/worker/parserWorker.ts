@@ -7,6 +7,7 @@ import {
   type RetryPolicy,
 } from '@cashtrack/events';
 import {
+  closeOnce,
   connectMongo,
   createKafkaClient,
   createLogger,
@@ -105,16 +106,10 @@ export async function startParserWorker(
     { name: 'health', stop: () => health.close() },
     ...(mongo === undefined ? [] : [{ name: 'mongo', stop: () => mongo.close() }]),
   ];
-  let closing: Promise<void> | undefined;
   return {
     url: health.url,
     consumer,
     shutdownSteps,
-    close() {
-      closing ??= (async () => {
-        for (const step of shutdownSteps) await step.stop();
-      })();
-      return closing;
-    },
+    close: closeOnce(shutdownSteps),
   };
 }

@@ -1,5 +1,6 @@
 import { startOutboxRelay } from '@cashtrack/events';
 import {
+  closeOnce,
   accessTokenLifetimeSeconds,
   connectMongo,
   createAccessTokenVerifier,
@@ -112,16 +113,10 @@ export async function startAuthSubgraph(
     { name: 'kafka', stop: () => publisher.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];
-  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     signingKeys,
     shutdownSteps,
-    close() {
-      closing ??= (async () => {
-        for (const step of shutdownSteps) await step.stop();
-      })();
-      return closing;
-    },
+    close: closeOnce(shutdownSteps),
   };
 }

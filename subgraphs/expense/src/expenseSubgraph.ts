@@ -5,6 +5,7 @@ import {
   type EventProducer,
 } from '@cashtrack/events';
 import {
+  closeOnce,
   connectMongo,
   createAccessTokenVerifier,
   createKafkaClient,
@@ -128,17 +129,11 @@ export async function startExpenseSubgraph(
     { name: 'kafka producer', stop: () => producer.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];
-  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     models,
     projector,
     shutdownSteps,
-    close() {
-      closing ??= (async () => {
-        for (const step of shutdownSteps) await step.stop();
-      })();
-      return closing;
-    },
+    close: closeOnce(shutdownSteps),
   };
 }

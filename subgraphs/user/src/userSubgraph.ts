@@ -6,6 +6,7 @@ import {
   type EventConsumer,
 } from '@cashtrack/events';
 import {
+  closeOnce,
   connectMongo,
   createAccessTokenVerifier,
   createKafkaClient,
@@ -103,16 +104,10 @@ export async function startUserSubgraph(
     { name: 'producer', stop: () => producer.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];
-  let closing: Promise<void> | undefined;
   return {
     url: server.url,
     consumer,
     shutdownSteps,
-    close() {
-      closing ??= (async () => {
-        for (const step of shutdownSteps) await step.stop();
-      })();
-      return closing;
-    },
+    close: closeOnce(shutdownSteps),
   };
 }
