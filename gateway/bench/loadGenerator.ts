@@ -1,0 +1,129 @@
+/**
+ * A closed-loop HTTP load generator for the gateway bench: `concurrency` loops, each POSTing the
+ * same body as soon as its previous answer is read, over keep-alive connections (global fetch,
+ * i.e. undici's pooled agent). Requests started during the warm-up are not counted.
+ *
+ * It runs in a child process of its own (`runLoadInChild`), so the client's work is neither on
+ * the event loop nor in the CPU time of the process whose servers it measures.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** One request taking longer than this fails. Default 10 000. */
+  readonly timeoutMs?: number;
+}
+
+export interface LoadResult {
+  /** Answered requests started in the measured window, failures included. */
+  readonly requests: number;
+  /** Answered requests, warm-up included. */
+  readonly allRequests: number;
+  /** Answers that were not HTTP 200, had GraphQL errors, or did not come at all. */
+  readonly failures: number;
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  /** What the first failure looked like, for the report. */
+  readonly firstFailure: string | undefined;
+}
+
+/** Set in the child's environment: the load to run, as JSON. */
+const loadVariable = 'CASHTRACK_LOAD_GENERATOR';
+
+/** Runs the load in this thread. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const started = performance.now();
+  const measureFrom = started + options.warmupMs;
+  const stopAt = measureFrom + options.durationMs;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  let lastAnswer = measureFrom;
+  let allRequests = 0;
+
+  const loop = async (): Promise<void> => {
+    while (performance.now() < stopAt) {
+      const sent = performance.now();
+      let failure: string | undefined;
+      try {
+        const response = await fetch(options.url, {
+          method: 'POST',
+          headers,
+          body: options.body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await response.text();
+        if (response.status !== 200) failure = `HTTP ${response.status}: ${text.slice(0, 300)}`;
+        else if (text.includes('"errors"')) failure = text.slice(0, 300);
+      } catch (error) {
+        failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+      const answered = performance.now();
+      allRequests += 1;
+      if (sent < measureFrom) continue;
+      latencies.push(answered - sent);
+      lastAnswer = Math.max(lastAnswer, answered);
+      if (failure !== undefined) {
+        failures += 1;
+        firstFailure ??= failure;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, loop));
+
+  const sorted = Float64Array.from(latencies).sort();
+  const elapsedSeconds = Math.max(options.durationMs, lastAnswer - measureFrom) / 1_000;
+  return {
+    requests: sorted.length,
+    allRequests,
+    failures,
+    rps: Math.round(sorted.length / elapsedSeconds),
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    firstFailure,
+  };
+}
+
+/** Runs the load in a child process (with this process's loader flags, e.g. tsx's). */
+export function runLoadInChild(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, [loadVariable]: JSON.stringify(options) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    let result: LoadResult | undefined;
+    child.once('message', (message: LoadResult) => {
+      result = message;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`the load generator exited with ${code} and no result`));
+    });
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[index] ?? 0) * 100) / 100;
+}
+
+const input = process.env[loadVariable];
+if (input !== undefined && process.send !== undefined) {
+  const send = process.send.bind(process);
+  void runLoad(JSON.parse(input) as LoadOptions).then((result) => {
+    send(result, undefined, undefined, () => process.disconnect());
+  });
+}
