@@ -30,6 +30,7 @@ import { requireAuthentication } from './plugins/requireAuthentication.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
+import { cacheVerifiedTokens } from './tokens/verifiedTokenCache.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { UpstreamSubscriptions } from './subscriptions/upstreamSubscriptions.ts';
 
@@ -72,10 +73,12 @@ export async function startGateway(
       }),
     logger: log,
   });
-  const verifier = createAccessTokenVerifier({
-    ...config.tokenAudience,
-    publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
-  });
+  const verifier = cacheVerifiedTokens(
+    createAccessTokenVerifier({
+      ...config.tokenAudience,
+      publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
+    }),
+  );
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { createLogger } from '@cashtrack/platform';
+import { keepAliveFetch } from './keepAliveFetch.ts';
 import type { ReplicaPool } from './replicaPool.ts';
 
 const log = createLogger('gateway');
@@ -10,13 +11,16 @@ const log = createLogger('gateway');
  * is retried for any operation; a connection lost mid-request is retried only for queries,
  * because a mutation may already have run.
  */
-export function balancedFetcher(subgraph: string, pool: ReplicaPool): Fetcher {
+export function balancedFetcher(
+  subgraph: string,
+  pool: ReplicaPool,
+  transport: Fetcher = keepAliveFetch,
+): Fetcher {
   return async (_composedUrl: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     let lastError: unknown;
     for (const url of pool.candidates()) {
       try {
-        // Apollo always sends a JSON text body; as a string it is a BodyInit under every Node typing.
-        const response = await fetch(url, { ...init, body: init?.body?.toString() });
+        const response = await transport(url, init);
         pool.succeeded(url);
         return response;
       } catch (error) {
@@ -34,7 +38,10 @@ export function balancedFetcher(subgraph: string, pool: ReplicaPool): Fetcher {
   };
 }
 
+/** The socket's error code: node:http puts it on the error, fetch on its cause. */
 function networkErrorCode(error: unknown): string {
+  const own = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  if (typeof own === 'string') return own;
   const cause =
     error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   return typeof cause?.code === 'string'

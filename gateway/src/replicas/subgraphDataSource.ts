@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from '../context.ts';
+import { spreadEntities, uniqueRepresentations } from './uniqueRepresentations.ts';
 
 type ReceivedResponse = Parameters<
   NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
@@ -26,6 +27,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }) {
     super({ url: options.url, fetcher: options.fetcher });
     this.issuesTokens = options.issuesTokens;
+  }
+
+  /** Each distinct entity representation goes to the subgraph once (see uniqueRepresentations.ts). */
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { variables } = options.request;
+    const representations: unknown = variables?.representations;
+    const unique = Array.isArray(representations)
+      ? uniqueRepresentations(representations)
+      : undefined;
+    if (unique === undefined) return super.process(options);
+    const request = {
+      ...options.request,
+      variables: { ...variables, representations: unique.representations },
+    };
+    return spreadEntities(await super.process({ ...options, request }), unique);
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
