@@ -33,9 +33,10 @@ export interface ExpenseProjection {
 }
 
 /**
- * The projector's one step per event. For an expense event the order matters: totals and the
- * message first, the `expenses` document last, because that document's version is what a
- * mutation waits for; when it shows the event, everything else already does.
+ * The projector's one step per event. For an expense event the order matters: totals before the
+ * `expenses` document, because that document's version is what a mutation waits for (when it
+ * shows the event, the totals do too); the message after it, so PARSED never names an expense
+ * that cannot be read yet. Then the change is reported.
  */
 export function createExpenseProjection(
   models: ExpenseReadModels,
@@ -52,8 +53,10 @@ export function createExpenseProjection(
       'spendingTotals',
       await projectSpendingTotals(models.spendingTotals, event),
     );
-    if (isExpenseMessageEvent(event)) await projectExpenseMessage(models.expenseMessages, event);
     const result = orThrowOnGap(event, 'expenses', await projectExpense(models.expenses, event));
+    // After the expense, so a message never reads PARSED while its expense is still missing;
+    // on every delivery, so a crash between the two writes is repaired by the redelivery.
+    if (isExpenseMessageEvent(event)) await projectExpenseMessage(models.expenseMessages, event);
     if (result.outcome === 'older') return;
     const document = await models.expenses.findOne({ _id: event.aggregateId });
     // Reported again when this very event is redelivered (the report is idempotent), so a crash
