@@ -21,6 +21,7 @@ import {
   type TestDatabase,
 } from '@cashtrack/test-support';
 import { expenseIdFor } from '../src/worker/deterministicIds.ts';
+import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
 import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
 
 /**
@@ -45,15 +46,8 @@ beforeAll(async () => {
   await ensureTopics(kafka, { prefix: ns.topicPrefix, partitions: 2 });
   database = await mongoForTests(ns.database);
   worker = await startParserWorker(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      mongoUrl: 'unused',
-      database: ns.database,
-      kafkaBrokers: ['127.0.0.1:9092'],
-      topicPrefix: ns.topicPrefix,
-      consumerGroup: 'parser-worker',
-    },
+    // Brokers and server from the environment the global setup provided.
+    { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
     {
       env: {},
       exitOnFatal: false,

@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '@cashtrack/test-support';
 import { tokenUsageCollection } from '../src/llm/mongoTokenBudget.ts';
+import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
 import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
 import {
   expensesAnswer,
@@ -54,15 +55,8 @@ beforeAll(async () => {
   });
   database = await mongoForTests(ns.database);
   worker = await startParserWorker(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      mongoUrl: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
-      database: ns.database,
-      kafkaBrokers: ['127.0.0.1:9092'],
-      topicPrefix: ns.topicPrefix,
-      consumerGroup: 'parser-worker',
-    },
+    // Brokers and server from the environment the global setup provided.
+    { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
     {
       env: {
         OPENAI_API_KEY: 'test-key',
