@@ -41,3 +41,5 @@ export type { ShutdownStep } from './shutdown.ts';
 export { loadSchemaFile } from './schemaFile.ts';
 export { createKafkaClient } from './kafkaClient.ts';
 export type { KafkaClientOptions } from './kafkaClient.ts';
+export { createDocumentCache } from './documentCache.ts';
+export type { DocumentCacheOptions } from './documentCache.ts';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { specifiedRules, type GraphQLSchema } from 'graphql';
+import { createDocumentCache } from './documentCache.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubgraphContext } from './subgraphServer.ts';
@@ -26,9 +27,20 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
   dispose(): Promise<void>;
 } {
   const webSocketServer = new WebSocketServer({ server: options.server, path: options.path });
+  const parsedAndValidated = createDocumentCache({ schema: options.schema, rules: specifiedRules });
   const cleanup = useServer<Record<string, unknown>, Extra>(
     {
       schema: options.schema,
+      onSubscribe: (_ctx, _id, payload) => {
+        const document = parsedAndValidated(payload.query);
+        if (!('kind' in document)) return document;
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
+      },
       context: (ctx, _id, payload) => {
         const fromSubscription = payload.extensions?.authorization;
         const fromConnection = ctx.connectionParams?.authorization;

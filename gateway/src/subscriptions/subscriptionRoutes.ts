@@ -3,6 +3,7 @@ import {
   OperationTypeNode,
   visit,
   type DocumentNode,
+  type FieldNode,
   type OperationDefinitionNode,
 } from 'graphql';
 import { CodedError } from '@cashtrack/platform';
@@ -37,6 +38,9 @@ export interface SubscriptionPlan {
 
 const cursorVariable = 'cashtrackSubscriptionCursor';
 
+/** Follow-up queries by operation: subscribers sending the same text share one. */
+const followUps = new WeakMap<OperationDefinitionNode, DocumentNode>();
+
 /**
  * Plans one subscription operation: it must select exactly one routed field. Throws
  * BAD_SUBSCRIPTION for anything else.
@@ -62,7 +66,29 @@ export function planSubscription(
   if (resume?.value.kind === Kind.VARIABLE) after = variables[resume.value.name.value] ?? null;
   else if (resume?.value.kind === Kind.STRING) after = resume.value.value;
 
-  const followUp = visit(document, {
+  const followUp = followUps.get(operation) ?? followUpQuery(document, operation, field, route);
+  followUps.set(operation, followUp);
+
+  return {
+    route,
+    upstreamField: field.name.value,
+    followUp,
+    upstream: {
+      query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
+      variables: { after },
+    },
+    followUpVariables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
+  };
+}
+
+/** The client's operation as a query on the route's lookup field, taking the cursor variable. */
+function followUpQuery(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  field: FieldNode,
+  route: SubscriptionRoute,
+): DocumentNode {
+  const rewritten = visit(document, {
     OperationDefinition(node) {
       if (node !== operation) return null;
       return {
@@ -98,16 +124,7 @@ export function planSubscription(
     },
   });
 
-  return {
-    route,
-    upstreamField: field.name.value,
-    followUp: withoutUnusedVariables(followUp),
-    upstream: {
-      query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
-      variables: { after },
-    },
-    followUpVariables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
-  };
+  return withoutUnusedVariables(rewritten);
 }
 
 /** Drops variable definitions nothing uses any more (the subscription field's own arguments). */

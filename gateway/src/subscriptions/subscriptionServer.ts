@@ -4,9 +4,7 @@ import {
   getOperationAST,
   GraphQLError,
   OperationTypeNode,
-  parse,
   specifiedRules,
-  validate,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -16,7 +14,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  errorMessage,
+  createDocumentCache,
   newCorrelationId,
   withCorrelation,
   type AccessTokenVerifier,
@@ -60,7 +58,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { apiSchema, verifier, apollo, upstream, log } = options;
   const now = options.now ?? Date.now;
   const states = new WeakMap<WebSocket, SocketState>();
-  const limitRules = operationLimitRules(options.limits);
+  const parsedAndValidated = createDocumentCache({
+    schema: apiSchema,
+    rules: [...specifiedRules, ...operationLimitRules(options.limits)],
+    maxTokens: options.limits.maxTokens,
+  });
   const webSocketServer = new WebSocketServer({ server: options.httpServer, path: options.path });
 
   const scheduleExpiry = (socket: WebSocket, state: SocketState): void => {
@@ -138,14 +140,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         states.delete(ctx.extra.socket);
       },
       onSubscribe: (ctx, _id, payload) => {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(errorMessage(error))];
-        }
-        const errors = validate(apiSchema, document, [...specifiedRules, ...limitRules]);
-        if (errors.length > 0) return errors;
+        const document = parsedAndValidated(payload.query);
+        if (!('kind' in document)) return document;
         const args: ExecutionArgs = {
           schema: apiSchema,
           document,
