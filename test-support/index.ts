@@ -5,3 +5,5 @@ export type { TestDatabase } from './clients.ts';
 export { waitFor } from '@cashtrack/platform';
 export { requireChromium, chromiumArgs } from './chromium.ts';
 export { freePort } from './freePort.ts';
+export { postGraphQL, errorCodes } from './postGraphQL.ts';
+export type { GraphQLAnswer } from './postGraphQL.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { mongoForTests, type TestDatabase } from '@cashtrack/test-support';
-import { errorCodes, postGraphQL } from './support/graphqlClient.ts';
+import { errorCodes, postGraphQL } from '@cashtrack/test-support';
 import {
   authPayloadFields,
   signUp,

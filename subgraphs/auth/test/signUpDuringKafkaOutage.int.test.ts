@@ -3,7 +3,7 @@ import { envList } from '@cashtrack/platform';
 import { mongoForTests, testNamespace, waitFor, type TestDatabase } from '@cashtrack/test-support';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../src/authSubgraph.ts';
 import { startUserSubgraph, type RunningUserSubgraph } from '../../user/src/userSubgraph.ts';
-import { postGraphQL } from './support/graphqlClient.ts';
+import { postGraphQL } from '@cashtrack/test-support';
 import { authTestConfig, signUp, userTestConfig } from './support/identityStack.ts';
 import { kafkaDoorway, type KafkaDoorway } from './support/kafkaDoorway.ts';
 

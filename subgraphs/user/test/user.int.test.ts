@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import type { Kafka } from 'kafkajs';
 import { createEventProducer, newEvent, type EventProducer } from '@cashtrack/events';
 import { kafkaForTests, mongoForTests, waitFor, type TestDatabase } from '@cashtrack/test-support';
-import { errorCodes, postGraphQL } from '../../auth/test/support/graphqlClient.ts';
+import { errorCodes, postGraphQL } from '@cashtrack/test-support';
 import {
   signUp,
   startIdentityStack,

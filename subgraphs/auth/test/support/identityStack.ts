@@ -3,7 +3,7 @@ import { authConfigFromEnv, type AuthConfig } from '../../src/config.ts';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../../src/authSubgraph.ts';
 import { userConfigFromEnv, type UserConfig } from '../../../user/src/config.ts';
 import { startUserSubgraph, type RunningUserSubgraph } from '../../../user/src/userSubgraph.ts';
-import { postGraphQL } from './graphqlClient.ts';
+import { postGraphQL } from '@cashtrack/test-support';
 
 /** A clock tests can move; starts at the real time. */
 export interface TestClock {

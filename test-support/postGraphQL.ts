@@ -1,7 +1,7 @@
 /** A GraphQL answer as the tests read it. */
-export interface GraphQLAnswer {
+export interface GraphQLAnswer<Data = Record<string, unknown>> {
   readonly status: number;
-  readonly data: Record<string, unknown> | null | undefined;
+  readonly data: Data | null | undefined;
   readonly errors: readonly {
     readonly message: string;
     readonly extensions?: Record<string, unknown>;
@@ -9,13 +9,13 @@ export interface GraphQLAnswer {
   readonly extensions: Record<string, unknown> | undefined;
 }
 
-/** POSTs one operation to `${baseUrl}/graphql`, optionally with a bearer token. */
-export async function postGraphQL(
+/** POSTs one operation to `${baseUrl}/graphql` as a raw HTTP client would, optionally with a bearer token. */
+export async function postGraphQL<Data = Record<string, unknown>>(
   baseUrl: string,
   query: string,
   variables: Record<string, unknown> = {},
   options: { readonly token?: string; readonly headers?: Record<string, string> } = {},
-): Promise<GraphQLAnswer> {
+): Promise<GraphQLAnswer<Data>> {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
     headers: {
@@ -26,7 +26,7 @@ export async function postGraphQL(
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as {
-    data?: Record<string, unknown> | null;
+    data?: Data | null;
     errors?: GraphQLAnswer['errors'];
     extensions?: Record<string, unknown>;
   };
@@ -39,6 +39,6 @@ export async function postGraphQL(
 }
 
 /** The `extensions.code` of each error, for compact assertions. */
-export function errorCodes(answer: GraphQLAnswer): unknown[] {
+export function errorCodes(answer: GraphQLAnswer<unknown>): unknown[] {
   return answer.errors.map((error) => error.extensions?.code);
 }
