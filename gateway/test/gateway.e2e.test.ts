@@ -128,6 +128,34 @@ describe('the gateway, with Apollo Client', () => {
     expect(afterLogOut.codes).toEqual(['INVALID_REFRESH_TOKEN']);
   });
 
+  it('resolves AuthPayload.user from the user subgraph even when accessToken is not selected', async () => {
+    sequence += 1;
+    const answer = await gatewayClient(system.graphqlUrl).mutate<{
+      signUp: { user: { displayName: string; currency: string } };
+    }>(
+      gql`
+        mutation ($input: SignUpInput!) {
+          signUp(input: $input) {
+            user {
+              displayName
+              currency
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          email: `only.user${sequence}@example.com`,
+          password: 'correct horse battery',
+          displayName: 'Only User',
+        },
+      },
+    );
+    expect(answer.codes).toEqual([]);
+    expect(answer.data?.signUp.user).toMatchObject({ displayName: 'Only User', currency: 'USD' });
+    expect(JSON.stringify(answer)).not.toContain('issuedAccessToken');
+  });
+
   it('answers UNAUTHENTICATED with HTTP 401 without a token or with a bad one', async () => {
     const anonymous = await gatewayClient(system.graphqlUrl).query(me);
     expect(anonymous.status).toBe(401);

@@ -14,7 +14,7 @@ type ReceivedResponse = Parameters<
  *
  * `signUp`, `logIn` and `refreshSession` come without a token but may select fields of their
  * `user` that other subgraphs resolve (`signUp { user { displayName } }`). For the subgraph that
- * issues tokens (`issuesTokens`), the access token in its answer is kept for the rest of the same
+ * issues tokens (`issuesTokens`), the access token it reports in `extensions.issuedAccessToken` is kept for the rest of the same
  * operation, so those later fetches run as the user who just signed in, checked by each subgraph.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -60,19 +60,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override didReceiveResponse({ response, context }: ReceivedResponse): GatewayGraphQLResponse {
-    if (this.issuesTokens && 'issuedInOperation' in context) {
-      const token = issuedAccessToken(response.data);
-      if (token !== undefined) context.issuedInOperation.authorization = `Bearer ${token}`;
+    // Auth puts the token in its response's extensions whether or not the client selected
+    // `accessToken`; the gateway never passes subgraph extensions on to the client.
+    const token: unknown = response.extensions?.issuedAccessToken;
+    if (this.issuesTokens && typeof token === 'string' && 'issuedInOperation' in context) {
+      context.issuedInOperation.authorization = `Bearer ${token}`;
     }
     return response;
   }
-}
-
-/** The `accessToken` of a root field's answer, as signUp, logIn and refreshSession return it. */
-function issuedAccessToken(data: Record<string, unknown> | null | undefined): string | undefined {
-  for (const value of Object.values(data ?? {})) {
-    const token = (value as { accessToken?: unknown } | null)?.accessToken;
-    if (typeof token === 'string') return token;
-  }
-  return undefined;
 }
