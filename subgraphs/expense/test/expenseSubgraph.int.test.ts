@@ -14,6 +14,7 @@ import { startExpenseSubgraph, type RunningExpenseSubgraph } from '../src/expens
 import { errorCodes, postGraphQL } from '@cashtrack/test-support';
 import { parsedFrom, registered, updated } from './support/sampleEvents.ts';
 import { startTestTokenIssuer, type TestTokenIssuer } from './support/testTokens.ts';
+import { invalidExpenseInputs, invalidMessageTexts } from './support/invalidInputs.ts';
 
 const today = '2026-11-24';
 const expenseFields = `id amount { amountMinor currency amount } category description occurredOn
@@ -184,42 +185,7 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
     expect(reference.data?._entities).toEqual([null]);
   });
 
-  it.each([
-    ['a word for an amount', { amount: 'ten', category: 'dining' }, 'INVALID_AMOUNT'],
-    ['zero', { amount: '0', category: 'dining' }, 'AMOUNT_OUT_OF_RANGE'],
-    [
-      'more than 1e9',
-      { amount: '1000000000.01', currency: 'USD', category: 'dining' },
-      'AMOUNT_OUT_OF_RANGE',
-    ],
-    [
-      '3 decimals of USD',
-      { amount: '1.234', currency: 'USD', category: 'dining' },
-      'TOO_MANY_DECIMALS',
-    ],
-    [
-      'decimals of JPY',
-      { amount: '1.5', currency: 'JPY', category: 'dining' },
-      'TOO_MANY_DECIMALS',
-    ],
-    [
-      'an unknown currency',
-      { amount: '1', currency: 'XYZ', category: 'dining' },
-      'INVALID_CURRENCY',
-    ],
-    ['an unknown category', { amount: '1', category: 'rockets' }, 'INVALID_CATEGORY'],
-    ['February 30', { amount: '1', category: 'dining', occurredOn: '2026-02-30' }, 'INVALID_DATE'],
-    [
-      'a date past ten years',
-      { amount: '1', category: 'dining', occurredOn: '2037-01-01' },
-      'DATE_OUT_OF_RANGE',
-    ],
-    [
-      'a 201-character description',
-      { amount: '1', category: 'dining', description: 'x'.repeat(201) },
-      'DESCRIPTION_TOO_LONG',
-    ],
-  ])('refuses %s with its code', async (_label, input, code) => {
+  it.each(invalidExpenseInputs)('refuses %s with its code', async (_label, input, code) => {
     const answer = await asAlice(
       `mutation ($input: ExpenseInput!) { addExpense(input: $input) { id } }`,
       { input },
@@ -227,11 +193,7 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
     expect(errorCodes(answer)).toEqual([code]);
   });
 
-  it.each([
-    ['empty text', '', 'EMPTY_TEXT'],
-    ['blank text', '   ', 'EMPTY_TEXT'],
-    ['501 characters', 'x'.repeat(501), 'TEXT_TOO_LONG'],
-  ])('refuses a message of %s', async (_label, text, code) => {
+  it.each(invalidMessageTexts)('refuses a message of %s', async (_label, text, code) => {
     const answer = await asAlice('mutation ($t: String!) { logExpense(text: $t) { id } }', {
       t: text,
     });
