@@ -86,14 +86,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       expiresAt: refreshTokenExpiresAt,
       revokedAt: null,
     });
-    const access = deps.issueAccessToken(userId, now);
-    return {
-      userId,
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken: formatRefreshToken(familyId, secret),
-      refreshTokenExpiresAt,
-    };
+    return session(userId, familyId, secret, refreshTokenExpiresAt, now);
   }
 
   return {
