@@ -43,6 +43,8 @@ export interface RunningGateway {
   readonly httpServer: Server;
   /** Subscription sockets open now. */
   openSockets(): number;
+  /** Subscriptions to subgraphs open now (one per client subscription still running). */
+  upstreamSubscriptions(): number;
   stop(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ export async function startGateway(
   }
 
   const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const upstream = new UpstreamSubscriptions(pools);
   const subscriptions =
     apiSchema.getSubscriptionType() == null
       ? undefined
@@ -165,7 +168,7 @@ export async function startGateway(
           apiSchema,
           verifier,
           apollo: server,
-          upstream: new UpstreamSubscriptions(pools),
+          upstream,
           limits: config.limits,
           log,
         });
@@ -182,6 +185,7 @@ export async function startGateway(
     port,
     httpServer,
     openSockets: () => subscriptions?.sockets() ?? 0,
+    upstreamSubscriptions: () => upstream.active(),
     async stop() {
       await subscriptions?.dispose();
       await server.stop();

@@ -258,6 +258,32 @@ describe('expenseChanged through the gateway', () => {
   }, 180_000);
 });
 
+describe('a subscriber that leaves', () => {
+  it('ends its upstream subscription at once, even while nothing has happened for it', async () => {
+    const session = await signUp();
+    await waitFor(() => system.gateway.upstreamSubscriptions() === 0, {
+      description: 'the earlier tests’ subscriptions to end',
+    });
+    const idle = subscriptionClient(system.graphqlUrl, session.accessToken);
+    const stopped = subscriptionClient(system.graphqlUrl, session.accessToken);
+    idle.subscribe(changesSubscription);
+    const stream = stopped.subscribe(changesSubscription);
+    await waitFor(() => system.gateway.upstreamSubscriptions() === 2, {
+      description: 'both upstream subscriptions',
+    });
+
+    stream.stop();
+    await waitFor(() => system.gateway.upstreamSubscriptions() === 1, {
+      description: 'the completed one to end upstream',
+    });
+    await idle.dispose();
+    await waitFor(() => system.gateway.upstreamSubscriptions() === 0, {
+      description: 'the closed socket’s one to end upstream',
+    });
+    await stopped.dispose();
+  });
+});
+
 describe('Apollo Client', () => {
   it('subscribes through GraphQLWsLink and hears an added expense', async () => {
     const session = await signUp();

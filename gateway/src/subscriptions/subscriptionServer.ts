@@ -24,8 +24,8 @@ import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
 import { SocketCloseCode } from './closeCodes.ts';
 import { openSocketSession, renewSocketSession, type SocketSession } from './socketSession.ts';
-import { planSubscription } from './subscriptionRoutes.ts';
-import type { UpstreamSubscriptions } from './upstreamSubscriptions.ts';
+import { planSubscription, type SubscriptionPlan } from './subscriptionRoutes.ts';
+import type { UpstreamEvent, UpstreamSubscriptions } from './upstreamSubscriptions.ts';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
@@ -167,34 +167,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           return { errors: [new GraphQLError('Not a subscription')] };
         }
         const plan = planSubscription(args.document, operation, { ...args.variableValues });
-        const authorization = context.authorization;
-        const events = upstream.subscribe(plan.route.subgraph, { ...plan.upstream, authorization });
-        return (async function* stream(): AsyncGenerator<ExecutionResult> {
-          try {
-            for await (const event of events) {
-              const cursor = (event.data?.[plan.upstreamField] as { cursor?: unknown } | undefined)
-                ?.cursor;
-              if (typeof cursor !== 'string') {
-                yield {
-                  errors: (event.errors ?? []).map(
-                    (error) => new GraphQLError(error.message, { extensions: error.extensions }),
-                  ),
-                };
-                continue;
-              }
-              const result = await withCorrelation(context.correlationId, () =>
-                runThroughGateway(plan.followUp, plan.followUpVariables(cursor), {
-                  ...context,
-                  internal: true,
-                }),
-              );
-              yield result;
-            }
-          } finally {
-            await events.return?.();
-            log.debug({ userId: context.viewer?.userId }, 'subscription ended');
-          }
-        })();
+        const events = upstream.subscribe(plan.route.subgraph, {
+          ...plan.upstream,
+          authorization: context.authorization,
+        });
+        return new FollowUpStream(events, plan, context, runThroughGateway, log);
       },
     },
     webSocketServer,
@@ -209,4 +186,74 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
     },
   };
+}
+
+type RunThroughGateway = (
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  context: GatewayContext,
+) => Promise<ExecutionResult>;
+
+const ended: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * One subscriber's results: for each cursor from upstream, the client's selection run as a query
+ * through the gateway. Not an async generator: graphql-ws calls `return()` when the client leaves,
+ * and a generator's `return()` would wait behind the `next()` pending on an idle upstream, so the
+ * socket, the upstream subscription and the subgraph's stream would never be let go.
+ */
+class FollowUpStream implements AsyncIterableIterator<ExecutionResult> {
+  private finished = false;
+
+  constructor(
+    private readonly events: AsyncIterableIterator<UpstreamEvent>,
+    private readonly plan: SubscriptionPlan,
+    private readonly context: GatewayContext,
+    private readonly run: RunThroughGateway,
+    private readonly log: Logger,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    let step: IteratorResult<UpstreamEvent, unknown>;
+    try {
+      step = await this.events.next();
+    } catch (error) {
+      await this.finish();
+      throw error;
+    }
+    if (step.done === true) {
+      await this.finish();
+      return ended;
+    }
+    const event = step.value;
+    const cursor = (event.data?.[this.plan.upstreamField] as { cursor?: unknown } | undefined)
+      ?.cursor;
+    if (typeof cursor !== 'string') {
+      const errors = (event.errors ?? []).map(
+        (error) => new GraphQLError(error.message, { extensions: error.extensions }),
+      );
+      return { done: false, value: { errors } };
+    }
+    const { context, plan } = this;
+    const value = await withCorrelation(context.correlationId, () =>
+      this.run(plan.followUp, plan.followUpVariables(cursor), { ...context, internal: true }),
+    );
+    return { done: false, value };
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.finish();
+    return ended;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.events.return?.();
+    this.log.debug({ userId: this.context.viewer?.userId }, 'subscription ended');
+  }
 }

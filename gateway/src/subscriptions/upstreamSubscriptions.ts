@@ -2,6 +2,14 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import WebSocket from 'ws';
 import type { ReplicaPool } from '../replicas/replicaPool.ts';
 
+export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+export interface UpstreamRequest {
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+  readonly authorization: string;
+}
+
 /**
  * One multiplexed graphql-ws connection per subgraph, shared by every subscriber of this gateway
  * instance (thousands of idle sockets must not cost thousands of upstream sockets). Each upstream
@@ -10,22 +18,22 @@ import type { ReplicaPool } from '../replicas/replicaPool.ts';
  */
 export class UpstreamSubscriptions {
   private readonly clients = new Map<string, Client>();
+  private readonly tally = { live: 0 };
 
   constructor(private readonly pools: ReadonlyMap<string, ReplicaPool>) {}
 
-  subscribe(
-    subgraph: string,
-    request: {
-      readonly query: string;
-      readonly variables: Record<string, unknown>;
-      readonly authorization: string;
-    },
-  ): AsyncIterableIterator<FormattedExecutionResult<Record<string, unknown>>> {
-    return this.client(subgraph).iterate({
-      query: request.query,
-      variables: request.variables,
-      extensions: { authorization: request.authorization },
-    });
+  /**
+   * The subgraph's events for one subscriber. `return()` completes the upstream subscription at
+   * once, even while a `next()` waits for an event that may never come (an idle subscriber):
+   * the waiting `next()` then resolves done.
+   */
+  subscribe(subgraph: string, request: UpstreamRequest): AsyncIterableIterator<UpstreamEvent> {
+    return new UpstreamEvents(this.client(subgraph), request, this.tally);
+  }
+
+  /** Upstream subscriptions not yet completed or returned, for tests and health. */
+  active(): number {
+    return this.tally.live;
   }
 
   dispose(): void {
@@ -50,4 +58,110 @@ export class UpstreamSubscriptions {
     this.clients.set(subgraph, client);
     return client;
   }
+}
+
+const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * A push-to-pull queue over one `client.subscribe`: events that arrive while nobody asks wait in
+ * `queue`; a `next()` that comes first waits in `waiting`. One small object per subscriber, no
+ * async generator (whose `return()` would queue behind a pending `next()` and never run).
+ */
+class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
+  private queue: UpstreamEvent[] = [];
+  private waiting: ((result: IteratorResult<UpstreamEvent, undefined>) => void) | undefined;
+  private failWaiting: ((error: Error) => void) | undefined;
+  private failure: { readonly error: Error } | undefined;
+  private ended = false;
+  private readonly stop: () => void;
+
+  constructor(
+    client: Client,
+    request: UpstreamRequest,
+    private readonly tally: { live: number },
+  ) {
+    tally.live += 1;
+    this.stop = client.subscribe<Record<string, unknown>>(
+      {
+        query: request.query,
+        variables: request.variables,
+        extensions: { authorization: request.authorization },
+      },
+      {
+        next: (value) => this.push(value),
+        error: (error: unknown) => this.end({ error: asError(error) }),
+        complete: () => this.end(undefined),
+      },
+    );
+  }
+
+  next(): Promise<IteratorResult<UpstreamEvent, undefined>> {
+    const value = this.queue.shift();
+    if (value !== undefined) return Promise.resolve({ done: false, value });
+    if (this.failure !== undefined) {
+      const { error } = this.failure;
+      this.failure = undefined;
+      return Promise.reject(error);
+    }
+    if (this.ended) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failWaiting = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<UpstreamEvent, undefined>> {
+    if (!this.ended) {
+      this.stop();
+      this.end(undefined);
+    }
+    this.queue = [];
+    this.failure = undefined;
+    return Promise.resolve(done);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private push(value: UpstreamEvent): void {
+    if (this.ended) return;
+    const waiting = this.waiting;
+    if (waiting === undefined) {
+      this.queue.push(value);
+      return;
+    }
+    this.waiting = undefined;
+    this.failWaiting = undefined;
+    waiting({ done: false, value });
+  }
+
+  private end(failure: { readonly error: Error } | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.tally.live -= 1;
+    const { waiting, failWaiting } = this;
+    this.waiting = undefined;
+    this.failWaiting = undefined;
+    if (failure !== undefined && failWaiting !== undefined) failWaiting(failure.error);
+    else if (failure !== undefined) this.failure = failure;
+    else waiting?.(done);
+  }
+}
+
+/**
+ * What the client hands `error` (the subgraph's GraphQL errors, or the close event of a socket it
+ * gave up on) as an Error, so the subscriber's error message says what happened.
+ */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (Array.isArray(error)) {
+    const messages = error.map((item: { message?: unknown }) => String(item.message));
+    return new Error(messages.join('; '));
+  }
+  const closed = error as { code?: unknown; reason?: unknown } | null;
+  if (typeof closed?.code === 'number') {
+    return new Error(`The subgraph connection closed (${closed.code} ${String(closed.reason)})`);
+  }
+  return new Error(String(error));
 }
