@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { runStep } from './commands.ts';
 import type { LocalServer } from './localServer.ts';
@@ -9,9 +11,12 @@ import { startDetached } from './managedProcess.ts';
 import { go, requireTool } from './prerequisites.ts';
 import type { InfraSettings } from './settings.ts';
 
+const ferretdbModule = 'github.com/FerretDB/FerretDB';
+
 /**
  * FerretDB 1.x with its SQLite backend, built from the Go module proxy through the small
  * embedding program in infra/ferretdb: a real MongoDB wire-protocol server and nothing else.
+ * FerretDB's own files are overlaid with infra/ferretdb/patched (query pushdown, see its README).
  */
 export function ferretdbServer(settings: InfraSettings): LocalServer {
   const { infraDir, repoRoot } = settings;
@@ -20,14 +25,57 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
   const binary = path.join(infraDir, 'bin', 'ferretdb');
   const stampFile = `${binary}.source-hash`;
   const dataDir = path.join(infraDir, 'ferretdb', 'data');
+  const patchedDir = path.join(sourceDir, 'patched');
+  const moduleCopy = path.join(infraDir, 'ferretdb', 'module');
+  const buildDir = path.join(infraDir, 'ferretdb', 'build');
   const endpoint = settings.mongo.external ?? `mongodb://${host}:${port}`;
+
+  async function patchedFiles(): Promise<string[]> {
+    const entries = await readdir(patchedDir, { recursive: true });
+    const files: string[] = [];
+    for (const entry of entries.sort()) {
+      if (entry.endsWith('.go') && (await stat(path.join(patchedDir, entry))).isFile()) {
+        files.push(entry);
+      }
+    }
+    return files;
+  }
 
   async function sourceHash(): Promise<string> {
     const hash = createHash('sha256');
     for (const file of ['go.mod', 'go.sum', 'main.go']) {
       hash.update(await readFile(path.join(sourceDir, file)));
     }
+    for (const file of await patchedFiles()) {
+      hash.update(file);
+      hash.update(await readFile(path.join(patchedDir, file)));
+    }
     return hash.digest('hex');
+  }
+
+  /** A writable copy of the FerretDB module with our patched files over it, and a go.mod using it. */
+  async function preparePatchedModule(env: NodeJS.ProcessEnv): Promise<string> {
+    await runStep('Downloading FerretDB', 'go', ['mod', 'download', ferretdbModule], {
+      cwd: sourceDir,
+      env,
+    });
+    const { stdout } = await promisify(execFile)(
+      'go',
+      ['list', '-m', '-f', '{{.Dir}}', ferretdbModule],
+      { cwd: sourceDir, env },
+    );
+    await rm(moduleCopy, { recursive: true, force: true });
+    await cp(stdout.trim(), moduleCopy, { recursive: true });
+    await makeWritable(moduleCopy); // the module cache is read-only
+    for (const file of await patchedFiles()) {
+      await cp(path.join(patchedDir, file), path.join(moduleCopy, file));
+    }
+    await mkdir(buildDir, { recursive: true });
+    const goMod = await readFile(path.join(sourceDir, 'go.mod'), 'utf8');
+    const modFile = path.join(buildDir, 'go.mod');
+    await writeFile(modFile, `${goMod}\nreplace ${ferretdbModule} => ${moduleCopy}\n`);
+    await writeFile(path.join(buildDir, 'go.sum'), await readFile(path.join(sourceDir, 'go.sum')));
+    return modFile;
   }
 
   return {
@@ -60,10 +108,14 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       }
       requireTool(go, 'set MONGO_URL to use a running MongoDB');
       await mkdir(path.dirname(binary), { recursive: true });
-      await runStep('Building FerretDB with Go', 'go', ['build', '-trimpath', '-o', binary, '.'], {
-        cwd: sourceDir,
-        env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' },
-      });
+      const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' };
+      const modFile = await preparePatchedModule(env);
+      await runStep(
+        'Building FerretDB with Go',
+        'go',
+        ['build', '-trimpath', `-modfile=${modFile}`, '-o', binary, '.'],
+        { cwd: sourceDir, env },
+      );
       await writeFile(stampFile, wanted);
     },
 
@@ -76,4 +128,13 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       ]);
     },
   };
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(entryPath);
+    else await chmod(entryPath, 0o644);
+  }
 }
