@@ -131,9 +131,15 @@ export interface ExpensePage {
 
 /**
  * One page of the viewer's expenses, newest `occurredOn` first, then id descending, after
- * `after`. Served by the `{userId, deleted, occurredOn, _id}` index (or its category twin); the
- * description search is a case-insensitive regular expression of the escaped text, applied on
- * top of that index scan (FerretDB has no `$text`).
+ * `after`. Served by the `{userId, deleted, occurredOn, _id}` index (or its category twin), named
+ * in a hint; the description search is a case-insensitive regular expression of the escaped text,
+ * applied on top of that index scan (FerretDB has no `$text`).
+ *
+ * The hint changes nothing on MongoDB, which would pick that index anyway. On our local FerretDB
+ * build it is what lets SQLite do the work: the equalities and the `occurredOn` range go through the
+ * index, rows come back in sort order, and reading stops after `first + 1` matches (see
+ * infra/ferretdb/patched/README.md). That is also why the cursor adds `occurredOn <= cursor date`,
+ * which its `$or` already implies: the `$or` is only checked row by row.
  */
 export async function listOwnExpenses(
   expenses: ExpensesCollection,
@@ -142,17 +148,18 @@ export async function listOwnExpenses(
   first: number,
   after: string | undefined,
 ): Promise<ExpensePage> {
+  const cursor = after === undefined ? undefined : decodeExpenseCursor(after);
   const query: Record<string, unknown> = { userId, deleted: false };
   const occurredOn: { $gte?: string; $lte?: string } = {};
   if (filter.from !== undefined) occurredOn.$gte = filter.from;
-  if (filter.to !== undefined) occurredOn.$lte = filter.to;
+  const latest = earlierDate(filter.to, cursor?.occurredOn);
+  if (latest !== undefined) occurredOn.$lte = latest;
   if (Object.keys(occurredOn).length > 0) query.occurredOn = occurredOn;
   if (filter.category !== undefined) query.category = filter.category;
   if (filter.search !== undefined) {
     query.description = { $regex: escapeRegExp(filter.search), $options: 'i' };
   }
-  if (after !== undefined) {
-    const cursor = decodeExpenseCursor(after);
+  if (cursor !== undefined) {
     query.$or = [
       { occurredOn: { $lt: cursor.occurredOn } },
       { occurredOn: cursor.occurredOn, _id: { $lt: cursor.id } },
@@ -161,6 +168,9 @@ export async function listOwnExpenses(
   const documents = await expenses
     .find(query as Filter<ExpenseDocument>)
     .sort({ occurredOn: -1, _id: -1 })
+    .hint(
+      filter.category === undefined ? expenseIndexes.byUserDate : expenseIndexes.byUserCategoryDate,
+    )
     .limit(first + 1)
     .toArray();
   return {
@@ -173,17 +183,34 @@ export async function listOwnExpenses(
   };
 }
 
+/** The earlier of two optional calendar dates (`YYYY-MM-DD` compares as text). */
+function earlierDate(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One index per query shape: by user and date, and by user, category and date. */
+/** Names of the indexes `listOwnExpenses` hints at; `prepareExpenses` creates them. */
+const expenseIndexes = { byUserDate: 'byUserDate', byUserCategoryDate: 'byUserCategoryDate' };
+
+/**
+ * One index per query shape: by user and date, and by user, category and date. Every field in them
+ * holds a single string or boolean, never an array: our FerretDB build relies on that for hinted
+ * queries.
+ */
 export async function prepareExpenses(expenses: Collection<ExpenseDocument>): Promise<void> {
   await expenses.createIndexes([
-    { key: { userId: 1, deleted: 1, occurredOn: -1, _id: -1 }, name: 'byUserDate' },
+    {
+      key: { userId: 1, deleted: 1, occurredOn: -1, _id: -1 },
+      name: expenseIndexes.byUserDate,
+    },
     {
       key: { userId: 1, deleted: 1, category: 1, occurredOn: -1, _id: -1 },
-      name: 'byUserCategoryDate',
+      name: expenseIndexes.byUserCategoryDate,
     },
   ]);
 }
