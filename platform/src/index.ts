@@ -43,3 +43,5 @@ export { createKafkaClient } from './kafkaClient.ts';
 export type { KafkaClientOptions } from './kafkaClient.ts';
 export { createDocumentCache } from './documentCache.ts';
 export type { DocumentCacheOptions } from './documentCache.ts';
+export { serveGraphQLWs } from './graphqlWsServer.ts';
+export type { GraphQLWsServerOptions } from './graphqlWsServer.ts';

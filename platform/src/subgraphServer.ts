@@ -224,6 +224,7 @@ export async function startSubgraphServer(
           schema,
           context: (request, authorization) =>
             contextFor(request, newCorrelationId(), authorization),
+          log,
         })
       : undefined;
   const address = server.address() as AddressInfo;

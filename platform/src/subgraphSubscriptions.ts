@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { specifiedRules, type GraphQLSchema } from 'graphql';
 import { createDocumentCache } from './documentCache.ts';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { serveGraphQLWs } from './graphqlWsServer.ts';
+import type { Logger } from './logger.ts';
 import type { SubgraphContext } from './subgraphServer.ts';
 
 export interface SubgraphSubscriptionsOptions {
@@ -14,6 +15,7 @@ export interface SubgraphSubscriptionsOptions {
     request: IncomingMessage,
     authorization: string | undefined,
   ) => Promise<SubgraphContext>;
+  readonly log: Logger;
 }
 
 type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage };
@@ -28,7 +30,8 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
 } {
   const webSocketServer = new WebSocketServer({ server: options.server, path: options.path });
   const parsedAndValidated = createDocumentCache({ schema: options.schema, rules: specifiedRules });
-  const cleanup = useServer<Record<string, unknown>, Extra>(
+  const cleanup = serveGraphQLWs<Record<string, unknown>, Extra>(
+    webSocketServer,
     {
       schema: options.schema,
       onSubscribe: (_ctx, _id, payload) => {
@@ -53,12 +56,7 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
         return options.context(ctx.extra.request, authorization);
       },
     },
-    webSocketServer,
+    { extra: (socket, request) => ({ socket, request }), log: options.log },
   );
-  return {
-    async dispose() {
-      await cleanup.dispose();
-      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
-    },
-  };
+  return cleanup;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
   getOperationAST,
@@ -11,11 +11,11 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   createDocumentCache,
   newCorrelationId,
+  serveGraphQLWs,
   withCorrelation,
   type AccessTokenVerifier,
   type Logger,
@@ -41,12 +41,14 @@ export interface SubscriptionServerOptions {
   readonly now?: () => number;
 }
 
-interface SocketState {
-  session: SocketSession;
-  expiry: NodeJS.Timeout | undefined;
-}
+/** What the gateway keeps per socket besides its session: not the upgrade request. */
+type Extra = { readonly socket: WebSocket; readonly clientAddress: string };
 
-type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage };
+/**
+ * How often open sockets are checked for an expired token, in ms: a socket is closed with 4419
+ * at most this long after its token's `exp`. One timer for all sockets, not one per socket.
+ */
+const expiryCheckMs = 1_000;
 
 /**
  * graphql-ws on the gateway's `/graphql`. The access token is checked at `connection_init`
@@ -57,7 +59,7 @@ type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage };
 export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { apiSchema, verifier, apollo, upstream, log } = options;
   const now = options.now ?? Date.now;
-  const states = new WeakMap<WebSocket, SocketState>();
+  const sessions = new WeakMap<WebSocket, SocketSession>();
   const parsedAndValidated = createDocumentCache({
     schema: apiSchema,
     rules: [...specifiedRules, ...operationLimitRules(options.limits)],
@@ -65,23 +67,24 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   });
   const webSocketServer = new WebSocketServer({ server: options.httpServer, path: options.path });
 
-  const scheduleExpiry = (socket: WebSocket, state: SocketState): void => {
-    clearTimeout(state.expiry);
-    const delay = Math.max(0, state.session.viewer.expiresAt.getTime() - now());
-    state.expiry = setTimeout(
-      () => socket.close(SocketCloseCode.TokenExpired, 'Access token expired'),
-      delay,
-    );
-    state.expiry.unref();
-  };
+  const expiryCheck = setInterval(() => {
+    const at = now();
+    for (const socket of webSocketServer.clients) {
+      const session = sessions.get(socket);
+      if (session === undefined || session.viewer.expiresAt.getTime() > at) continue;
+      sessions.delete(socket);
+      socket.close(SocketCloseCode.TokenExpired, 'Access token expired');
+    }
+  }, expiryCheckMs);
+  expiryCheck.unref();
 
   const gatewayContext = (ctx: Context<Record<string, unknown>, Extra>): GatewayContext => {
-    const state = states.get(ctx.extra.socket);
+    const session = sessions.get(ctx.extra.socket);
     return {
       correlationId: newCorrelationId(),
-      clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-      authorization: state?.session.authorization,
-      viewer: state?.session.viewer,
+      clientAddress: ctx.extra.clientAddress,
+      authorization: session?.authorization,
+      viewer: session?.viewer,
       issuedInOperation: {},
       internal: false,
     };
@@ -114,30 +117,24 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     };
   };
 
-  const serverCleanup = useServer<Record<string, unknown>, Extra>(
+  const serverCleanup = serveGraphQLWs<Record<string, unknown>, Extra>(
+    webSocketServer,
     {
       onConnect: async (ctx) => {
         const session = await openSocketSession(verifier, ctx.connectionParams);
         if (session === undefined) return false;
-        const state: SocketState = { session, expiry: undefined };
-        states.set(ctx.extra.socket, state);
-        scheduleExpiry(ctx.extra.socket, state);
+        sessions.set(ctx.extra.socket, session);
         return true;
       },
       onPing: async (ctx, payload) => {
-        const state = states.get(ctx.extra.socket);
-        if (state === undefined) return;
-        const { outcome, session } = await renewSocketSession(verifier, state.session, payload);
+        const current = sessions.get(ctx.extra.socket);
+        if (current === undefined) return;
+        const { outcome, session } = await renewSocketSession(verifier, current, payload);
         if (outcome === 'refused') {
           ctx.extra.socket.close(SocketCloseCode.InvalidToken, 'Invalid token');
         } else if (outcome === 'renewed') {
-          state.session = session;
-          scheduleExpiry(ctx.extra.socket, state);
+          sessions.set(ctx.extra.socket, session);
         }
-      },
-      onClose: (ctx) => {
-        clearTimeout(states.get(ctx.extra.socket)?.expiry);
-        states.delete(ctx.extra.socket);
       },
       onSubscribe: (ctx, _id, payload) => {
         const document = parsedAndValidated(payload.query);
@@ -174,16 +171,22 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         return new FollowUpStream(events, plan, context, runThroughGateway, log);
       },
     },
-    webSocketServer,
+    {
+      extra: (socket, request) => ({
+        socket,
+        clientAddress: request.socket.remoteAddress ?? 'unknown',
+      }),
+      log,
+    },
   );
 
   return {
     /** Open sockets, for health and benchmarks. */
     sockets: (): number => webSocketServer.clients.size,
     async dispose(): Promise<void> {
+      clearInterval(expiryCheck);
       await serverCleanup.dispose();
       upstream.dispose();
-      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
     },
   };
 }
