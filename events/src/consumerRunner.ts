@@ -27,17 +27,69 @@ export interface EventContext {
 
 export type EventHandler = (event: CashTrackEvent, context: EventContext) => Promise<void>;
 
-export interface EventConsumerOptions {
+/** An event and where it stands in its partition. */
+export interface PositionedEvent<Event extends CashTrackEvent = CashTrackEvent> {
+  readonly event: Event;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Where a batch came from, and how to keep the group membership alive. */
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  /**
+   * 1 on the first try. After a batch failed its events are handed in one at a time, each from
+   * 1 again, and a retry of such a single event counts on from 2.
+   */
+  readonly attempt: number;
+  heartbeat(): Promise<void>;
+}
+
+/**
+ * Handles consecutive events of one partition, in order. Must be idempotent for any split of the
+ * same events into batches: after a failure each event is handed in alone, and after a crash or
+ * rebalance the events come again in other batches.
+ */
+export type EventBatchHandler = (
+  events: readonly PositionedEvent[],
+  context: BatchContext,
+) => Promise<void>;
+
+/** One event at a time, or consecutive events of a partition at once. */
+export type EventHandling =
+  | {
+      /**
+       * Handles one event, inside `withCorrelation(event.correlationId)`. Must be idempotent:
+       * after a crash or rebalance an event is handled again. Its offset is committed only once
+       * it resolves.
+       */
+      readonly handle: EventHandler;
+      readonly handleBatch?: never;
+      readonly maxBatchEvents?: never;
+    }
+  | {
+      /**
+       * Handles the events of a fetched batch together (for bulk writes), up to `maxBatchEvents`
+       * at a time; their offsets are committed once it resolves. When it fails, each of those
+       * events is handed in again alone (inside its correlation), with the usual retries and
+       * dead letters, so one bad event is parked alone. The handler runs outside any one
+       * event's correlation: wrap per-event logging in `withCorrelation`.
+       */
+      readonly handleBatch: EventBatchHandler;
+      /** Default 500. */
+      readonly maxBatchEvents?: number;
+      readonly handle?: never;
+    };
+
+export type EventConsumerOptions = EventHandling & EventConsumerSettings;
+
+export interface EventConsumerSettings {
   readonly kafka: Kafka;
   /** Consumer group; replicas sharing it share the partitions. */
   readonly groupId: string;
   /** Full topic names (with any prefix), e.g. `[topicNames(prefix).expenses]`. */
   readonly topics: readonly string[];
-  /**
-   * Handles one event, inside `withCorrelation(event.correlationId)`. Must be idempotent: after a
-   * crash or rebalance an event is handled again. Its offset is committed only once it resolves.
-   */
-  readonly handle: EventHandler;
   /** Where a group without committed offsets starts. Default true: the whole history. */
   readonly fromBeginning?: boolean;
   /** Retries of a failing handler before the message is dead-lettered. Default `defaultRetryPolicy`. */
@@ -96,6 +148,17 @@ export interface EventConsumer {
 
 type Outcome = 'handled' | 'abandoned';
 
+interface DecodedMessage {
+  readonly message: KafkaMessage;
+  readonly event: CashTrackEvent;
+}
+
+/** The last offset of a run that was handled, and whether the rest was given up. */
+interface RunOutcome {
+  readonly lastHandled: string | undefined;
+  readonly abandoned?: true;
+}
+
 /**
  * Runs `handle` for every event on `topics`, with at-least-once delivery: kafkajs `eachBatch`,
  * each offset resolved after its handler succeeded and committed at the end of the batch. A
@@ -107,7 +170,6 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
   const {
     kafka,
     groupId,
-    handle,
     fromBeginning = true,
     retry = defaultRetryPolicy,
     classifyError = defaultClassifyError,
@@ -118,6 +180,9 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     stopOnSignals = ['SIGTERM', 'SIGINT'],
     exitOnFatal = true,
   } = options;
+  const handleBatch = options.handleBatch;
+  const handle = singleEventHandler(options);
+  const maxBatchEvents = Math.max(1, options.maxBatchEvents ?? 500);
   const heartbeatIntervalMs =
     options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 10));
   const log = options.logger ?? createLogger('event-consumer');
@@ -230,6 +295,16 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       await sendToDeadLetter(batch, message, error, 0);
       return 'handled';
     }
+    return handleEvent(batch, message, event, heartbeat, stale);
+  }
+
+  async function handleEvent(
+    batch: Batch,
+    message: KafkaMessage,
+    event: CashTrackEvent,
+    heartbeat: () => Promise<void>,
+    stale: () => boolean,
+  ): Promise<Outcome> {
     try {
       await attempt(batch, message, event, 1, heartbeat);
       processed += 1;
@@ -239,6 +314,50 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
         recover(batch, message, event, error, heartbeat, stale),
       );
     }
+  }
+
+  /**
+   * Batch mode: hands `run` (consecutive decoded messages of one partition) to the batch handler
+   * at once; if that fails, hands each event in alone with the usual retries and dead letters.
+   */
+  async function handleRun(
+    batch: Batch,
+    run: readonly DecodedMessage[],
+    heartbeat: () => Promise<void>,
+    stale: () => boolean,
+  ): Promise<RunOutcome> {
+    const last = run.at(-1);
+    if (last === undefined || handleBatch === undefined) return { lastHandled: undefined };
+    if (run.length > 1) {
+      try {
+        await handleBatch(
+          run.map(({ message, event }) => ({
+            event,
+            partition: batch.partition,
+            offset: message.offset,
+          })),
+          { topic: batch.topic, partition: batch.partition, attempt: 1, heartbeat },
+        );
+        processed += run.length;
+        return { lastHandled: last.message.offset };
+      } catch (error) {
+        if (classifyError(error) === 'fatal') throw error;
+        lastError = errorMessage(error);
+        log.warn(
+          { topic: batch.topic, partition: batch.partition, events: run.length, err: error },
+          'batch failed; handling its events one at a time',
+        );
+      }
+    }
+    let lastHandled: string | undefined;
+    for (const { message, event } of run) {
+      if (shouldStop() || stale()) return { lastHandled, abandoned: true };
+      if ((await handleEvent(batch, message, event, heartbeat, stale)) === 'abandoned') {
+        return { lastHandled, abandoned: true };
+      }
+      lastHandled = message.offset;
+    }
+    return { lastHandled };
   }
 
   function attempt(
@@ -363,31 +482,73 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       const stale = (): boolean => !payload.isRunning() || payload.isStale();
       let lastResolved: string | undefined;
       let lastBeat = Date.now();
-      try {
-        for (const message of batch.messages) {
-          if (shouldStop() || stale()) break;
-          let outcome: Outcome;
-          try {
-            outcome = await processMessage(batch, message, heartbeat, stale);
-          } catch (error) {
-            // Offsets resolved before this one are committed by kafkajs; this one is not.
-            // `fail` disconnects, which waits for this batch, so it must not be awaited here.
-            void fail(error);
-            return;
-          }
-          if (outcome === 'abandoned') break;
-          // Resolved once, for the last handled message, in `finally`: kafkajs does Long
-          // arithmetic per call, and offsets within a partition are handled strictly in order.
-          lastResolved = message.offset;
-          // kafkajs sends a heartbeat only once per interval anyway; skipping the call in
-          // between saves a promise per message. Errors from kafkajs itself (a rebalance under
-          // way, a lost connection) propagate: kafkajs rejoins or reconnects, and uncommitted
-          // messages are delivered again.
-          if (Date.now() - lastBeat >= heartbeatCheckMs) {
-            lastBeat = Date.now();
-            await payload.heartbeat();
-          }
+      const beatIfDue = async (): Promise<void> => {
+        // kafkajs sends a heartbeat only once per interval anyway; skipping the call in between
+        // saves a promise per message. Errors from kafkajs itself (a rebalance under way, a lost
+        // connection) propagate: kafkajs rejoins or reconnects, and uncommitted messages are
+        // delivered again.
+        if (Date.now() - lastBeat >= heartbeatCheckMs) {
+          lastBeat = Date.now();
+          await payload.heartbeat();
         }
+      };
+      // Errors of our handling stop the consumer; kafkajs's own (from heartbeats) propagate.
+      let handlingFailed = false;
+      const handling = async <T>(work: () => Promise<T>): Promise<T> => {
+        try {
+          return await work();
+        } catch (error) {
+          handlingFailed = true;
+          throw error;
+        }
+      };
+      try {
+        if (handleBatch === undefined) {
+          for (const message of batch.messages) {
+            if (shouldStop() || stale()) break;
+            const outcome = await handling(() => processMessage(batch, message, heartbeat, stale));
+            if (outcome === 'abandoned') break;
+            // Resolved once, for the last handled message, in `finally`: kafkajs does Long
+            // arithmetic per call, and offsets within a partition are handled strictly in order.
+            lastResolved = message.offset;
+            await beatIfDue();
+          }
+        } else {
+          let run: DecodedMessage[] = [];
+          // Hands the run in; false when the rest of the batch must wait for a redelivery.
+          const flush = async (): Promise<boolean> => {
+            const handed = run;
+            run = [];
+            const outcome = await handling(() => handleRun(batch, handed, heartbeat, stale));
+            if (outcome.lastHandled !== undefined) lastResolved = outcome.lastHandled;
+            return outcome.abandoned !== true;
+          };
+          for (const message of batch.messages) {
+            if (shouldStop() || stale()) break;
+            let event: CashTrackEvent;
+            try {
+              event = decodeEvent(message);
+            } catch (error) {
+              // In order: what came before is handled before this one is parked.
+              if (!(await flush())) break;
+              await handling(() => sendToDeadLetter(batch, message, error, 0));
+              lastResolved = message.offset;
+              continue;
+            }
+            run.push({ message, event });
+            if (run.length >= maxBatchEvents) {
+              if (!(await flush())) break;
+              await beatIfDue();
+            }
+          }
+          if (!shouldStop() && !stale()) await flush();
+        }
+      } catch (error) {
+        if (!handlingFailed) throw error;
+        // Offsets resolved before the failing message are committed by kafkajs; it is not.
+        // `fail` disconnects, which waits for this batch, so it must not be awaited here.
+        void fail(error);
+        return;
       } finally {
         if (lastResolved !== undefined) {
           payload.resolveOffset(lastResolved);
@@ -416,4 +577,17 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
       };
     },
   };
+}
+
+/** The one-event handler: `handle` itself, or the batch handler given a batch of one. */
+function singleEventHandler(handling: EventHandling): EventHandler {
+  if (handling.handleBatch === undefined) return handling.handle;
+  const { handleBatch } = handling;
+  return (event, context) =>
+    handleBatch([{ event, partition: context.partition, offset: context.offset }], {
+      topic: context.topic,
+      partition: context.partition,
+      attempt: context.attempt,
+      heartbeat: () => context.heartbeat(),
+    });
 }

@@ -44,6 +44,10 @@ export type {
   EventConsumerStats,
   EventContext,
   EventHandler,
+  EventBatchHandler,
+  EventHandling,
+  BatchContext,
+  PositionedEvent,
   PartitionStats,
 } from './consumerRunner.ts';
 export {
@@ -69,6 +73,8 @@ export type {
   StartOutboxRelayOptions,
 } from './outboxRelay.ts';
 export { applyToReadModel, isDuplicateKey } from './projection.ts';
+export { planReadModelBatch, writeAllOrConflict } from './batchProjection.ts';
+export type { BatchEventResult, ReadModelBatch } from './batchProjection.ts';
 export type {
   Evolve,
   ProjectionOutcome,

@@ -89,12 +89,14 @@ export async function applyToReadModel<State extends Document, Event extends Cas
   );
 }
 
-interface StoredDocument extends Document {
+/** A read model document as stored, before its state is split from `_id` and the version. */
+export interface StoredDocument extends Document {
   _id: string;
   aggregateVersion?: number;
 }
 
-function stateOf<State extends Document>(document: StoredDocument): State {
+/** The projected state of a stored document, without `_id` and `aggregateVersion`. */
+export function stateOf<State extends Document>(document: StoredDocument): State {
   const state: Document = { ...document };
   delete state._id;
   delete state.aggregateVersion;

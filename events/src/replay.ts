@@ -3,21 +3,39 @@ import type { Collection, Db, Document } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/platform';
 import { decodeEvent } from './codec.ts';
+import type { PositionedEvent } from './consumerRunner.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
 
-export interface RebuildReadModelOptions<Schema extends Document = Document> {
+/** How the rebuild applies events: one at a time, or each fetched batch of a partition at once. */
+export type RebuildProjection<Schema extends Document> =
+  | {
+      /**
+       * Applies one event to the read model in `collection`, idempotently (typically
+       * `applyToReadModel`). Called for every event in each partition's order; events the read
+       * model does not care about should simply be ignored. An error aborts the rebuild.
+       */
+      readonly project: (event: CashTrackEvent, collection: Collection<Schema>) => Promise<void>;
+      readonly projectBatch?: never;
+    }
+  | {
+      /** The same for consecutive events of one partition, in order (bulk writes). */
+      readonly projectBatch: (
+        events: readonly PositionedEvent[],
+        collection: Collection<Schema>,
+      ) => Promise<void>;
+      readonly project?: never;
+    };
+
+export type RebuildReadModelOptions<Schema extends Document = Document> =
+  RebuildProjection<Schema> & RebuildSettings<Schema>;
+
+export interface RebuildSettings<Schema extends Document> {
   readonly kafka: Kafka;
   readonly db: Db;
   /** The live read model collection; replaced by the rebuilt one at the end. */
   readonly collectionName: string;
   /** Full topic names (with any prefix) the read model is built from. */
   readonly topics: readonly string[];
-  /**
-   * Applies one event to the read model in `collection`, idempotently (typically
-   * `applyToReadModel`). Called for every event in each partition's order; events the read model
-   * does not care about should simply be ignored. An error aborts the rebuild.
-   */
-  readonly project: (event: CashTrackEvent, collection: Collection<Schema>) => Promise<void>;
   /** Creates indexes on the fresh collection before the first event. */
   readonly prepare?: (collection: Collection<Schema>) => Promise<void>;
   /** Prefix of the throw-away consumer group (tests pass their topic prefix). Default ''. */
@@ -50,7 +68,8 @@ type Targets = Map<string, number>;
 export async function rebuildReadModel<Schema extends Document = Document>(
   options: RebuildReadModelOptions<Schema>,
 ): Promise<RebuildResult> {
-  const { kafka, db, collectionName, project, groupIdPrefix = '' } = options;
+  const { kafka, db, collectionName, groupIdPrefix = '' } = options;
+  const projectBatch = batchProjectionOf(options);
   const log = options.logger ?? createLogger('read-model-rebuild');
   const temporaryName = `${collectionName}__rebuild_${Date.now().toString(36)}`;
   const groupId = `${groupIdPrefix}rebuild-${collectionName}-${randomUUID()}`;
@@ -118,10 +137,14 @@ export async function rebuildReadModel<Schema extends Document = Document>(
           const { batch } = payload;
           if (over) return;
           try {
+            const events: PositionedEvent[] = [];
             for (const message of batch.messages) {
-              let event: CashTrackEvent | undefined;
               try {
-                event = decodeEvent(message);
+                events.push({
+                  event: decodeEvent(message),
+                  partition: batch.partition,
+                  offset: message.offset,
+                });
               } catch (error) {
                 skipped += 1;
                 log.warn(
@@ -129,12 +152,13 @@ export async function rebuildReadModel<Schema extends Document = Document>(
                   'skipped a message that is not a valid event',
                 );
               }
-              if (event !== undefined) {
-                await project(event, target);
-                projected += 1;
-              }
-              next.set(`${batch.topic}:${batch.partition}`, Number(message.offset) + 1);
-              payload.resolveOffset(message.offset);
+            }
+            await projectBatch(events, target);
+            projected += events.length;
+            const last = batch.messages.at(-1);
+            if (last !== undefined) {
+              next.set(`${batch.topic}:${batch.partition}`, Number(last.offset) + 1);
+              payload.resolveOffset(last.offset);
             }
             await payload.heartbeat();
             if (!swapped && caughtUp(targets)) {
@@ -175,6 +199,16 @@ export async function rebuildReadModel<Schema extends Document = Document>(
   } finally {
     await admin.disconnect();
   }
+}
+
+function batchProjectionOf<Schema extends Document>(
+  projection: RebuildProjection<Schema>,
+): (events: readonly PositionedEvent[], collection: Collection<Schema>) => Promise<void> {
+  if (projection.projectBatch !== undefined) return projection.projectBatch;
+  const { project } = projection;
+  return async (events, collection) => {
+    for (const { event } of events) await project(event, collection);
+  };
 }
 
 /**

@@ -170,6 +170,65 @@ describe('producer, consumer runner and dead letters on the real broker', () => 
     );
   });
 
+  it('hands a batch handler consecutive events, and retries a failed batch event by event', async () => {
+    const topic = names.users;
+    const key = 'batch-user';
+    const encoded = (event: CashTrackEvent) => {
+      const { key: messageKey, value, headers } = encodeEvent(event);
+      return { key: messageKey, value, headers: { ...headers } };
+    };
+    const events = Array.from({ length: 30 }, (_, index) => ({
+      ...sampleOfEveryType(key)[0]!,
+      eventId: crypto.randomUUID(),
+      correlationId: `batch-${index}`,
+    }));
+    const failing = events[17]!;
+    // One key, so one partition; a malformed message in the middle.
+    await raw.send({
+      topic,
+      messages: [
+        ...events.slice(0, 10).map(encoded),
+        { key, value: 'not an event' },
+        ...events.slice(10).map(encoded),
+      ],
+    });
+    const batchSizes: number[] = [];
+    const handled: string[] = [];
+    const consumer = await runEventConsumer({
+      ...fastConsumer,
+      kafka,
+      groupId: `${topicPrefix}batches`,
+      topics: [topic],
+      retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      maxBatchEvents: 8,
+      handleBatch: (batch, context) => {
+        expect(context).toMatchObject({ topic, partition: batch[0]?.partition });
+        batchSizes.push(batch.length);
+        if (batch.some(({ event }) => event.eventId === failing.eventId)) {
+          return Promise.reject(new Error('cannot take this one'));
+        }
+        handled.push(...batch.map(({ event }) => event.eventId));
+        return Promise.resolve();
+      },
+    });
+    consumers.push(consumer);
+    await waitFor(() => handled.includes(events.at(-1)!.eventId), { timeoutMs: 30_000 });
+    const mine = handled.filter((id) => events.some((event) => event.eventId === id));
+    // In order, each good event handed in until it succeeded once, the failing one never.
+    expect([...new Set(mine)]).toEqual(
+      events.filter((event) => event !== failing).map((event) => event.eventId),
+    );
+    expect(Math.max(...batchSizes)).toBe(8);
+    expect(consumer.stats()).toMatchObject({ deadLettered: 2, lag: 0 });
+    const letters = (
+      await readTopic(kafka, deadLetterTopic(topic), 2, `${topicPrefix}batch-dlq-reader`)
+    ).map(readDeadLetter);
+    expect(letters.map((info) => [info.errorCode, info.attempts]).sort()).toEqual([
+      ['Error', 2],
+      ['INVALID_EVENT', 0],
+    ]);
+  });
+
   it('stops without committing when a handler fails fatally', async () => {
     const event = manualExpense('fatal-user', 'fatal-1', 100);
     await producer.publish([event]);

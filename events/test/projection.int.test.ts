@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Collection } from 'mongodb';
 import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
-import { applyToReadModel, newEvent, type ReadModelDocument } from '../src/index.ts';
+import {
+  applyToReadModel,
+  newEvent,
+  planReadModelBatch,
+  type ReadModelDocument,
+} from '../src/index.ts';
 import { evolveExpenseView, type ExpenseView } from './expenseView.ts';
 import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
 
@@ -120,5 +125,64 @@ describe('applyToReadModel on the MongoDB-protocol server', () => {
       outcome: 'older',
     });
     expect(await views.findOne({ _id: 'e4' })).toMatchObject({ deleted: true });
+  });
+
+  it('applies a batch as it would apply its events one at a time, in one write', async () => {
+    const history = [
+      manualExpense('u2', 'b1', 100),
+      expenseAmountChanged('u2', 'b1', 2, 200),
+      manualExpense('u2', 'b2', 50),
+      expenseAmountChanged('u2', 'b1', 2, 999), // a racing writer's event: loses
+      expenseAmountChanged('u2', 'b1', 3, 300),
+    ];
+    const batch = await planReadModelBatch(views, history, evolveExpenseView);
+    expect(batch.results.map(({ outcome, version }) => [outcome, version])).toEqual([
+      ['applied', 1],
+      ['applied', 2],
+      ['applied', 1],
+      ['duplicate', 2],
+      ['applied', 3],
+    ]);
+    expect(batch.results[1]?.before).toMatchObject({ amountMinor: 100 });
+    expect(batch.hasGap).toBe(false);
+    expect(await views.findOne({ _id: 'b1' })).toBeNull(); // nothing written before commit
+    await batch.commit();
+    expect(await views.findOne({ _id: 'b1' })).toMatchObject({
+      amountMinor: 300,
+      appliedEvents: 3,
+      aggregateVersion: 3,
+    });
+    const again = await planReadModelBatch(views, history.slice(1), evolveExpenseView);
+    expect(again.results.map(({ outcome }) => outcome)).toEqual([
+      'older',
+      'duplicate',
+      'older',
+      'duplicate',
+    ]);
+    await again.commit();
+    expect(await views.findOne({ _id: 'b2' })).toMatchObject({ appliedEvents: 1 });
+  });
+
+  it('marks a gap, and refuses to overwrite what another writer changed meanwhile', async () => {
+    const recorded = manualExpense('u2', 'b3', 100);
+    const gap = await planReadModelBatch(
+      views,
+      [expenseAmountChanged('u2', 'b3', 2, 200)],
+      evolveExpenseView,
+    );
+    expect(gap.hasGap).toBe(true);
+    expect(gap.results[0]).toMatchObject({ outcome: 'gap', version: 0 });
+
+    const late = await planReadModelBatch(views, [recorded], evolveExpenseView);
+    await applyToReadModel(views, recorded, evolveExpenseView);
+    await expect(late.commit()).rejects.toMatchObject({ code: 'PROJECTION_CONFLICT' });
+    const updated = expenseAmountChanged('u2', 'b3', 2, 200);
+    const stale = await planReadModelBatch(views, [updated], evolveExpenseView);
+    await applyToReadModel(views, updated, evolveExpenseView);
+    await expect(stale.commit()).rejects.toMatchObject({ code: 'PROJECTION_CONFLICT' });
+    expect(await views.findOne({ _id: 'b3' })).toMatchObject({
+      amountMinor: 200,
+      appliedEvents: 2,
+    });
   });
 });

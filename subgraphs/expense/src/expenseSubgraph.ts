@@ -19,7 +19,7 @@ import {
 } from '@cashtrack/platform';
 import { createExpenseCommands } from './commands/expenseCommands.ts';
 import type { ExpenseConfig } from './config.ts';
-import type { ReportExpenseChange } from './projections/expenseChanges.ts';
+import type { ReportExpenseChanges } from './projections/expenseChanges.ts';
 import { startExpenseProjector } from './projections/expenseProjector.ts';
 import { openChangeLog } from './subscriptions/changeLog.ts';
 import {
@@ -48,8 +48,8 @@ export interface RunningExpenseSubgraph {
 export interface ExpenseSubgraphOverrides {
   /** The clock; tests fix it. Default the system clock. */
   readonly now?: () => Date;
-  /** Where applied changes are reported; default a debug log line (see expenseChanges.ts). */
-  readonly reportChange?: ReportExpenseChange;
+  /** Where applied changes are reported; default the change log and its announcements. */
+  readonly reportChanges?: ReportExpenseChanges;
   /** Default the JWKS at `config.jwksUrl`. */
   readonly publicKeyFor?: PublicKeyLookup;
   /** Default true: a fatal projector error exits the process so it is restarted. */
@@ -88,7 +88,8 @@ export async function startExpenseSubgraph(
     kafka,
     models,
     topicPrefix: config.topicPrefix,
-    reportChange: overrides.reportChange ?? changeReporter(changeLog, changeProducer, changesTopic),
+    reportChanges:
+      overrides.reportChanges ?? changeReporter(changeLog, changeProducer, changesTopic),
     sessionTimeoutMs: config.projectorSessionTimeoutMs,
     exitOnFatal: overrides.exitOnFatal ?? true,
     logger: log.child({ part: 'projector' }),

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Collection, Document } from 'mongodb';
 import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
+import type { CashTrackEvent, PositionedEvent } from '@cashtrack/events';
 import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
 import { createExpenseProjection } from '../src/projections/expenseProjector.ts';
-import { projectSpendingTotals } from '../src/projections/spendingTotalsProjection.ts';
 import { expenseMessageViewOf } from '../src/readModels/expenseMessagesReadModel.ts';
 import {
   expenseReadModels,
@@ -22,9 +22,9 @@ import {
 
 /** Each event its own place in the topic, the same on every delivery, as Kafka hands it over. */
 const offsets = new Map<string, number>();
-const positionOf = (event: { readonly eventId: string }) => {
+const positioned = <Event extends CashTrackEvent>(event: Event): PositionedEvent<Event> => {
   if (!offsets.has(event.eventId)) offsets.set(event.eventId, offsets.size);
-  return { partition: 0, offset: String(offsets.get(event.eventId)) };
+  return { event, partition: 0, offset: String(offsets.get(event.eventId)) };
 };
 
 describe('the expense projection on the MongoDB-protocol server', () => {
@@ -32,9 +32,11 @@ describe('the expense projection on the MongoDB-protocol server', () => {
   let models: ExpenseReadModels;
   const changes: ExpenseChange[] = [];
   const projection = () =>
-    createExpenseProjection(models, async (change) => {
-      changes.push(change);
+    createExpenseProjection(models, async (reported) => {
+      changes.push(...reported);
     });
+  const project = (...events: CashTrackEvent[]) =>
+    projection().projectBatch(events.map(positioned));
 
   /** The kind of each distinct change, in the order first reported. */
   const changeKindsByCursor = () => [
@@ -78,9 +80,9 @@ describe('the expense projection on the MongoDB-protocol server', () => {
       recorded('u1', 'e2', { ...groceries, amountMinor: 1000 }),
       deleted('u1', 'e2', 2),
     ];
-    for (const event of history) await projection().project(event, positionOf(event));
+    for (const event of history) await project(event);
     const once = await snapshot();
-    for (const event of history) await projection().project(event, positionOf(event));
+    for (const event of history) await project(event);
     expect(await snapshot()).toEqual(once);
 
     const november = await monthTotals('u1', '2026-11');
@@ -100,15 +102,15 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     const first = recorded('u2', 'e3');
     const second = updated('u2', 'e3', 2, { ...groceries, amountMinor: 2000 });
     const third = updated('u2', 'e3', 3, { ...groceries, amountMinor: 3000 });
-    await projection().project(first, positionOf(first));
-    await expect(projection().project(third, positionOf(third))).rejects.toMatchObject({
+    await project(first);
+    await expect(project(third)).rejects.toMatchObject({
       code: 'PROJECTION_GAP',
     });
-    await projection().project(second, positionOf(second));
-    await projection().project(third, positionOf(third));
+    await project(second);
+    await project(third);
     const after = await snapshot();
-    await projection().project(second, positionOf(second));
-    await projection().project(first, positionOf(first));
+    await project(second);
+    await project(first);
     expect(await snapshot()).toEqual(after);
     expect(await models.expenses.findOne({ _id: 'e3' })).toMatchObject({
       amountMinor: 3000,
@@ -123,8 +125,7 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     const first = recorded('u3', 'e4');
     const winner = updated('u3', 'e4', 2, { ...groceries, amountMinor: 100 });
     const loser = updated('u3', 'e4', 2, { ...groceries, amountMinor: 999 });
-    for (const event of [first, winner, loser])
-      await projection().project(event, positionOf(event));
+    for (const event of [first, winner, loser]) await project(event);
     const document = await models.expenses.findOne({ _id: 'e4' });
     expect(document).toMatchObject({ amountMinor: 100, aggregateVersion: 2 });
     expect(document?.appliedEvents.at(-1)).toEqual({ version: 2, eventId: winner.eventId });
@@ -133,48 +134,87 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     });
   });
 
-  it('finishes totals a crash left pending, without counting anything twice', async () => {
+  it('counts a change once when a crash fell between the buckets and the contributions', async () => {
     const totals = models.spendingTotals as unknown as Collection<Document>;
-    const event = recorded('u4', 'e5');
-    // A crash after the contribution was written, before any bucket: put the document back as
-    // that moment left it, then deliver the event again.
-    await projectSpendingTotals(models.spendingTotals, event);
-    const bucketId = 'month|u4|USD|2026-11';
-    const bucket = await totals.findOne({ _id: bucketId } as Document);
-    await totals.deleteOne({ _id: bucketId } as Document);
-    const contribution = await totals.findOne({ _id: 'e5' } as Document);
-    const pending = {
-      [event.eventId]: [
-        {
-          bucketId,
-          userId: 'u4',
-          currency: 'USD',
-          month: '2026-11',
-          cells: [{ category: 'groceries', day: '24', amountMinor: 5000, count: 1 }],
-        },
-      ],
+    const first = recorded('u4', 'e5');
+    const second = recorded('u4', 'e6', { ...groceries, amountMinor: 700, category: 'dining' });
+    await project(first, second);
+    const written = await snapshot();
+    // The buckets were written, then the process died before the contributions: put them back
+    // as that moment left them, and deliver the events again, in another split.
+    await totals.deleteMany({ _id: { $in: ['e5', 'e6'] } } as Document);
+    await project(first);
+    await project(second);
+    expect(await snapshot()).toEqual(written);
+    expect(await monthTotals('u4', '2026-11')).toMatchObject({
+      byCategory: {
+        groceries: { amountMinor: 5000, count: 1 },
+        dining: { amountMinor: 700, count: 1 },
+      },
+    });
+  });
+
+  it('gives the same read models for a history in one batch, in pieces, or event by event', async () => {
+    const historyOf = (userId: string): CashTrackEvent[] => [
+      recorded(userId, `${userId}-a`),
+      recorded(userId, `${userId}-b`, { ...groceries, amountMinor: 250, occurredOn: '2026-10-02' }),
+      updated(userId, `${userId}-a`, 2, {
+        ...groceries,
+        amountMinor: 4000,
+        occurredOn: '2026-10-03',
+      }),
+      updated(userId, `${userId}-a`, 2, { ...groceries, amountMinor: 1 }),
+      deleted(userId, `${userId}-b`, 2),
+      updated(userId, `${userId}-a`, 3, { ...groceries, category: 'dining' }),
+    ];
+    const byUser = async (userId: string) => {
+      const all = await snapshot();
+      const mine = (documents: Document[]) =>
+        documents
+          .filter((document) => document.userId === userId)
+          .map(({ _id, appliedEvents, appliedChanges, settledThrough, revision, ...rest }) => rest);
+      return { expenses: mine(all.expenses ?? []), totals: mine(all.spendingTotals ?? []) };
     };
-    await totals.updateOne({ _id: 'e5' } as Document, { $set: { pendingTotals: pending } });
-    await projection().project(event, positionOf(event));
-    expect(await totals.findOne({ _id: bucketId } as Document)).toEqual(bucket);
-    // A crash after the bucket, before the pending change was cleared: delivered again, the
-    // bucket's guard skips it.
-    await totals.updateOne({ _id: 'e5' } as Document, { $set: { pendingTotals: pending } });
-    await projection().project(event, positionOf(event));
-    expect(await totals.findOne({ _id: bucketId } as Document)).toEqual(bucket);
-    expect(await totals.findOne({ _id: 'e5' } as Document)).toEqual(contribution);
-    expect(bucket).toMatchObject({ byCategory: { groceries: { amountMinor: 5000, count: 1 } } });
+    const whole = historyOf('u6');
+    await project(...whole);
+    const pieces = historyOf('u7');
+    await project(...pieces.slice(0, 3));
+    await project(...pieces.slice(1, 5)); // overlapping: a redelivery split differently
+    await project(...pieces.slice(5));
+    for (const event of historyOf('u8')) await project(event);
+    const expected = await byUser('u6');
+    const rename = (value: unknown, from: string, to: string): unknown =>
+      JSON.parse(JSON.stringify(value).replaceAll(from, to));
+    expect(rename(await byUser('u7'), 'u7', 'u6')).toEqual(expected);
+    expect(rename(await byUser('u8'), 'u8', 'u6')).toEqual(expected);
+    expect(await monthTotals('u6', '2026-11')).toMatchObject({
+      byCategory: { dining: { amountMinor: 5000, count: 1 } },
+    });
+    expect(await monthTotals('u6', '2026-10')).toMatchObject({
+      byCategory: { groceries: { amountMinor: 0, count: 0 } },
+    });
+  });
+
+  it('applies a change that arrives after newer ones of its bucket, as a rebuild catching up does', async () => {
+    const late = recorded('u9', 'e9-late');
+    const newer = recorded('u9', 'e9-newer', { ...groceries, amountMinor: 100 });
+    positioned(late); // its place in the topic comes first
+    await project(newer);
+    await project(late);
+    await project(late, newer);
+    expect(await monthTotals('u9', '2026-11')).toMatchObject({
+      byCategory: { groceries: { amountMinor: 5100, count: 2 } },
+    });
   });
 
   it('builds a message from its events in any order, once', async () => {
     const first = parsedFrom('u5', 'm1', 0, 2);
     const second = parsedFrom('u5', 'm1', 1, 2, { ...groceries, amountMinor: 300 });
-    for (const event of [second, submitted('u5', 'm1')])
-      await projection().project(event, positionOf(event));
+    for (const event of [second, submitted('u5', 'm1')]) await project(event);
     let message = await models.expenseMessages.findOne({ _id: 'm1' });
     expect(message && expenseMessageViewOf(message)).toMatchObject({ status: 'PENDING' });
-    await projection().project(first, positionOf(first));
-    await projection().project(first, positionOf(first));
+    await project(first);
+    await project(first);
     message = await models.expenseMessages.findOne({ _id: 'm1' });
     expect(message && expenseMessageViewOf(message)).toMatchObject({
       text: 'coffee 4.50 and bagel 3',
@@ -183,10 +223,10 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     });
 
     const rejection = rejected('u5', 'm2');
-    await projection().project(rejection, positionOf(rejection));
+    await project(rejection);
     const submission = submitted('u5', 'm2', 'hello');
-    await projection().project(submission, positionOf(submission));
-    await projection().project(rejection, positionOf(rejection));
+    await project(submission);
+    await project(rejection);
     const refused = await models.expenseMessages.findOne({ _id: 'm2' });
     expect(refused && expenseMessageViewOf(refused)).toMatchObject({
       text: 'hello',

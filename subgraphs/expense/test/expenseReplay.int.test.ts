@@ -54,7 +54,7 @@ describe('npm run replay:expenses', () => {
       topicPrefix: namespace.topicPrefix,
       sessionTimeoutMs: 10_000,
       exitOnFatal: false,
-      reportChange: async () => undefined,
+      reportChanges: async () => undefined,
     });
   });
 

@@ -18,29 +18,22 @@ describe('the read models evolve', () => {
     expect(evolveExpenseRecord(afterSecond, deleted('u1', 'e1', 3)).deleted).toBe(true);
   });
 
-  it('a contribution queues the bucket changes of each event under its id', () => {
+  it('a contribution follows the expense, and is null once it is deleted', () => {
     const first = recorded('u1', 'e1');
     const moved = updated('u1', 'e1', 2, { ...groceries, occurredOn: '2026-12-01' });
     const afterFirst = evolveContribution(null, first);
-    expect(Object.keys(afterFirst.pendingTotals)).toEqual([first.eventId]);
-    const afterMove = evolveContribution({ ...afterFirst, pendingTotals: {} }, moved);
-    expect(afterMove.contribution).toMatchObject({ month: '2026-12', day: '01' });
-    expect(afterMove.pendingTotals[moved.eventId]?.map((bucket) => bucket.month)).toEqual([
-      '2026-11',
-      '2026-12',
-    ]);
-    const afterDelete = evolveContribution(
-      { ...afterMove, pendingTotals: {} },
-      deleted('u1', 'e1', 3),
-    );
-    expect(afterDelete.contribution).toBeNull();
+    expect(afterFirst.contribution).toMatchObject({ month: '2026-11', day: '24' });
+    const afterMove = evolveContribution(afterFirst, moved);
+    expect(afterMove).toMatchObject({
+      userId: 'u1',
+      contribution: { month: '2026-12', day: '01', amountMinor: 5000 },
+    });
+    expect(evolveContribution(afterMove, deleted('u1', 'e1', 3)).contribution).toBeNull();
   });
 
-  it('a description-only edit queues nothing', () => {
-    const afterFirst = evolveContribution(null, recorded('u1', 'e1'));
-    const edit = updated('u1', 'e1', 2, { ...groceries, description: 'food' });
-    expect(evolveContribution({ ...afterFirst, pendingTotals: {} }, edit).pendingTotals).toEqual(
-      {},
+  it('a contribution refuses an update or delete with nothing before it', () => {
+    expect(() => evolveContribution(null, deleted('u1', 'e1', 2))).toThrow(
+      expect.objectContaining({ code: 'PROJECTION_INVALID' }),
     );
   });
 

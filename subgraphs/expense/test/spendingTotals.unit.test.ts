@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { contributionOf, totalsDelta, type Contribution } from '../src/domain/spendingTotals.ts';
+import {
+  admitBucketChanges,
+  contributionOf,
+  emptyBucketLedger,
+  rememberedBucketChanges,
+  totalsDelta,
+  type Contribution,
+} from '../src/domain/spendingTotals.ts';
 
 const coffee: Contribution = contributionOf({
   amountMinor: 450,
@@ -52,5 +59,27 @@ describe('spending totals arithmetic', () => {
       'month|u1|EUR|2026-11',
       'month|u1|USD|2026-11',
     ]);
+  });
+});
+
+describe('a bucket ledger', () => {
+  const cursor = (offset: number) => `00000-${String(offset).padStart(20, '0')}`;
+
+  it('admits each change once, in any order and any split', () => {
+    const first = admitBucketChanges(emptyBucketLedger, [cursor(5), cursor(9)]);
+    expect(first.admitted).toEqual([cursor(5), cursor(9)]);
+    const again = admitBucketChanges(first.ledger, [cursor(9), cursor(7), cursor(5), cursor(7)]);
+    expect(again.admitted).toEqual([cursor(7)]);
+    expect(again.ledger.appliedChanges).toEqual([cursor(5), cursor(7), cursor(9)]);
+    expect(admitBucketChanges(again.ledger, [cursor(5), cursor(7)]).admitted).toEqual([]);
+  });
+
+  it('forgets the oldest changes past its size, and counts everything up to them as applied', () => {
+    const offsets = Array.from({ length: rememberedBucketChanges + 10 }, (_, index) => index + 1);
+    const { ledger } = admitBucketChanges(emptyBucketLedger, offsets.map(cursor));
+    expect(ledger.appliedChanges).toHaveLength(rememberedBucketChanges);
+    expect(ledger.settledThrough).toBe(cursor(10));
+    expect(admitBucketChanges(ledger, [cursor(3), cursor(10), cursor(11)]).admitted).toEqual([]);
+    expect(admitBucketChanges(ledger, [cursor(200)]).admitted).toEqual([cursor(200)]);
   });
 });

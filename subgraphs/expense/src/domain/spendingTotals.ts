@@ -97,3 +97,41 @@ export function totalsDelta(
   }
   return [...buckets.values()].sort((a, b) => a.bucketId.localeCompare(b.bucketId));
 }
+
+/**
+ * What a bucket knows of the changes applied to it, so that a change delivered again is not
+ * counted twice: the cursors (positions in the expenses topic) of its latest changes, and a
+ * cursor at or before which every change counts as applied. Keeping only the latest
+ * `rememberedBucketChanges` bounds the document; a change can arrive late, after newer ones of
+ * its bucket, only while a rebuild catches up beside the live projector, and never that far
+ * behind.
+ */
+export interface BucketLedger {
+  readonly appliedChanges: readonly string[];
+  readonly settledThrough: string;
+}
+
+export const rememberedBucketChanges = 100;
+
+export const emptyBucketLedger: BucketLedger = { appliedChanges: [], settledThrough: '' };
+
+/** Which of `cursors` the bucket has not had yet, and its ledger once they are applied. */
+export function admitBucketChanges(
+  ledger: BucketLedger,
+  cursors: readonly string[],
+): { readonly admitted: readonly string[]; readonly ledger: BucketLedger } {
+  const known = new Set(ledger.appliedChanges);
+  const admitted = [...new Set(cursors)].filter(
+    (cursor) => cursor > ledger.settledThrough && !known.has(cursor),
+  );
+  if (admitted.length === 0) return { admitted, ledger };
+  const remembered = [...ledger.appliedChanges, ...admitted].sort();
+  const forgotten = remembered.splice(0, Math.max(0, remembered.length - rememberedBucketChanges));
+  return {
+    admitted,
+    ledger: {
+      appliedChanges: remembered,
+      settledThrough: forgotten.at(-1) ?? ledger.settledThrough,
+    },
+  };
+}

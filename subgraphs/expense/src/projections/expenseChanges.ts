@@ -23,9 +23,9 @@ export interface ExpenseChange {
 
 /**
  * Where applied changes go: the change log and the announcement to every replica
- * (subscriptions/changeReporter.ts). A change is reported after its read model writes and
- * before the event's offset is committed; a redelivered event reports it again (the report is
- * idempotent), so no change is lost to a crash in between. A failing reporter fails the event,
- * which is retried.
+ * (subscriptions/changeReporter.ts), in topic order. Changes are reported after their read
+ * model writes and before their events' offsets are committed; redelivered events report them
+ * again (the report is idempotent), so no change is lost to a crash in between. A failing
+ * reporter fails the events, which are retried.
  */
-export type ReportExpenseChange = (change: ExpenseChange) => Promise<void>;
+export type ReportExpenseChanges = (changes: readonly ExpenseChange[]) => Promise<void>;

@@ -1,4 +1,4 @@
-import type { UpdateFilter } from 'mongodb';
+import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
 import type { CashTrackEvent, EventOfType } from '@cashtrack/events';
 import type {
   ExpenseMessageDocument,
@@ -17,19 +17,21 @@ export type ExpenseMessageEvent = EventOfType<
  * Such writes commute and repeat harmlessly, which makes the projection idempotent and its
  * result independent of arrival order. The status is derived from the fields when read.
  *
- * Returns true when the event changed the document (false for a redelivery, or an expense that
- * came from no message).
+ * Consecutive events are written in one ordered bulk write; events that say nothing about a
+ * message (an expense from no message) are left out.
  */
-export async function projectExpenseMessage(
+export async function projectExpenseMessages(
   messages: ExpenseMessagesCollection,
-  event: CashTrackEvent,
-): Promise<boolean> {
-  const update = messageUpdateFor(event);
-  if (update === undefined) return false;
-  const result = await messages.updateOne({ _id: update.messageId }, update.change, {
-    upsert: true,
+  events: readonly CashTrackEvent[],
+): Promise<void> {
+  const writes: AnyBulkWriteOperation<ExpenseMessageDocument>[] = events.flatMap((event) => {
+    const update = messageUpdateFor(event);
+    return update === undefined
+      ? []
+      : [{ updateOne: { filter: { _id: update.messageId }, update: update.change, upsert: true } }];
   });
-  return result.modifiedCount > 0 || result.upsertedCount > 0;
+  // Ordered: two events of one new message in a batch must not race to insert it.
+  if (writes.length > 0) await messages.bulkWrite(writes, { ordered: true });
 }
 
 export function isExpenseMessageEvent(event: CashTrackEvent): event is ExpenseMessageEvent {

@@ -1,113 +1,171 @@
 import type { Kafka } from 'kafkajs';
 import {
+  planReadModelBatch,
   runEventConsumer,
   topicNames,
+  type BatchEventResult,
   type CashTrackEvent,
   type EventConsumer,
+  type PositionedEvent,
   type ProjectionResult,
   type RetryPolicy,
 } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
-import { expenseViewOf } from '../readModels/expensesReadModel.ts';
+import { expenseViewOf, type ExpenseRecord } from '../readModels/expensesReadModel.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
-import { changeCursor } from '../subscriptions/changeLog.ts';
-import type { ReportExpenseChange } from './expenseChanges.ts';
+import { eventCursor } from './eventCursor.ts';
+import type { ExpenseChange, ReportExpenseChanges } from './expenseChanges.ts';
 import { isExpenseEvent, ProjectionGapError, type ExpenseEvent } from './expenseEvents.ts';
-import { isExpenseMessageEvent, projectExpenseMessage } from './expenseMessagesProjection.ts';
-import { projectExpense } from './expensesProjection.ts';
+import { isExpenseMessageEvent, projectExpenseMessages } from './expenseMessagesProjection.ts';
+import { evolveExpenseRecord } from './expensesProjection.ts';
 import { projectSpendingTotals } from './spendingTotalsProjection.ts';
 import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
 
 /** The consumer group of every replica's projector: they share the partitions. */
 export const expenseProjectorGroupId = 'expense-projector';
 
-/** Where an event stands in its topic: what a change's cursor is made of. */
-export interface EventPosition {
-  readonly partition: number;
-  readonly offset: string;
-}
+/** Events handed to the projection at once, at most: one bulk write per read model each. */
+export const projectorBatchEvents = 500;
 
 export interface ExpenseProjection {
-  /** Applies one event to every read model it concerns and reports the change; idempotent. */
-  project(event: CashTrackEvent, position: EventPosition): Promise<void>;
+  /**
+   * Applies consecutive events of one partition, in order, to every read model they concern and
+   * reports the changes; idempotent, whichever way the events are split into batches.
+   */
+  projectBatch(events: readonly PositionedEvent[]): Promise<void>;
 }
 
 /**
- * The projector's one step per event. For an expense event the order matters: totals before the
- * `expenses` document, because that document's version is what a mutation waits for (when it
- * shows the event, the totals do too); the message after it, so PARSED never names an expense
- * that cannot be read yet. Then the change is reported.
+ * The projector's steps for a batch, each one bulk write per read model. The order matters:
+ * totals before the `expenses` documents, because a document's version is what a mutation waits
+ * for (when it shows the event, the totals do too); messages after them, so PARSED never names
+ * an expense that cannot be read yet; the changes are reported last, once everything is written.
  */
 export function createExpenseProjection(
   models: ExpenseReadModels,
-  reportChange: ReportExpenseChange,
+  reportChanges: ReportExpenseChanges,
 ): ExpenseProjection {
-  const orThrowOnGap = (event: CashTrackEvent, readModel: string, result: ProjectionResult) => {
-    if (result.outcome === 'gap') throw new ProjectionGapError(event, readModel, result.version);
-    return result;
+  const throwOnGap = <State extends object>(
+    readModel: string,
+    events: readonly PositionedEvent<ExpenseEvent>[],
+    results: readonly BatchEventResult<State & Record<string, unknown>>[],
+  ): void => {
+    results.forEach((result, index) => {
+      const positioned = events[index];
+      if (result.outcome === 'gap' && positioned !== undefined) {
+        throw new ProjectionGapError(positioned.event, readModel, result.version);
+      }
+    });
   };
 
-  async function projectExpenseEvent(event: ExpenseEvent, position: EventPosition): Promise<void> {
-    orThrowOnGap(
-      event,
+  /** Writes the expense events' totals and documents; answers the `expenses` outcome of each. */
+  async function projectExpenseEvents(
+    events: readonly PositionedEvent<ExpenseEvent>[],
+  ): Promise<readonly BatchEventResult<ExpenseRecord>[]> {
+    throwOnGap(
       'spendingTotals',
-      await projectSpendingTotals(models.spendingTotals, event),
+      events,
+      await projectSpendingTotals(models.spendingTotals, events),
     );
-    const result = orThrowOnGap(event, 'expenses', await projectExpense(models.expenses, event));
-    // After the expense, so a message never reads PARSED while its expense is still missing;
-    // on every delivery, so a crash between the two writes is repaired by the redelivery.
-    if (isExpenseMessageEvent(event)) await projectExpenseMessage(models.expenseMessages, event);
-    if (result.outcome === 'older') return;
-    const document = await models.expenses.findOne({ _id: event.aggregateId });
-    // Reported again when this very event is redelivered (the report is idempotent), so a crash
-    // between the writes and the report loses nothing; never for another event that lost the
-    // race for the same version.
-    const appliedHere = document?.appliedEvents.some(
-      (applied) => applied.version === event.aggregateVersion && applied.eventId === event.eventId,
+    const batch = await planReadModelBatch(
+      models.expenses,
+      events.map(({ event }) => event),
+      evolveExpenseRecord,
     );
-    if (result.outcome !== 'applied' && appliedHere !== true) return;
-    await reportChange({
-      cursor: changeCursor(position.partition, position.offset),
-      kind:
-        event.type === 'ExpenseRecorded'
-          ? 'ADDED'
-          : event.type === 'ExpenseUpdated'
-            ? 'UPDATED'
-            : 'DELETED',
-      userId: event.userId,
-      eventId: event.eventId,
-      correlationId: event.correlationId,
-      expenseId: event.aggregateId,
-      expense: document === null ? null : expenseViewOf(document),
-      messageId: document?.messageId ?? null,
-      occurredAt: event.occurredAt,
-    });
+    throwOnGap('expenses', events, batch.results);
+    await batch.commit();
+    return batch.results;
   }
 
   return {
-    async project(event, position) {
-      if (isUserEvent(event)) {
-        orThrowOnGap(event, 'userSettings', await projectUserSettings(models.userSettings, event));
-      } else if (isExpenseEvent(event)) {
-        await projectExpenseEvent(event, position);
-      } else if (isExpenseMessageEvent(event)) {
-        await projectExpenseMessage(models.expenseMessages, event);
-        // A rejection changes nothing else, so reporting it on every delivery is safe.
-        if (event.type === 'ExpenseMessageRejected') {
-          await reportChange({
-            cursor: changeCursor(position.partition, position.offset),
-            kind: 'REJECTED',
-            userId: event.userId,
-            eventId: event.eventId,
-            correlationId: event.correlationId,
-            expenseId: null,
-            expense: null,
-            messageId: event.aggregateId,
-            occurredAt: event.occurredAt,
-          });
+    async projectBatch(events) {
+      for (const { event } of events) {
+        if (isUserEvent(event)) {
+          orThrowOnGap(
+            event,
+            'userSettings',
+            await projectUserSettings(models.userSettings, event),
+          );
         }
       }
+      const expenseEvents = events.filter(isPositionedExpenseEvent);
+      const expenseResults = new Map<PositionedEvent, BatchEventResult<ExpenseRecord>>();
+      if (expenseEvents.length > 0) {
+        const results = await projectExpenseEvents(expenseEvents);
+        expenseEvents.forEach((positioned, index) => {
+          const result = results[index];
+          if (result !== undefined) expenseResults.set(positioned, result);
+        });
+      }
+      await projectExpenseMessages(
+        models.expenseMessages,
+        events.flatMap(({ event }) => (isExpenseMessageEvent(event) ? [event] : [])),
+      );
+      const changes = events.flatMap((positioned) => {
+        const change = changeOf(positioned, expenseResults.get(positioned));
+        return change === undefined ? [] : [change];
+      });
+      if (changes.length > 0) await reportChanges(changes);
     },
+  };
+}
+
+function orThrowOnGap(event: CashTrackEvent, readModel: string, result: ProjectionResult): void {
+  if (result.outcome === 'gap') throw new ProjectionGapError(event, readModel, result.version);
+}
+
+function isPositionedExpenseEvent(
+  positioned: PositionedEvent,
+): positioned is PositionedEvent<ExpenseEvent> {
+  return isExpenseEvent(positioned.event);
+}
+
+/**
+ * The change an event made, as subscribers hear it, or undefined when it made none. An expense
+ * event is reported when it is the one its document applied at its version: on the delivery that
+ * applied it and again on any redelivery (the report is idempotent), so a crash between the
+ * writes and the report loses nothing; never for another event that lost the race for that
+ * version. A rejection changes nothing else, so it is reported on every delivery.
+ */
+function changeOf(
+  { event, partition, offset }: PositionedEvent,
+  expenseResult: BatchEventResult<ExpenseRecord> | undefined,
+): ExpenseChange | undefined {
+  const common = {
+    cursor: eventCursor(partition, offset),
+    userId: event.userId,
+    eventId: event.eventId,
+    correlationId: event.correlationId,
+    occurredAt: event.occurredAt,
+  };
+  if (event.type === 'ExpenseMessageRejected') {
+    return {
+      ...common,
+      kind: 'REJECTED',
+      expenseId: null,
+      expense: null,
+      messageId: event.aggregateId,
+    };
+  }
+  if (!isExpenseEvent(event) || expenseResult === undefined) return undefined;
+  const document = expenseResult.document;
+  const appliedHere =
+    expenseResult.outcome === 'applied' ||
+    document?.appliedEvents.some(
+      (applied) => applied.version === event.aggregateVersion && applied.eventId === event.eventId,
+    ) === true;
+  if (!appliedHere) return undefined;
+  return {
+    ...common,
+    kind:
+      event.type === 'ExpenseRecorded'
+        ? 'ADDED'
+        : event.type === 'ExpenseUpdated'
+          ? 'UPDATED'
+          : 'DELETED',
+    expenseId: event.aggregateId,
+    expense: document === null ? null : expenseViewOf(document),
+    messageId: document?.messageId ?? null,
   };
 }
 
@@ -116,7 +174,7 @@ export interface StartExpenseProjectorOptions {
   readonly models: ExpenseReadModels;
   /** Put in front of every topic and the group id (tests). Default ''. */
   readonly topicPrefix?: string;
-  readonly reportChange: ReportExpenseChange;
+  readonly reportChanges: ReportExpenseChanges;
   /** Default 30 000; tests use less so a stopped member's partitions move on quickly. */
   readonly sessionTimeoutMs?: number;
   readonly retry?: RetryPolicy;
@@ -127,8 +185,9 @@ export interface StartExpenseProjectorOptions {
 
 /**
  * Runs the projector in this process: consumer group `expense-projector` over
- * `cashtrack.users`, `cashtrack.expense-messages` and `cashtrack.expenses`, with the events
- * consumer runner's retries and dead letters.
+ * `cashtrack.users`, `cashtrack.expense-messages` and `cashtrack.expenses`, a batch of each
+ * partition's fetched events at a time, with the events consumer runner's retries and dead
+ * letters (a failing batch is retried event by event).
  */
 export function startExpenseProjector(
   options: StartExpenseProjectorOptions,
@@ -136,12 +195,13 @@ export function startExpenseProjector(
   const prefix = options.topicPrefix ?? '';
   const log = options.logger ?? createLogger('expense-projector');
   const topics = topicNames(prefix);
-  const projection = createExpenseProjection(options.models, options.reportChange);
+  const projection = createExpenseProjection(options.models, options.reportChanges);
   return runEventConsumer({
     kafka: options.kafka,
     groupId: `${prefix}${expenseProjectorGroupId}`,
     topics: [topics.users, topics.expenseMessages, topics.expenses],
-    handle: (event, { partition, offset }) => projection.project(event, { partition, offset }),
+    handleBatch: (events) => projection.projectBatch(events),
+    maxBatchEvents: projectorBatchEvents,
     fromBeginning: true,
     // Signals are handled by the subgraph's shutdown steps, which stop this consumer in order.
     stopOnSignals: [],

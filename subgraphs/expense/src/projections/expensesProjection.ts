@@ -1,16 +1,11 @@
-import { applyToReadModel, type Evolve, type ProjectionResult } from '@cashtrack/events';
+import type { Evolve } from '@cashtrack/events';
 import { UnreachableCaseError } from '@cashtrack/platform';
-import {
-  rememberedEvents,
-  type ExpenseRecord,
-  type ExpensesCollection,
-} from '../readModels/expensesReadModel.ts';
+import { rememberedEvents, type ExpenseRecord } from '../readModels/expensesReadModel.ts';
 import { missingPredecessor, type ExpenseEvent } from './expenseEvents.ts';
-import { insertFirstVersion } from './firstVersion.ts';
 
 /**
  * The `expenses` read model: one document per expense, at the version of the last event applied.
- * `applyToReadModel` applies an event only if it is the next version, so duplicates and
+ * `planReadModelBatch` applies an event only if it is the next version, so duplicates and
  * replays change nothing, and of two events racing for the same version the first in the topic
  * wins, live and on every replay alike (see the subgraph README, "Concurrent writers").
  */
@@ -47,15 +42,3 @@ export const evolveExpenseRecord: Evolve<ExpenseRecord, ExpenseEvent> = (current
       throw new UnreachableCaseError(event);
   }
 };
-
-/** Applies `event` to its expense document; a first record is one insert (`insertFirstVersion`). */
-export async function projectExpense(
-  expenses: ExpensesCollection,
-  event: ExpenseEvent,
-): Promise<ProjectionResult> {
-  if (event.type === 'ExpenseRecorded') {
-    const inserted = await insertFirstVersion(expenses, event, evolveExpenseRecord);
-    if (inserted !== undefined) return inserted;
-  }
-  return applyToReadModel(expenses, event, evolveExpenseRecord);
-}

@@ -1,10 +1,11 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import {
+  planReadModelBatch,
   rebuildReadModel,
   topicNames,
   type CashTrackEvent,
-  type ProjectionResult,
+  type PositionedEvent,
   type RebuildResult,
 } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
@@ -22,9 +23,9 @@ import {
   prepareUserSettings,
   type UserSettingsCollection,
 } from '../readModels/userSettingsReadModel.ts';
-import { isExpenseEvent } from './expenseEvents.ts';
-import { isExpenseMessageEvent, projectExpenseMessage } from './expenseMessagesProjection.ts';
-import { projectExpense } from './expensesProjection.ts';
+import { isExpenseEvent, type ExpenseEvent } from './expenseEvents.ts';
+import { isExpenseMessageEvent, projectExpenseMessages } from './expenseMessagesProjection.ts';
+import { evolveExpenseRecord } from './expensesProjection.ts';
 import { projectSpendingTotals } from './spendingTotalsProjection.ts';
 import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
 
@@ -38,15 +39,18 @@ export interface RebuildExpenseReadModelsOptions {
   readonly logger?: Logger;
 }
 
+/** Whether the event was skipped because its predecessor is missing. */
+type Skipped = readonly { readonly event: CashTrackEvent; readonly have: number }[];
+
 interface ReadModelRebuild {
   readonly name: ReadModelName;
   readonly topics: readonly string[];
   readonly prepare: (collection: Collection<Document>) => Promise<void>;
-  /** Applies one event; returns a projection result when the read model is versioned. */
+  /** Applies consecutive events of a partition; answers the events skipped as gaps. */
   readonly project: (
-    event: CashTrackEvent,
+    events: readonly PositionedEvent[],
     collection: Collection<Document>,
-  ) => Promise<ProjectionResult | undefined>;
+  ) => Promise<Skipped>;
 }
 
 /**
@@ -64,45 +68,71 @@ export async function rebuildExpenseReadModels(
   const log = options.logger ?? createLogger('expense-replay');
   const prefix = options.topicPrefix ?? '';
   const topics = topicNames(prefix);
+  const expenseEventsOf = (events: readonly PositionedEvent[]) =>
+    events.filter((positioned): positioned is PositionedEvent<ExpenseEvent> =>
+      isExpenseEvent(positioned.event),
+    );
   const rebuilds: ReadModelRebuild[] = [
     {
       name: readModelNames.userSettings,
       topics: [topics.users],
       prepare: (collection) => prepareUserSettings(collection as unknown as UserSettingsCollection),
-      project: async (event, collection) =>
-        isUserEvent(event)
-          ? projectUserSettings(collection as unknown as UserSettingsCollection, event)
-          : undefined,
+      project: async (events, collection) => {
+        const skipped: { event: CashTrackEvent; have: number }[] = [];
+        for (const { event } of events) {
+          if (!isUserEvent(event)) continue;
+          const settings = collection as unknown as UserSettingsCollection;
+          const result = await projectUserSettings(settings, event);
+          if (result.outcome === 'gap') skipped.push({ event, have: result.version });
+        }
+        return skipped;
+      },
     },
     {
       name: readModelNames.expenses,
       topics: [topics.expenses],
       prepare: (collection) => prepareExpenses(collection as unknown as ExpensesCollection),
-      project: async (event, collection) =>
-        isExpenseEvent(event)
-          ? projectExpense(collection as unknown as ExpensesCollection, event)
-          : undefined,
+      project: async (events, collection) => {
+        const expenseEvents = expenseEventsOf(events).map(({ event }) => event);
+        const batch = await planReadModelBatch(
+          collection as unknown as ExpensesCollection,
+          expenseEvents,
+          evolveExpenseRecord,
+        );
+        await batch.commit();
+        return gapsOf(expenseEvents, batch.results);
+      },
     },
     {
       name: readModelNames.spendingTotals,
       topics: [topics.expenses],
       prepare: (collection) =>
         prepareSpendingTotals(collection as unknown as SpendingTotalsCollection),
-      project: async (event, collection) =>
-        isExpenseEvent(event)
-          ? projectSpendingTotals(collection as unknown as SpendingTotalsCollection, event)
-          : undefined,
+      project: async (events, collection) => {
+        const totals = collection as unknown as SpendingTotalsCollection;
+        const expenseEvents = expenseEventsOf(events);
+        const results = await projectSpendingTotals(totals, expenseEvents);
+        const gaps = gapsOf(
+          expenseEvents.map(({ event }) => event),
+          results,
+        );
+        if (gaps.length === 0) return gaps;
+        // Totals write nothing for a batch with a gap: apply the others one at a time.
+        for (const positioned of expenseEvents) await projectSpendingTotals(totals, [positioned]);
+        return gaps;
+      },
     },
     {
       name: readModelNames.expenseMessages,
       topics: [topics.expenseMessages, topics.expenses],
       prepare: (collection) =>
         prepareExpenseMessages(collection as unknown as ExpenseMessagesCollection),
-      project: async (event, collection) => {
-        if (isExpenseMessageEvent(event)) {
-          await projectExpenseMessage(collection as unknown as ExpenseMessagesCollection, event);
-        }
-        return undefined;
+      project: async (events, collection) => {
+        await projectExpenseMessages(
+          collection as unknown as ExpenseMessagesCollection,
+          events.flatMap(({ event }) => (isExpenseMessageEvent(event) ? [event] : [])),
+        );
+        return [];
       },
     },
   ];
@@ -117,11 +147,10 @@ export async function rebuildExpenseReadModels(
       collectionName: rebuild.name,
       topics: rebuild.topics,
       prepare: rebuild.prepare,
-      project: async (event, collection) => {
-        const result = await rebuild.project(event, collection);
-        if (result?.outcome === 'gap') {
+      projectBatch: async (events, collection) => {
+        for (const { event, have } of await rebuild.project(events, collection)) {
           log.warn(
-            { readModel: rebuild.name, eventId: event.eventId, have: result.version },
+            { readModel: rebuild.name, eventId: event.eventId, have },
             'skipped an event whose predecessor is missing',
           );
         }
@@ -135,4 +164,14 @@ export async function rebuildExpenseReadModels(
     );
   }
   return results;
+}
+
+function gapsOf(
+  events: readonly CashTrackEvent[],
+  results: readonly { readonly outcome: string; readonly version: number }[],
+): Skipped {
+  return events.flatMap((event, index) => {
+    const result = results[index];
+    return result?.outcome === 'gap' ? [{ event, have: result.version }] : [];
+  });
 }

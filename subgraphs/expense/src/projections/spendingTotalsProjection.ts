@@ -1,140 +1,186 @@
-import type { Collection, Document, UpdateFilter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import {
-  applyToReadModel,
-  isDuplicateKey,
+  planReadModelBatch,
+  writeAllOrConflict,
+  type BatchEventResult,
   type Evolve,
-  type ProjectionResult,
+  type PositionedEvent,
 } from '@cashtrack/events';
 import { UnreachableCaseError } from '@cashtrack/platform';
-import { contributionOf, totalsDelta, type BucketDelta } from '../domain/spendingTotals.ts';
+import {
+  admitBucketChanges,
+  contributionOf,
+  emptyBucketLedger,
+  totalsDelta,
+  type BucketDelta,
+} from '../domain/spendingTotals.ts';
 import type {
   ContributionDocument,
   ContributionRecord,
+  MonthTotalsDocument,
   SpendingTotalsCollection,
 } from '../readModels/spendingTotalsReadModel.ts';
+import { eventCursor } from './eventCursor.ts';
 import { missingPredecessor, type ExpenseEvent } from './expenseEvents.ts';
-import { insertFirstVersion } from './firstVersion.ts';
 
 /**
  * Spending totals, kept incrementally: record adds the expense's amount and 1 to its cells,
  * update moves its old values out and its new ones in, delete takes them out.
  *
- * Without multi-document transactions an event touches two documents (the expense's
- * contribution and a monthly bucket, two buckets when an update moves months), and a crash can
- * fall between the writes. So:
- * 1. the contribution document (versioned by `applyToReadModel`, so applied once) records the
- *    new contribution together with the bucket changes it causes, under the event's id, in
- *    `pendingTotals`;
- * 2. each bucket change is an `$inc` guarded by that id (`appliedChangeIds`), so applying it
- *    again does nothing;
- * 3. the change is then removed from `pendingTotals`.
- * Every delivery of the event, first or repeated, runs 2 and 3 for whatever is still pending, so
- * a crash anywhere is repaired by the redelivery Kafka makes after it, and a whole replay gives
- * the same totals. Totals move only when the contribution's version advanced (step 1 applied).
+ * Without multi-document transactions a batch touches the expenses' contribution documents and
+ * their monthly buckets, and a crash can fall between the writes. So the buckets are written
+ * first, each `$inc` recorded in the bucket's ledger under the cursor of the event that caused
+ * it, and the contributions after. A redelivery after a crash in between finds the contributions
+ * as they were, works out the same bucket changes from them, and the ledgers skip those already
+ * applied: every change is counted once, whichever way the events are split into batches, and a
+ * whole replay gives the same totals.
  */
 export const evolveContribution: Evolve<ContributionRecord, ExpenseEvent> = (current, event) => {
-  const before = current?.contribution ?? null;
   const userId = current?.userId ?? event.userId;
-  let after: ContributionRecord['contribution'];
   switch (event.type) {
     case 'ExpenseRecorded':
+      return { kind: 'contribution', userId, contribution: contributionOf(event.payload) };
     case 'ExpenseUpdated':
-      if (event.type === 'ExpenseUpdated' && current === null) throw missingPredecessor(event);
-      after = contributionOf(event.payload);
-      break;
+      if (current === null) throw missingPredecessor(event);
+      return { kind: 'contribution', userId, contribution: contributionOf(event.payload) };
     case 'ExpenseDeleted':
       if (current === null) throw missingPredecessor(event);
-      after = null;
-      break;
+      return { kind: 'contribution', userId, contribution: null };
     default:
       throw new UnreachableCaseError(event);
   }
-  const delta = totalsDelta(userId, before, after);
-  return {
-    kind: 'contribution',
-    userId,
-    contribution: after,
-    pendingTotals: {
-      ...(current?.pendingTotals ?? {}),
-      ...(delta.length === 0 ? {} : { [event.eventId]: delta }),
-    },
-  };
 };
 
 /**
- * Applies `event` to the totals in `totals` (the live collection or one being rebuilt) and
- * finishes any bucket change of this expense a crash left pending. Returns the outcome of the
- * contribution document; on `gap` nothing was changed.
+ * Applies consecutive events of one partition to the totals in `totals` (the live collection or
+ * one being rebuilt). Returns the outcome per event of its contribution document; when some
+ * event is a `gap`, nothing was written.
  */
 export async function projectSpendingTotals(
   totals: SpendingTotalsCollection,
-  event: ExpenseEvent,
-): Promise<ProjectionResult> {
+  events: readonly PositionedEvent<ExpenseEvent>[],
+): Promise<readonly BatchEventResult<ContributionRecord>[]> {
   const contributions = totals as unknown as Collection<ContributionDocument>;
-  let written: ContributionRecord | undefined;
-  const evolve: Evolve<ContributionRecord, ExpenseEvent> = (current, next) => {
-    written = evolveContribution(current, next);
-    return written;
-  };
-  // A first record is one insert; if the contribution exists, the usual way judges the event.
-  const inserted =
-    event.type === 'ExpenseRecorded'
-      ? await insertFirstVersion(contributions, event, evolve)
-      : undefined;
-  if (inserted === undefined) written = undefined;
-  const result = inserted ?? (await applyToReadModel(contributions, event, evolve));
-  if (result.outcome === 'gap') return result;
-  const pending =
-    result.outcome === 'applied' && written !== undefined
-      ? written.pendingTotals
-      : ((await contributions.findOne({ _id: event.aggregateId }))?.pendingTotals ?? {});
-  for (const [changeId, buckets] of Object.entries(pending)) {
-    for (const bucket of buckets) await applyBucketDelta(totals, changeId, bucket);
-    await contributions.updateOne(
-      { _id: event.aggregateId },
-      { $unset: { [`pendingTotals.${changeId}`]: '' } },
-    );
-  }
-  return result;
+  const batch = await planReadModelBatch(
+    contributions,
+    events.map(({ event }) => event),
+    evolveContribution,
+  );
+  if (batch.hasGap) return batch.results;
+  const changes: BucketChange[] = [];
+  batch.results.forEach((result, index) => {
+    const positioned = events[index];
+    if (result.outcome !== 'applied' || positioned === undefined || result.document === null) {
+      return;
+    }
+    const cursor = eventCursor(positioned.partition, positioned.offset);
+    const before = result.before?.contribution ?? null;
+    for (const delta of totalsDelta(result.document.userId, before, result.document.contribution)) {
+      changes.push({ cursor, delta });
+    }
+  });
+  await applyBucketChanges(totals, changes);
+  await batch.commit();
+  return batch.results;
 }
 
-/** What a bucket update touches, for the driver's update types. */
+/** One change of one bucket, under the cursor of the event that caused it. */
+interface BucketChange {
+  readonly cursor: string;
+  readonly delta: BucketDelta;
+}
+
+/** What a bucket update reads and writes, for the driver's update types. */
 interface BucketWrite extends Document {
   _id: string;
-  appliedChangeIds: string[];
+  appliedChanges?: string[];
+  settledThrough?: string;
+  revision?: number;
 }
 
-/** One guarded `$inc` of a monthly bucket; a change already applied is skipped. */
-async function applyBucketDelta(
+/**
+ * One guarded update per bucket: read the ledgers, `$inc` what they have not had, and write
+ * each bucket only if no one else did since it was read (its `revision`). A bucket that changed
+ * meanwhile (another replica during a rebalance) fails the batch, which is then retried.
+ */
+async function applyBucketChanges(
   totals: SpendingTotalsCollection,
-  changeId: string,
-  delta: BucketDelta,
+  changes: readonly BucketChange[],
 ): Promise<void> {
-  const increments: Record<string, number> = {};
-  const add = (path: string, by: number): void => {
-    increments[path] = (increments[path] ?? 0) + by;
-  };
-  for (const cell of delta.cells) {
-    add(`byCategory.${cell.category}.amountMinor`, cell.amountMinor);
-    add(`byCategory.${cell.category}.count`, cell.count);
-    add(`byDay.${cell.day}.${cell.category}.amountMinor`, cell.amountMinor);
-    add(`byDay.${cell.day}.${cell.category}.count`, cell.count);
+  if (changes.length === 0) return;
+  const byBucket = new Map<string, BucketChange[]>();
+  for (const change of changes) {
+    const list = byBucket.get(change.delta.bucketId) ?? [];
+    list.push(change);
+    byBucket.set(change.delta.bucketId, list);
   }
   // The driver's update types cannot follow dotted paths into a union of document kinds.
   const buckets = totals as unknown as Collection<BucketWrite>;
-  try {
-    const update = {
-      $inc: increments,
-      $set: { kind: 'month', userId: delta.userId, currency: delta.currency, month: delta.month },
-      $push: { appliedChangeIds: changeId },
-    };
-    await buckets.updateOne(
-      { _id: delta.bucketId, appliedChangeIds: { $ne: changeId } },
-      update as unknown as UpdateFilter<BucketWrite>,
-      { upsert: true },
-    );
-  } catch (error) {
-    // The bucket exists and has this change: the filter missed, the upsert hit its _id.
-    if (!isDuplicateKey(error)) throw error;
+  const stored = new Map<string, BucketWrite>();
+  for (const bucket of await buckets
+    .find(
+      { _id: { $in: [...byBucket.keys()] } },
+      { projection: { appliedChanges: 1, settledThrough: 1, revision: 1 } },
+    )
+    .toArray()) {
+    stored.set(bucket._id, bucket);
   }
+
+  const writes: AnyBulkWriteOperation<BucketWrite>[] = [];
+  for (const [bucketId, bucketChanges] of byBucket) {
+    const current = stored.get(bucketId);
+    const { admitted, ledger } = admitBucketChanges(
+      current === undefined
+        ? emptyBucketLedger
+        : {
+            appliedChanges: current.appliedChanges ?? [],
+            settledThrough: current.settledThrough ?? '',
+          },
+      bucketChanges.map((change) => change.cursor),
+    );
+    if (admitted.length === 0) continue;
+    const admittedCursors = new Set(admitted);
+    const increments: Record<string, number> = { revision: 1 };
+    const add = (path: string, by: number): void => {
+      increments[path] = (increments[path] ?? 0) + by;
+    };
+    let first: BucketDelta | undefined;
+    for (const { cursor, delta } of bucketChanges) {
+      if (!admittedCursors.has(cursor)) continue;
+      first ??= delta;
+      for (const cell of delta.cells) {
+        add(`byCategory.${cell.category}.amountMinor`, cell.amountMinor);
+        add(`byCategory.${cell.category}.count`, cell.count);
+        add(`byDay.${cell.day}.${cell.category}.amountMinor`, cell.amountMinor);
+        add(`byDay.${cell.day}.${cell.category}.count`, cell.count);
+      }
+    }
+    if (first === undefined) continue;
+    const identity = {
+      kind: 'month',
+      userId: first.userId,
+      currency: first.currency,
+      month: first.month,
+      appliedChanges: [...ledger.appliedChanges],
+      settledThrough: ledger.settledThrough,
+    } satisfies Omit<MonthTotalsDocument, '_id' | 'byCategory' | 'byDay' | 'revision'>;
+    writes.push({
+      updateOne: {
+        filter:
+          current === undefined
+            ? { _id: bucketId, revision: { $exists: false } }
+            : {
+                _id: bucketId,
+                revision: current.revision === undefined ? { $exists: false } : current.revision,
+              },
+        update: { $inc: increments, $set: identity },
+        upsert: current === undefined,
+      },
+    });
+  }
+  await writeAllOrConflict(
+    buckets,
+    writes,
+    'A spending totals bucket changed while a batch was applied to it',
+  );
 }

@@ -1,23 +1,21 @@
 import type { Collection } from 'mongodb';
 import type { ReadModelDocument } from '@cashtrack/events';
-import type { BucketDelta, Contribution } from '../domain/spendingTotals.ts';
+import type { BucketLedger, Contribution } from '../domain/spendingTotals.ts';
 import type { MonthTotals, TotalsCell } from '../domain/spendingSummary.ts';
 
 /**
  * The `spendingTotals` collection holds two kinds of document, so that the totals are one read
  * model that can be rebuilt (and swapped in) on its own:
  * - `contribution` (`_id` = expenseId, versioned like every aggregate document): what the
- *   expense currently adds to the totals, and the bucket changes not yet confirmed as applied;
+ *   expense currently adds to the totals;
  * - `month` (`_id` = `month|user|currency|YYYY-MM`): the totals of one user, currency and month,
- *   per category and per day and category, with the ids of the changes applied to it.
+ *   per category and per day and category, with the ledger of the changes applied to it.
  */
 export type ContributionRecord = {
   readonly kind: 'contribution';
   readonly userId: string;
   /** null once the expense is deleted. */
   readonly contribution: Contribution | null;
-  /** Bucket changes by change id (the eventId), removed once every bucket has them. */
-  readonly pendingTotals: Readonly<Record<string, readonly BucketDelta[]>>;
 };
 
 export type ContributionDocument = ReadModelDocument<ContributionRecord>;
@@ -30,11 +28,11 @@ export type MonthTotalsDocument = {
   readonly month: string;
   readonly byCategory: Readonly<Partial<Record<string, TotalsCell>>>;
   readonly byDay: Readonly<Partial<Record<string, Readonly<Partial<Record<string, TotalsCell>>>>>>;
-  /**
-   * Every change applied to this bucket: the guard that makes `$inc` idempotent. Bounded by the
-   * number of changes to one user's month in one currency.
-   */
-  readonly appliedChangeIds: readonly string[];
+  /** The latest changes applied: the guard that makes its `$inc` idempotent. */
+  readonly appliedChanges: BucketLedger['appliedChanges'];
+  readonly settledThrough: BucketLedger['settledThrough'];
+  /** Counts the writes, for compare-and-set: a bucket is read, then written if unchanged. */
+  readonly revision: number;
 };
 
 export type SpendingTotalsDocument = ContributionDocument | MonthTotalsDocument;
@@ -50,7 +48,7 @@ export async function loadMonthTotals(
   const months = await (totals as unknown as Collection<MonthTotalsDocument>)
     .find(
       { kind: 'month', userId, month: { $gte: fromMonth, $lte: toMonth } },
-      { projection: { appliedChangeIds: 0 } },
+      { projection: { appliedChanges: 0, settledThrough: 0, revision: 0 } },
     )
     .toArray();
   return months.map((month) => ({

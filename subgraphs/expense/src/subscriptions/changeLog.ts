@@ -8,7 +8,7 @@ import type { ExpenseView } from '../readModels/expensesReadModel.ts';
  * rewrites the same document.
  */
 export interface ChangeLogEntry {
-  /** The cursor: the change's position in `cashtrack.expenses`, ordered per user. */
+  /** The cursor: the change's position in `cashtrack.expenses` (`eventCursor`), ordered per user. */
   readonly _id: string;
   readonly userId: string;
   readonly kind: 'ADDED' | 'UPDATED' | 'DELETED' | 'REJECTED';
@@ -28,14 +28,6 @@ export async function openChangeLog(db: Db): Promise<ChangeLog> {
   const changeLog = db.collection<ChangeLogEntry>(changeLogCollectionName);
   await changeLog.createIndex({ userId: 1, _id: 1 });
   return changeLog;
-}
-
-/**
- * A cursor from a position in the expenses topic. A user's events share one partition (the key
- * is the user id), so within a user the fixed-width text orders as the offsets do.
- */
-export function changeCursor(partition: number, offset: string): string {
-  return `${String(partition).padStart(5, '0')}-${offset.padStart(20, '0')}`;
 }
 
 /** The user's changes after `after` (all of them for ''), oldest first, at most `limit`. */

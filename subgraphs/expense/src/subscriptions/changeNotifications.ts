@@ -41,15 +41,16 @@ export async function ensureChangeNotificationsTopic(kafka: Kafka, topic: string
   }
 }
 
-export async function announceChange(
+/** One send for many notices; each user's are in order on their partition. */
+export async function announceChanges(
   producer: Producer,
   topic: string,
-  notice: ChangeNotice,
+  notices: readonly ChangeNotice[],
 ): Promise<void> {
   await producer.send({
     topic,
     acks: -1,
-    messages: [{ key: notice.userId, value: JSON.stringify(notice) }],
+    messages: notices.map((notice) => ({ key: notice.userId, value: JSON.stringify(notice) })),
   });
 }
 

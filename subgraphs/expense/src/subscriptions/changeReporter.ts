@@ -1,25 +1,34 @@
 import type { Producer } from 'kafkajs';
-import type { ExpenseChange, ReportExpenseChange } from '../projections/expenseChanges.ts';
+import type { ReportExpenseChanges } from '../projections/expenseChanges.ts';
 import type { ChangeLog } from './changeLog.ts';
-import { announceChange } from './changeNotifications.ts';
+import { announceChanges, type ChangeNotice } from './changeNotifications.ts';
 
 /**
- * The projector's report of each applied change: the change goes into the change log (after the
- * read models, never before), then it is announced to every replica. Both steps are idempotent,
- * so a redelivered event repeats them harmlessly; a failure fails the event, which is retried.
+ * The projector's report of the changes it applied: they go into the change log (after the read
+ * models, never before) in one bulk write, then each user with changes is announced once, with
+ * their newest cursor: a stream woken by it reads everything after its own last cursor anyway.
+ * Both steps are idempotent, so redelivered events repeat them harmlessly; a failure fails the
+ * events, which are retried.
  */
 export function changeReporter(
   changeLog: ChangeLog,
   producer: Producer,
   topic: string,
-): ReportExpenseChange {
-  return async (change: ExpenseChange) => {
-    const { cursor, userId, kind, expenseId, expense, messageId, occurredAt } = change;
-    await changeLog.replaceOne(
-      { _id: cursor },
-      { userId, kind, expenseId, expense, messageId, occurredAt },
-      { upsert: true },
+): ReportExpenseChanges {
+  return async (changes) => {
+    if (changes.length === 0) return;
+    await changeLog.bulkWrite(
+      changes.map(({ cursor, userId, kind, expenseId, expense, messageId, occurredAt }) => ({
+        replaceOne: {
+          filter: { _id: cursor },
+          replacement: { userId, kind, expenseId, expense, messageId, occurredAt },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
     );
-    await announceChange(producer, topic, { userId, cursor });
+    const newestByUser = new Map<string, ChangeNotice>();
+    for (const { userId, cursor } of changes) newestByUser.set(userId, { userId, cursor });
+    await announceChanges(producer, topic, [...newestByUser.values()]);
   };
 }
