@@ -54,7 +54,9 @@ export async function planReadModelBatch<State extends Document, Event extends C
   const ids = [...new Set(events.map((event) => event.aggregateId))];
   const stored = new Map<string, StoredDocument>();
   if (ids.length > 0) {
-    for (const document of await documents.find({ _id: { $in: ids } }).toArray()) {
+    // One reply for all of them, not the driver's first batch of 101 and then more.
+    const found = await documents.find({ _id: { $in: ids } }, { batchSize: ids.length }).toArray();
+    for (const document of found) {
       stored.set(document._id, document);
     }
   }

@@ -207,6 +207,23 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     });
   });
 
+  it('notices a bucket someone else wrote since it last did, and counts on from what is there', async () => {
+    const live = createExpenseProjection(models, async () => undefined);
+    const mine = recorded('u10', 'e10-a');
+    const theirs = recorded('u10', 'e10-b', { ...groceries, amountMinor: 100 });
+    const next = recorded('u10', 'e10-c', { ...groceries, amountMinor: 200 });
+    await live.projectBatch([positioned(mine)]);
+    // Another replica, after a rebalance, writes the same bucket.
+    await project(theirs);
+    await expect(live.projectBatch([positioned(next)])).rejects.toMatchObject({
+      code: 'PROJECTION_CONFLICT',
+    });
+    await live.projectBatch([positioned(next)]);
+    expect(await monthTotals('u10', '2026-11')).toMatchObject({
+      byCategory: { groceries: { amountMinor: 5300, count: 3 } },
+    });
+  });
+
   it('builds a message from its events in any order, once', async () => {
     const first = parsedFrom('u5', 'm1', 0, 2);
     const second = parsedFrom('u5', 'm1', 1, 2, { ...groceries, amountMinor: 300 });

@@ -13,6 +13,7 @@ import {
 import { createLogger, type Logger } from '@cashtrack/platform';
 import { expenseViewOf, type ExpenseRecord } from '../readModels/expensesReadModel.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
+import { BucketLedgerCache } from './bucketLedgerCache.ts';
 import { eventCursor } from './eventCursor.ts';
 import type { ExpenseChange, ReportExpenseChanges } from './expenseChanges.ts';
 import { isExpenseEvent, ProjectionGapError, type ExpenseEvent } from './expenseEvents.ts';
@@ -26,6 +27,9 @@ export const expenseProjectorGroupId = 'expense-projector';
 
 /** Events handed to the projection at once, at most: one bulk write per read model each. */
 export const projectorBatchEvents = 500;
+
+/** Partitions projected at once by one replica. */
+export const projectorConcurrentPartitions = 3;
 
 export interface ExpenseProjection {
   /**
@@ -45,6 +49,7 @@ export function createExpenseProjection(
   models: ExpenseReadModels,
   reportChanges: ReportExpenseChanges,
 ): ExpenseProjection {
+  const knownBuckets = new BucketLedgerCache();
   const throwOnGap = <State extends object>(
     readModel: string,
     events: readonly PositionedEvent<ExpenseEvent>[],
@@ -65,7 +70,7 @@ export function createExpenseProjection(
     throwOnGap(
       'spendingTotals',
       events,
-      await projectSpendingTotals(models.spendingTotals, events),
+      await projectSpendingTotals(models.spendingTotals, events, knownBuckets),
     );
     const batch = await planReadModelBatch(
       models.expenses,
@@ -202,6 +207,9 @@ export function startExpenseProjector(
     topics: [topics.users, topics.expenseMessages, topics.expenses],
     handleBatch: (events) => projection.projectBatch(events),
     maxBatchEvents: projectorBatchEvents,
+    // Partitions hold disjoint users, so their batches touch disjoint documents; overlapping
+    // them keeps the database busy while another batch is decoded or fetched.
+    partitionsConsumedConcurrently: projectorConcurrentPartitions,
     fromBeginning: true,
     // Signals are handled by the subgraph's shutdown steps, which stop this consumer in order.
     stopOnSignals: [],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import {
   planReadModelBatch,
@@ -20,6 +21,7 @@ import type {
   MonthTotalsDocument,
   SpendingTotalsCollection,
 } from '../readModels/spendingTotalsReadModel.ts';
+import type { BucketLedgerCache, KnownBucket } from './bucketLedgerCache.ts';
 import { eventCursor } from './eventCursor.ts';
 import { missingPredecessor, type ExpenseEvent } from './expenseEvents.ts';
 
@@ -54,11 +56,13 @@ export const evolveContribution: Evolve<ContributionRecord, ExpenseEvent> = (cur
 /**
  * Applies consecutive events of one partition to the totals in `totals` (the live collection or
  * one being rebuilt). Returns the outcome per event of its contribution document; when some
- * event is a `gap`, nothing was written.
+ * event is a `gap`, nothing was written. `knownBuckets` spares reading back the buckets this
+ * projector wrote last.
  */
 export async function projectSpendingTotals(
   totals: SpendingTotalsCollection,
   events: readonly PositionedEvent<ExpenseEvent>[],
+  knownBuckets?: BucketLedgerCache,
 ): Promise<readonly BatchEventResult<ContributionRecord>[]> {
   const contributions = totals as unknown as Collection<ContributionDocument>;
   const batch = await planReadModelBatch(
@@ -79,7 +83,7 @@ export async function projectSpendingTotals(
       changes.push({ cursor, delta });
     }
   });
-  await applyBucketChanges(totals, changes);
+  await applyBucketChanges(totals, changes, knownBuckets);
   await batch.commit();
   return batch.results;
 }
@@ -95,17 +99,19 @@ interface BucketWrite extends Document {
   _id: string;
   appliedChanges?: string[];
   settledThrough?: string;
-  revision?: number;
+  revision?: string;
 }
 
 /**
- * One guarded update per bucket: read the ledgers, `$inc` what they have not had, and write
- * each bucket only if no one else did since it was read (its `revision`). A bucket that changed
- * meanwhile (another replica during a rebalance) fails the batch, which is then retried.
+ * One guarded update per bucket: read the ledgers (those not known from the last write), `$inc`
+ * what they have not had, and write each bucket only if no one else did since (its `revision`,
+ * a fresh random id per write). A bucket that changed meanwhile (another replica during a
+ * rebalance) fails the batch, which is then retried.
  */
 async function applyBucketChanges(
   totals: SpendingTotalsCollection,
   changes: readonly BucketChange[],
+  knownBuckets: BucketLedgerCache | undefined,
 ): Promise<void> {
   if (changes.length === 0) return;
   const byBucket = new Map<string, BucketChange[]>();
@@ -116,31 +122,46 @@ async function applyBucketChanges(
   }
   // The driver's update types cannot follow dotted paths into a union of document kinds.
   const buckets = totals as unknown as Collection<BucketWrite>;
-  const stored = new Map<string, BucketWrite>();
-  for (const bucket of await buckets
-    .find(
-      { _id: { $in: [...byBucket.keys()] } },
-      { projection: { appliedChanges: 1, settledThrough: 1, revision: 1 } },
-    )
-    .toArray()) {
-    stored.set(bucket._id, bucket);
+  const stored = new Map<string, KnownBucket>();
+  const unknown: string[] = [];
+  for (const bucketId of byBucket.keys()) {
+    const known = knownBuckets?.get(bucketId);
+    if (known === undefined) unknown.push(bucketId);
+    else stored.set(bucketId, known);
+  }
+  if (unknown.length > 0) {
+    const found = await buckets
+      .find(
+        { _id: { $in: unknown } },
+        // One reply for all of them, not the driver's first batch of 101 and then more.
+        {
+          projection: { appliedChanges: 1, settledThrough: 1, revision: 1 },
+          batchSize: unknown.length,
+        },
+      )
+      .toArray();
+    for (const bucket of found) {
+      stored.set(bucket._id, {
+        revision: bucket.revision ?? '',
+        ledger: {
+          appliedChanges: bucket.appliedChanges ?? [],
+          settledThrough: bucket.settledThrough ?? '',
+        },
+      });
+    }
   }
 
   const writes: AnyBulkWriteOperation<BucketWrite>[] = [];
+  const written = new Map<string, KnownBucket>();
   for (const [bucketId, bucketChanges] of byBucket) {
     const current = stored.get(bucketId);
     const { admitted, ledger } = admitBucketChanges(
-      current === undefined
-        ? emptyBucketLedger
-        : {
-            appliedChanges: current.appliedChanges ?? [],
-            settledThrough: current.settledThrough ?? '',
-          },
+      current?.ledger ?? emptyBucketLedger,
       bucketChanges.map((change) => change.cursor),
     );
     if (admitted.length === 0) continue;
     const admittedCursors = new Set(admitted);
-    const increments: Record<string, number> = { revision: 1 };
+    const increments: Record<string, number> = {};
     const add = (path: string, by: number): void => {
       increments[path] = (increments[path] ?? 0) + by;
     };
@@ -156,6 +177,7 @@ async function applyBucketChanges(
       }
     }
     if (first === undefined) continue;
+    const revision = randomUUID();
     const identity = {
       kind: 'month',
       userId: first.userId,
@@ -163,24 +185,29 @@ async function applyBucketChanges(
       month: first.month,
       appliedChanges: [...ledger.appliedChanges],
       settledThrough: ledger.settledThrough,
-    } satisfies Omit<MonthTotalsDocument, '_id' | 'byCategory' | 'byDay' | 'revision'>;
+      revision,
+    } satisfies Omit<MonthTotalsDocument, '_id' | 'byCategory' | 'byDay'>;
+    written.set(bucketId, { revision, ledger });
     writes.push({
       updateOne: {
         filter:
           current === undefined
             ? { _id: bucketId, revision: { $exists: false } }
-            : {
-                _id: bucketId,
-                revision: current.revision === undefined ? { $exists: false } : current.revision,
-              },
+            : { _id: bucketId, revision: current.revision },
         update: { $inc: increments, $set: identity },
         upsert: current === undefined,
       },
     });
   }
-  await writeAllOrConflict(
-    buckets,
-    writes,
-    'A spending totals bucket changed while a batch was applied to it',
-  );
+  try {
+    await writeAllOrConflict(
+      buckets,
+      writes,
+      'A spending totals bucket changed while a batch was applied to it',
+    );
+  } catch (error) {
+    knownBuckets?.forget(byBucket.keys());
+    throw error;
+  }
+  for (const [bucketId, known] of written) knownBuckets?.remember(bucketId, known);
 }

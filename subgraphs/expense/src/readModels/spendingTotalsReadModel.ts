@@ -31,8 +31,8 @@ export type MonthTotalsDocument = {
   /** The latest changes applied: the guard that makes its `$inc` idempotent. */
   readonly appliedChanges: BucketLedger['appliedChanges'];
   readonly settledThrough: BucketLedger['settledThrough'];
-  /** Counts the writes, for compare-and-set: a bucket is read, then written if unchanged. */
-  readonly revision: number;
+  /** A fresh random id per write, for compare-and-set: written only if unchanged since read. */
+  readonly revision: string;
 };
 
 export type SpendingTotalsDocument = ContributionDocument | MonthTotalsDocument;
