@@ -89,7 +89,7 @@ export async function startExpenseSubgraph(
     models,
     topicPrefix: config.topicPrefix,
     reportChanges:
-      overrides.reportChanges ?? changeReporter(changeLog, changeProducer, changesTopic),
+      overrides.reportChanges ?? changeReporter(changeLog, changeProducer, changesTopic, changeHub),
     sessionTimeoutMs: config.projectorSessionTimeoutMs,
     exitOnFatal: overrides.exitOnFatal ?? true,
     logger: log.child({ part: 'projector' }),

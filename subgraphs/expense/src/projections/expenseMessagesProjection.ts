@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
-import type { CashTrackEvent, EventOfType } from '@cashtrack/events';
+import { isDuplicateKey, type CashTrackEvent, type EventOfType } from '@cashtrack/events';
 import type {
   ExpenseMessageDocument,
   ExpenseMessagesCollection,
@@ -30,8 +30,17 @@ export async function projectExpenseMessages(
       ? []
       : [{ updateOne: { filter: { _id: update.messageId }, update: update.change, upsert: true } }];
   });
-  // Ordered: two events of one new message in a batch must not race to insert it.
-  if (writes.length > 0) await messages.bulkWrite(writes, { ordered: true });
+  if (writes.length === 0) return;
+  try {
+    // Ordered: two events of one new message in a batch must not race to insert it.
+    await messages.bulkWrite(writes, { ordered: true });
+  } catch (error) {
+    // Another partition's batch (the message's submission and its expenses travel on two
+    // topics) inserted the message first. The writes commute and repeat harmlessly, and the
+    // document now exists, so the same writes again update it.
+    if (!isDuplicateKey(error)) throw error;
+    await messages.bulkWrite(writes, { ordered: true });
+  }
 }
 
 export function isExpenseMessageEvent(event: CashTrackEvent): event is ExpenseMessageEvent {

@@ -93,9 +93,19 @@ export class ChangeNotificationHub {
           this.log.warn({ err: errorMessage(error) }, 'unreadable change notice skipped');
           return;
         }
-        for (const listener of this.listeners.get(notice.userId) ?? []) listener(notice);
+        this.deliver(notice);
       },
     });
+  }
+
+  /**
+   * Hands a notice to this replica's listeners of its user. The projector calls it for the
+   * changes it has just logged, so subscribers on its own replica hear them without waiting for
+   * the round trip through Kafka; the announcement that follows wakes them again, harmlessly
+   * (a stream reads from its last cursor and finds nothing new).
+   */
+  deliver(notice: ChangeNotice): void {
+    for (const listener of this.listeners.get(notice.userId) ?? []) listener(notice);
   }
 
   /** Calls `listener` for each change of `userId` announced from now on; returns how to stop. */

@@ -1,6 +1,9 @@
 import { changesAfter, latestCursor, type ChangeLog, type ChangeLogEntry } from './changeLog.ts';
 import type { ChangeNotificationHub } from './changeNotifications.ts';
 
+/** Changes read from the log at a time. */
+const changesPerRead = 500;
+
 /**
  * One subscriber's changes: first everything after `after` (a resume), then each change as it is
  * announced, with no gap and no repeat. The subscriber listens before it reads the log, and after
@@ -26,14 +29,17 @@ export function expenseChangeStream(
     let last = after ?? (await latestCursor(changeLog, userId));
     while (!stopped) {
       news = false;
-      let batch = await changesAfter(changeLog, userId, last);
-      while (batch.length > 0 && !stopped) {
-        for (const change of batch) {
+      // A full page may have more behind it; a shorter one is all there was when read, and
+      // whatever came since has set `news`, so the loop reads again.
+      let page: ChangeLogEntry[];
+      do {
+        page = await changesAfter(changeLog, userId, last, changesPerRead);
+        for (const change of page) {
+          if (stopped) break;
           yield change;
           last = change._id;
         }
-        batch = await changesAfter(changeLog, userId, last);
-      }
+      } while (page.length === changesPerRead && !stopped);
       if (!news && !stopped) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
