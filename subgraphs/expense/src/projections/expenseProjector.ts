@@ -67,16 +67,18 @@ export function createExpenseProjection(
   async function projectExpenseEvents(
     events: readonly PositionedEvent<ExpenseEvent>[],
   ): Promise<readonly BatchEventResult<ExpenseRecord>[]> {
-    throwOnGap(
-      'spendingTotals',
-      events,
-      await projectSpendingTotals(models.spendingTotals, events, knownBuckets),
-    );
-    const batch = await planReadModelBatch(
-      models.expenses,
-      events.map(({ event }) => event),
-      evolveExpenseRecord,
-    );
+    // The expense documents are read while the totals are written, which saves a round trip:
+    // the totals never touch them, and a document someone else changed since the read fails
+    // its compare-and-set at commit.
+    const [totals, batch] = await Promise.all([
+      projectSpendingTotals(models.spendingTotals, events, knownBuckets),
+      planReadModelBatch(
+        models.expenses,
+        events.map(({ event }) => event),
+        evolveExpenseRecord,
+      ),
+    ]);
+    throwOnGap('spendingTotals', events, totals);
     throwOnGap('expenses', events, batch.results);
     await batch.commit();
     return batch.results;
