@@ -28,7 +28,15 @@ export interface ExpenseConfig extends AccessTokenAudience {
   readonly projectionWaitMs: number;
   /** `EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS`, default 30 000. */
   readonly projectorSessionTimeoutMs: number;
+  /**
+   * `EXPENSE_PROJECTOR_KNOWN_BUCKETS`, default 50 000: how many totals buckets (one per user,
+   * currency and month) the projector remembers so as not to read them back before writing,
+   * about 0.5 to 4 KB each. Beyond that, each batch reads the buckets it misses.
+   */
+  readonly projectorKnownBuckets: number;
 }
+
+export const defaultKnownBuckets = 50_000;
 
 export function expenseConfigFromEnv(): ExpenseConfig {
   return {
@@ -42,5 +50,6 @@ export function expenseConfigFromEnv(): ExpenseConfig {
     jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     projectionWaitMs: envInt('EXPENSE_PROJECTION_WAIT_MS', 2_000),
     projectorSessionTimeoutMs: envInt('EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS', 30_000),
+    projectorKnownBuckets: envInt('EXPENSE_PROJECTOR_KNOWN_BUCKETS', defaultKnownBuckets),
   };
 }

@@ -91,6 +91,7 @@ export async function startExpenseSubgraph(
     reportChanges:
       overrides.reportChanges ?? changeReporter(changeLog, changeProducer, changesTopic, changeHub),
     sessionTimeoutMs: config.projectorSessionTimeoutMs,
+    knownBuckets: config.projectorKnownBuckets,
     exitOnFatal: overrides.exitOnFatal ?? true,
     logger: log.child({ part: 'projector' }),
   });

@@ -18,7 +18,7 @@ export interface KnownBucket {
 export class BucketLedgerCache {
   private readonly entries = new Map<string, KnownBucket>();
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(private readonly capacity: number) {}
 
   get(bucketId: string): KnownBucket | undefined {
     const known = this.entries.get(bucketId);

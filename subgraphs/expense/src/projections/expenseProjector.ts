@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
+import { defaultKnownBuckets } from '../config.ts';
 import { expenseViewOf, type ExpenseRecord } from '../readModels/expensesReadModel.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
 import { BucketLedgerCache } from './bucketLedgerCache.ts';
@@ -48,8 +49,9 @@ export interface ExpenseProjection {
 export function createExpenseProjection(
   models: ExpenseReadModels,
   reportChanges: ReportExpenseChanges,
+  knownBucketsCapacity = defaultKnownBuckets,
 ): ExpenseProjection {
-  const knownBuckets = new BucketLedgerCache();
+  const knownBuckets = new BucketLedgerCache(knownBucketsCapacity);
   const throwOnGap = <State extends object>(
     readModel: string,
     events: readonly PositionedEvent<ExpenseEvent>[],
@@ -184,6 +186,8 @@ export interface StartExpenseProjectorOptions {
   readonly reportChanges: ReportExpenseChanges;
   /** Default 30 000; tests use less so a stopped member's partitions move on quickly. */
   readonly sessionTimeoutMs?: number;
+  /** Buckets remembered between batches (see `ExpenseConfig.projectorKnownBuckets`). */
+  readonly knownBuckets?: number;
   readonly retry?: RetryPolicy;
   /** Default true: the consumer exits the process on a fatal error so it is restarted. */
   readonly exitOnFatal?: boolean;
@@ -202,7 +206,11 @@ export function startExpenseProjector(
   const prefix = options.topicPrefix ?? '';
   const log = options.logger ?? createLogger('expense-projector');
   const topics = topicNames(prefix);
-  const projection = createExpenseProjection(options.models, options.reportChanges);
+  const projection = createExpenseProjection(
+    options.models,
+    options.reportChanges,
+    options.knownBuckets,
+  );
   return runEventConsumer({
     kafka: options.kafka,
     groupId: `${prefix}${expenseProjectorGroupId}`,
