@@ -27,7 +27,7 @@ import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
 export const expenseProjectorGroupId = 'expense-projector';
 
 /** Events handed to the projection at once, at most: one bulk write per read model each. */
-export const projectorBatchEvents = 500;
+export const projectorBatchEvents = 1_000;
 
 /** Partitions projected at once by one replica. */
 export const projectorConcurrentPartitions = 3;
