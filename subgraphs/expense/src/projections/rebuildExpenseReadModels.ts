@@ -39,7 +39,7 @@ export interface RebuildExpenseReadModelsOptions {
   readonly logger?: Logger;
 }
 
-/** Whether the event was skipped because its predecessor is missing. */
+/** The events skipped because their predecessor is missing, with the version their document had. */
 type Skipped = readonly { readonly event: CashTrackEvent; readonly have: number }[];
 
 interface ReadModelRebuild {
