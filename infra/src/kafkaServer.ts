@@ -92,8 +92,7 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       ];
       const formatted = (await readdir(dataDir)).includes('meta.properties');
       if (!formatted) {
-        // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-        const clusterId = randomBytes(16).toString('base64url');
+        const clusterId = newClusterId();
         await runStep('Formatting Kafka storage', 'java', [
           ...jvm,
           'kafka.tools.StorageTool',
@@ -134,5 +133,17 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       `# written by infra:up for ${s.repoRoot}`,
       '',
     ].join('\n');
+  }
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding. Like Kafka's own
+ * `Uuid.randomUuid()`, never one starting with '-', which the storage tool would take for an
+ * option (one format in 64 failed with "argument --cluster-id/-t: expected one argument").
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
