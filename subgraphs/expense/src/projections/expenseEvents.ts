@@ -1,4 +1,9 @@
-import type { CashTrackEvent, EventOfType } from '@cashtrack/events';
+import type {
+  CashTrackEvent,
+  EventOfType,
+  PositionedEvent,
+  ProjectionResult,
+} from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /** The events of the Expense aggregate. */
@@ -10,6 +15,23 @@ export function isExpenseEvent(event: CashTrackEvent): event is ExpenseEvent {
     event.type === 'ExpenseUpdated' ||
     event.type === 'ExpenseDeleted'
   );
+}
+
+export function isPositionedExpenseEvent(
+  positioned: PositionedEvent,
+): positioned is PositionedEvent<ExpenseEvent> {
+  return isExpenseEvent(positioned.event);
+}
+
+/** The events whose outcome (`results`, in the same order) is `gap`, with the version there was. */
+export function gapsOf(
+  events: readonly CashTrackEvent[],
+  results: readonly ProjectionResult[],
+): { readonly event: CashTrackEvent; readonly have: number }[] {
+  return events.flatMap((event, index) => {
+    const result = results[index];
+    return result?.outcome === 'gap' ? [{ event, have: result.version }] : [];
+  });
 }
 
 /**

@@ -1,14 +1,9 @@
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
-import { isDuplicateKey, type CashTrackEvent, type EventOfType } from '@cashtrack/events';
+import { isDuplicateKey, type CashTrackEvent } from '@cashtrack/events';
 import type {
   ExpenseMessageDocument,
   ExpenseMessagesCollection,
 } from '../readModels/expenseMessagesReadModel.ts';
-
-/** The events that say something about a chat message. */
-export type ExpenseMessageEvent = EventOfType<
-  'ExpenseMessageSubmitted' | 'ExpenseMessageRejected' | 'ExpenseRecorded'
->;
 
 /**
  * The `expenseMessages` read model. Its events come from two topics without an order between
@@ -18,7 +13,7 @@ export type ExpenseMessageEvent = EventOfType<
  * result independent of arrival order. The status is derived from the fields when read.
  *
  * Consecutive events are written in one ordered bulk write; events that say nothing about a
- * message (an expense from no message) are left out.
+ * message (of other kinds, or an expense from no message) are left out.
  */
 export async function projectExpenseMessages(
   messages: ExpenseMessagesCollection,
@@ -41,14 +36,6 @@ export async function projectExpenseMessages(
     if (!isDuplicateKey(error)) throw error;
     await messages.bulkWrite(writes, { ordered: true });
   }
-}
-
-export function isExpenseMessageEvent(event: CashTrackEvent): event is ExpenseMessageEvent {
-  return (
-    event.type === 'ExpenseMessageSubmitted' ||
-    event.type === 'ExpenseMessageRejected' ||
-    (event.type === 'ExpenseRecorded' && event.payload.origin !== null)
-  );
 }
 
 function messageUpdateFor(

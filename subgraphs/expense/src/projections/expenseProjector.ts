@@ -17,8 +17,14 @@ import type { ExpenseReadModels } from '../readModels/readModels.ts';
 import { BucketLedgerCache } from './bucketLedgerCache.ts';
 import { eventCursor } from './eventCursor.ts';
 import type { ExpenseChange, ReportExpenseChanges } from './expenseChanges.ts';
-import { isExpenseEvent, ProjectionGapError, type ExpenseEvent } from './expenseEvents.ts';
-import { isExpenseMessageEvent, projectExpenseMessages } from './expenseMessagesProjection.ts';
+import {
+  gapsOf,
+  isExpenseEvent,
+  isPositionedExpenseEvent,
+  ProjectionGapError,
+  type ExpenseEvent,
+} from './expenseEvents.ts';
+import { projectExpenseMessages } from './expenseMessagesProjection.ts';
 import { evolveExpenseRecord } from './expensesProjection.ts';
 import { projectSpendingTotals } from './spendingTotalsProjection.ts';
 import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
@@ -52,17 +58,16 @@ export function createExpenseProjection(
   knownBucketsCapacity = defaultKnownBuckets,
 ): ExpenseProjection {
   const knownBuckets = new BucketLedgerCache(knownBucketsCapacity);
-  const throwOnGap = <State extends object>(
+  const throwOnGap = (
     readModel: string,
     events: readonly PositionedEvent<ExpenseEvent>[],
-    results: readonly BatchEventResult<State & Record<string, unknown>>[],
+    results: readonly ProjectionResult[],
   ): void => {
-    results.forEach((result, index) => {
-      const positioned = events[index];
-      if (result.outcome === 'gap' && positioned !== undefined) {
-        throw new ProjectionGapError(positioned.event, readModel, result.version);
-      }
-    });
+    const [gap] = gapsOf(
+      events.map(({ event }) => event),
+      results,
+    );
+    if (gap !== undefined) throw new ProjectionGapError(gap.event, readModel, gap.have);
   };
 
   /** Writes the expense events' totals and documents; answers the `expenses` outcome of each. */
@@ -108,7 +113,7 @@ export function createExpenseProjection(
       }
       await projectExpenseMessages(
         models.expenseMessages,
-        events.flatMap(({ event }) => (isExpenseMessageEvent(event) ? [event] : [])),
+        events.map(({ event }) => event),
       );
       const changes = events.flatMap((positioned) => {
         const change = changeOf(positioned, expenseResults.get(positioned));
@@ -121,12 +126,6 @@ export function createExpenseProjection(
 
 function orThrowOnGap(event: CashTrackEvent, readModel: string, result: ProjectionResult): void {
   if (result.outcome === 'gap') throw new ProjectionGapError(event, readModel, result.version);
-}
-
-function isPositionedExpenseEvent(
-  positioned: PositionedEvent,
-): positioned is PositionedEvent<ExpenseEvent> {
-  return isExpenseEvent(positioned.event);
 }
 
 /**

@@ -23,8 +23,8 @@ import {
   prepareUserSettings,
   type UserSettingsCollection,
 } from '../readModels/userSettingsReadModel.ts';
-import { isExpenseEvent, type ExpenseEvent } from './expenseEvents.ts';
-import { isExpenseMessageEvent, projectExpenseMessages } from './expenseMessagesProjection.ts';
+import { gapsOf, isPositionedExpenseEvent } from './expenseEvents.ts';
+import { projectExpenseMessages } from './expenseMessagesProjection.ts';
 import { evolveExpenseRecord } from './expensesProjection.ts';
 import { projectSpendingTotals } from './spendingTotalsProjection.ts';
 import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
@@ -39,8 +39,8 @@ export interface RebuildExpenseReadModelsOptions {
   readonly logger?: Logger;
 }
 
-/** The events skipped because their predecessor is missing, with the version their document had. */
-type Skipped = readonly { readonly event: CashTrackEvent; readonly have: number }[];
+/** The events skipped because their predecessor is missing, with the version there was. */
+type Skipped = ReturnType<typeof gapsOf>;
 
 interface ReadModelRebuild {
   readonly name: ReadModelName;
@@ -68,10 +68,6 @@ export async function rebuildExpenseReadModels(
   const log = options.logger ?? createLogger('expense-replay');
   const prefix = options.topicPrefix ?? '';
   const topics = topicNames(prefix);
-  const expenseEventsOf = (events: readonly PositionedEvent[]) =>
-    events.filter((positioned): positioned is PositionedEvent<ExpenseEvent> =>
-      isExpenseEvent(positioned.event),
-    );
   const rebuilds: ReadModelRebuild[] = [
     {
       name: readModelNames.userSettings,
@@ -93,7 +89,7 @@ export async function rebuildExpenseReadModels(
       topics: [topics.expenses],
       prepare: (collection) => prepareExpenses(collection as unknown as ExpensesCollection),
       project: async (events, collection) => {
-        const expenseEvents = expenseEventsOf(events).map(({ event }) => event);
+        const expenseEvents = events.filter(isPositionedExpenseEvent).map(({ event }) => event);
         const batch = await planReadModelBatch(
           collection as unknown as ExpensesCollection,
           expenseEvents,
@@ -110,7 +106,7 @@ export async function rebuildExpenseReadModels(
         prepareSpendingTotals(collection as unknown as SpendingTotalsCollection),
       project: async (events, collection) => {
         const totals = collection as unknown as SpendingTotalsCollection;
-        const expenseEvents = expenseEventsOf(events);
+        const expenseEvents = events.filter(isPositionedExpenseEvent);
         const results = await projectSpendingTotals(totals, expenseEvents);
         const gaps = gapsOf(
           expenseEvents.map(({ event }) => event),
@@ -130,7 +126,7 @@ export async function rebuildExpenseReadModels(
       project: async (events, collection) => {
         await projectExpenseMessages(
           collection as unknown as ExpenseMessagesCollection,
-          events.flatMap(({ event }) => (isExpenseMessageEvent(event) ? [event] : [])),
+          events.map(({ event }) => event),
         );
         return [];
       },
@@ -164,14 +160,4 @@ export async function rebuildExpenseReadModels(
     );
   }
   return results;
-}
-
-function gapsOf(
-  events: readonly CashTrackEvent[],
-  results: readonly { readonly outcome: string; readonly version: number }[],
-): Skipped {
-  return events.flatMap((event, index) => {
-    const result = results[index];
-    return result?.outcome === 'gap' ? [{ event, have: result.version }] : [];
-  });
 }
