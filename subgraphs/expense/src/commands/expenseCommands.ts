@@ -4,10 +4,7 @@ import { CodedError } from '@cashtrack/platform';
 import { decideExpense, type ExpenseCommand, type ExpenseEventDraft } from '../domain/expense.ts';
 import { decideSubmitExpenseMessage } from '../domain/expenseMessage.ts';
 import { calendarDateIn, checkExpenseInput, type ExpenseInput } from '../domain/expenseValues.ts';
-import {
-  expenseMessageViewOf,
-  type ExpenseMessageView,
-} from '../readModels/expenseMessagesReadModel.ts';
+import type { ExpenseMessageView } from '../readModels/expenseMessagesReadModel.ts';
 import {
   expenseStateOf,
   expenseViewOf,
@@ -143,21 +140,22 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
         now: now(),
       });
       await producer.publish([event]);
-      const document = await awaitProjection(async () => {
+      // Read-your-writes: once this returns, `expenseMessage(id)` finds the message. The answer
+      // itself is the message as submitted, PENDING (DESIGN.md), even when the parser has
+      // already answered by then; what it made is heard on `expenseChanged` or read by id.
+      await awaitProjection(async () => {
         const current = await models.expenseMessages.findOne({ _id: messageId });
         return current?.submittedEventId === event.eventId ? current : undefined;
       }, projectionWaitMs);
-      return document !== undefined
-        ? expenseMessageViewOf(document)
-        : {
-            id: messageId,
-            userId: caller.userId,
-            text: draft.payload.text,
-            status: 'PENDING',
-            expenseIds: [],
-            reason: null,
-            submittedAt: event.occurredAt,
-          };
+      return {
+        id: messageId,
+        userId: caller.userId,
+        text: draft.payload.text,
+        status: 'PENDING',
+        expenseIds: [],
+        reason: null,
+        submittedAt: event.occurredAt,
+      };
     },
 
     async addExpense(caller, input) {
