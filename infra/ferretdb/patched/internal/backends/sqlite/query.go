@@ -152,7 +152,8 @@ func indexMatchesHint(index metadata.IndexInfo, hint any) bool {
 // document matching filter, and maybe others: the handler filters the rows again.
 //
 // It pushes down `_id` equality with a string or ObjectID, and `_id` $in a list of them, next to
-// any other condition. For the fields of the hinted index (indexFields), it also pushes down
+// any other condition. For the fields of the hinted index (indexFields, `_id` among them when the
+// index holds it), it also pushes down
 // equality with a string or a boolean and $gt/$gte/$lt/$lte with a string. Those compare the
 // field's JSON text, through the index; that selects the right documents only if no document holds
 // an array in those fields, and if their strings order as their JSON text does (no spaces, '!' or
@@ -170,11 +171,13 @@ func prepareWhereClause(filter *types.Document, indexFields map[string]struct{})
 			if condition != "" {
 				conditions = append(conditions, condition)
 				args = append(args, conditionArgs...)
-			}
 
-			continue
+				continue
+			}
 		}
 
+		// An `_id` range ({_id: {$gt: cursor}}) falls through to here: pushed down only when the
+		// hinted index holds `_id`, like any other field of it.
 		if _, ok := indexFields[key]; !ok {
 			continue
 		}
