@@ -26,7 +26,7 @@ import {
 } from './expenseEvents.ts';
 import { projectExpenseMessages } from './expenseMessagesProjection.ts';
 import { evolveExpenseRecord } from './expensesProjection.ts';
-import { projectSpendingTotals } from './spendingTotalsProjection.ts';
+import { planSpendingTotals } from './spendingTotalsProjection.ts';
 import { isUserEvent, projectUserSettings } from './userSettingsProjection.ts';
 
 /** The consumer group of every replica's projector: they share the partitions. */
@@ -48,7 +48,7 @@ export interface ExpenseProjection {
 
 /**
  * The projector's steps for a batch, each one bulk write per read model. The order matters:
- * totals before the `expenses` documents, because a document's version is what a mutation waits
+ * the totals' buckets before the `expenses` documents, because a document's version is what a mutation waits
  * for (when it shows the event, the totals do too); messages after them, so PARSED never names
  * an expense that cannot be read yet; the changes are reported last, once everything is written.
  */
@@ -74,20 +74,21 @@ export function createExpenseProjection(
   async function projectExpenseEvents(
     events: readonly PositionedEvent<ExpenseEvent>[],
   ): Promise<readonly BatchEventResult<ExpenseRecord>[]> {
-    // The expense documents are read while the totals are written, which saves a round trip:
-    // the totals never touch them, and a document someone else changed since the read fails
-    // its compare-and-set at commit.
+    // Both read models are read at once, and the expense documents written together with the
+    // contributions, after the buckets: a document's version is what a mutation waits for, so
+    // when it shows the event the totals do too. A crash between the writes is healed by the
+    // redelivery (each write is idempotent, the buckets' ledgers skip what they have).
     const [totals, batch] = await Promise.all([
-      projectSpendingTotals(models.spendingTotals, events, knownBuckets),
+      planSpendingTotals(models.spendingTotals, events, knownBuckets),
       planReadModelBatch(
         models.expenses,
         events.map(({ event }) => event),
         evolveExpenseRecord,
       ),
     ]);
-    throwOnGap('spendingTotals', events, totals);
+    throwOnGap('spendingTotals', events, totals.results);
     throwOnGap('expenses', events, batch.results);
-    await batch.commit();
+    await totals.commit(() => batch.commit());
     return batch.results;
   }
 

@@ -53,24 +53,35 @@ export const evolveContribution: Evolve<ContributionRecord, ExpenseEvent> = (cur
   }
 };
 
+/** A batch of events judged against the totals, not yet written. */
+export interface SpendingTotalsBatch {
+  /** The outcome per event of its contribution document. */
+  readonly results: readonly BatchEventResult<ContributionRecord>[];
+  readonly hasGap: boolean;
+  /**
+   * Writes the buckets, then the contributions; `alongside` (another read model's write that
+   * must follow the buckets) runs together with the contributions. The order is what makes a
+   * crash in between harmless (see above).
+   */
+  commit(alongside?: () => Promise<void>): Promise<void>;
+}
+
 /**
- * Applies consecutive events of one partition to the totals in `totals` (the live collection or
- * one being rebuilt). Returns the outcome per event of its contribution document; when some
- * event is a `gap`, nothing was written. `knownBuckets` spares reading back the buckets this
- * projector wrote last.
+ * Judges consecutive events of one partition against the totals in `totals` (the live
+ * collection or one being rebuilt): one read of their contribution documents. `knownBuckets`
+ * spares reading back the buckets this projector wrote last. Commit nothing when `hasGap`.
  */
-export async function projectSpendingTotals(
+export async function planSpendingTotals(
   totals: SpendingTotalsCollection,
   events: readonly PositionedEvent<ExpenseEvent>[],
   knownBuckets?: BucketLedgerCache,
-): Promise<readonly BatchEventResult<ContributionRecord>[]> {
+): Promise<SpendingTotalsBatch> {
   const contributions = totals as unknown as Collection<ContributionDocument>;
   const batch = await planReadModelBatch(
     contributions,
     events.map(({ event }) => event),
     evolveContribution,
   );
-  if (batch.hasGap) return batch.results;
   const changes: BucketChange[] = [];
   batch.results.forEach((result, index) => {
     const positioned = events[index];
@@ -83,8 +94,26 @@ export async function projectSpendingTotals(
       changes.push({ cursor, delta });
     }
   });
-  await applyBucketChanges(totals, changes, knownBuckets);
-  await batch.commit();
+  return {
+    results: batch.results,
+    hasGap: batch.hasGap,
+    async commit(alongside) {
+      await applyBucketChanges(totals, changes, knownBuckets);
+      await Promise.all([batch.commit(), alongside?.()]);
+    },
+  };
+}
+
+/**
+ * Applies consecutive events of one partition to the totals in `totals`. Returns the outcome per
+ * event of its contribution document; when some event is a `gap`, nothing was written.
+ */
+export async function projectSpendingTotals(
+  totals: SpendingTotalsCollection,
+  events: readonly PositionedEvent<ExpenseEvent>[],
+): Promise<readonly BatchEventResult<ContributionRecord>[]> {
+  const batch = await planSpendingTotals(totals, events);
+  if (!batch.hasGap) await batch.commit();
   return batch.results;
 }
 

@@ -20,13 +20,18 @@ export function expenseChangeStream(
   let stopped = false;
   let news = false;
   let wake: (() => void) | undefined;
-  const stopListening = hub.listen(userId, () => {
+  /** The cursor of the newest change delivered (or the starting point), once known. */
+  let last: string | undefined;
+  const stopListening = hub.listen(userId, ({ cursor }) => {
+    // A notice of a change already delivered (the Kafka announcement of one that was heard
+    // from this replica's projector first) would only cost a read that finds nothing.
+    if (last !== undefined && cursor <= last) return;
     news = true;
     wake?.();
   });
 
   async function* changes(): AsyncGenerator<ChangeLogEntry> {
-    let last = after ?? (await latestCursor(changeLog, userId));
+    last = after ?? (await latestCursor(changeLog, userId));
     while (!stopped) {
       news = false;
       // A full page may have more behind it; a shorter one is all there was when read, and
@@ -36,8 +41,8 @@ export function expenseChangeStream(
         page = await changesAfter(changeLog, userId, last, changesPerRead);
         for (const change of page) {
           if (stopped) break;
-          yield change;
           last = change._id;
+          yield change;
         }
       } while (page.length === changesPerRead && !stopped);
       if (!news && !stopped) await new Promise<void>((resolve) => (wake = resolve));
