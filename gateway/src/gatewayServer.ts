@@ -31,6 +31,7 @@ import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
 import { cacheVerifiedTokens } from './tokens/verifiedTokenCache.ts';
+import { resolvedAloneBy } from './subscriptions/resolvedAlone.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { UpstreamSubscriptions } from './subscriptions/upstreamSubscriptions.ts';
 
@@ -169,6 +170,7 @@ export async function startGateway(
           verifier,
           apollo: server,
           upstream,
+          resolvedAlone: resolvedAloneBy(supergraph),
           limits: config.limits,
           log,
         });

@@ -1,13 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { Supergraph } from '@apollo/federation-internals';
 import { getOperationAST, parse, print } from 'graphql';
+import { resolvedAloneBy, type ResolvedAlone } from '../src/subscriptions/resolvedAlone.ts';
 import { planSubscription } from '../src/subscriptions/subscriptionRoutes.ts';
 
-function plan(source: string, variables: Record<string, unknown> = {}, operationName?: string) {
+function plan(
+  source: string,
+  variables: Record<string, unknown> = {},
+  operationName?: string,
+  resolvedAlone?: ResolvedAlone,
+) {
   const document = parse(source);
   const operation = getOperationAST(document, operationName);
   if (!operation) throw new Error('no operation');
-  return planSubscription(document, operation, variables);
+  return planSubscription(document, operation, variables, resolvedAlone);
 }
+
+function followUpOf(planned: ReturnType<typeof plan>) {
+  if (planned.followUp === undefined) throw new Error('no follow-up planned');
+  return planned.followUp;
+}
+
+const supergraph = Supergraph.build(
+  readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'),
+);
+const byPlanner = resolvedAloneBy(supergraph);
 
 describe('planning a subscription', () => {
   it('streams cursors from the owning subgraph and resolves the selection as a query per cursor', () => {
@@ -23,7 +41,7 @@ describe('planning a subscription', () => {
       query: 'subscription ($after: String) { expenseChanged(after: $after) { cursor } }',
       variables: { after: 'c-41' },
     });
-    expect(print(planned.followUp)).toBe(
+    expect(print(followUpOf(planned).document)).toBe(
       print(
         parse(`query Changes($cashtrackSubscriptionCursor: String!) {
           changes: expenseChange(cursor: $cashtrackSubscriptionCursor) {
@@ -33,7 +51,7 @@ describe('planning a subscription', () => {
         fragment Extra on ExpenseChange { cursor }`),
       ),
     );
-    expect(planned.followUpVariables('c-42')).toEqual({
+    expect(followUpOf(planned).variables('c-42')).toEqual({
       after: 'c-41',
       cashtrackSubscriptionCursor: 'c-42',
     });
@@ -42,7 +60,7 @@ describe('planning a subscription', () => {
   it('keeps the field name as the response key when there is no alias, and reads a literal cursor', () => {
     const planned = plan('subscription { expenseChanged(after: "c-7") { kind } }');
     expect(planned.upstream.variables).toEqual({ after: 'c-7' });
-    expect(print(planned.followUp)).toContain(
+    expect(print(followUpOf(planned).document)).toContain(
       'expenseChanged: expenseChange(cursor: $cashtrackSubscriptionCursor)',
     );
   });
@@ -59,7 +77,34 @@ describe('planning a subscription', () => {
       {},
       'A',
     );
-    expect(print(planned.followUp)).not.toContain('query B');
+    expect(print(followUpOf(planned).document)).not.toContain('query B');
+  });
+
+  it('sends the client’s subscription itself when the owning subgraph resolves all of it', () => {
+    const source = `subscription Live($after: String) {
+      changes: expenseChanged(after: $after) { kind cursor expense { id amount { amountMinor currency } user { id } } }
+    }`;
+    const planned = plan(source, { after: 'c-9' }, undefined, byPlanner);
+    expect(planned.followUp).toBeUndefined();
+    expect(planned.upstream).toEqual({
+      query: print(parse(source)),
+      variables: { after: 'c-9' },
+    });
+  });
+
+  it.each([
+    [
+      'a field of another subgraph',
+      'subscription { expenseChanged { kind expense { user { displayName } } } }',
+    ],
+    [
+      'a fragment',
+      'subscription { expenseChanged { ...F } } fragment F on ExpenseChange { kind cursor }',
+    ],
+  ])('follows each cursor up when the selection holds %s', (_label, source) => {
+    const planned = plan(source, {}, undefined, byPlanner);
+    expect(planned.upstream.query).toContain('{ cursor }');
+    expect(followUpOf(planned).document).toBeDefined();
   });
 
   it.each([

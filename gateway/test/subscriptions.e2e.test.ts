@@ -41,20 +41,31 @@ interface Change {
     readonly amount: { readonly amount: string; readonly currency: string };
     readonly category: string;
     readonly occurredOn: string;
-    readonly user: { readonly displayName: string };
+    /** `displayName` in `changesSubscription`, `id` in `ownChangesSubscription`. */
+    readonly user: { readonly id?: string; readonly displayName?: string };
   } | null;
   readonly message: { readonly id: string; readonly reason: string | null } | null;
 }
 
-const changesSubscription = `
-  subscription Changes($after: String) {
+/** The changes subscription, selecting `userField` of the expense's user. */
+const changesSelecting = (name: string, userField: 'displayName' | 'id'): string => `
+  subscription ${name}($after: String) {
     expenseChanged(after: $after) {
       cursor kind expenseId
-      expense { id amount { amount currency } category occurredOn user { displayName } }
+      expense { id amount { amount currency } category occurredOn user { ${userField} } }
       message { id reason }
     }
   }
 `;
+
+/** A User field: the gateway follows each upstream cursor up through query planning. */
+const changesSubscription = changesSelecting('Changes', 'displayName');
+
+/**
+ * Only fields the expense subgraph owns: the gateway sends this subscription to the subgraph as
+ * it is and forwards its events. Tests below use both.
+ */
+const ownChangesSubscription = changesSelecting('OwnChanges', 'id');
 
 let system: RunningSystem;
 let people = 0;
@@ -216,7 +227,7 @@ describe('expenseChanged through the gateway', () => {
     await addExpense(session, '3.00', 'three');
 
     const second = subscriptionClient(system.graphqlUrl, session.accessToken);
-    const resumed = second.subscribe<{ expenseChanged: Change }>(changesSubscription, {
+    const resumed = second.subscribe<{ expenseChanged: Change }>(ownChangesSubscription, {
       after: seen?.data?.expenseChanged.cursor,
     });
     const missed = await resumed.waitForCount(2);
@@ -239,7 +250,7 @@ describe('expenseChanged through the gateway', () => {
       subscriptionClient(system.graphqlUrl, session.accessToken),
     );
     const subscriptions = sockets.map((socket) =>
-      socket.subscribe<{ expenseChanged: Change }>(changesSubscription),
+      socket.subscribe<{ expenseChanged: Change }>(ownChangesSubscription),
     );
     await waitFor(() => sockets.every((socket) => socket.connected()), {
       timeoutMs: 30_000,
@@ -253,6 +264,9 @@ describe('expenseChanged through the gateway', () => {
       expect(subscription.results.map((result) => result.data?.expenseChanged.expenseId)).toEqual([
         added[index]?.data?.addExpense.id,
       ]);
+      expect(subscription.results[0]?.data?.expenseChanged.expense?.user.id).toBe(
+        sessions[index]?.user.id,
+      );
     });
     await Promise.all(sockets.map(async (socket) => socket.dispose()));
   }, 180_000);

@@ -1,18 +1,22 @@
 import {
   Kind,
   OperationTypeNode,
+  print,
   visit,
   type DocumentNode,
   type FieldNode,
   type OperationDefinitionNode,
 } from 'graphql';
 import { CodedError } from '@cashtrack/platform';
+import type { ResolvedAlone } from './resolvedAlone.ts';
 
 /**
- * How a subscription field of the public schema is served. The owning subgraph streams only
- * cursors; for each one the gateway runs the client's own selection as a query on
- * `lookupField(cursor)`, so fields owned by any subgraph (`expense { user { displayName } }`)
- * are resolved by ordinary query planning, with the subscriber's token.
+ * How a subscription field of the public schema is served. When the owning subgraph resolves the
+ * client's whole selection, the client's subscription goes to it as it is and its events are the
+ * client's results. Otherwise the subgraph streams only cursors, and for each one the gateway
+ * runs the client's own selection as a query on `lookupField(cursor)`, so fields owned by any
+ * subgraph (`expense { user { displayName } }`) are resolved by ordinary query planning, with the
+ * subscriber's token.
  */
 export interface SubscriptionRoute {
   readonly subgraph: string;
@@ -25,30 +29,41 @@ export const subscriptionRoutes: Readonly<Record<string, SubscriptionRoute>> = {
   expenseChanged: { subgraph: 'expense', resumeArgument: 'after', lookupField: 'expenseChange' },
 };
 
+/** The client's operation as a query on the lookup field, run for each upstream cursor. */
+export interface FollowUp {
+  readonly document: DocumentNode;
+  variables(cursor: string): Record<string, unknown>;
+}
+
 export interface SubscriptionPlan {
   readonly route: SubscriptionRoute;
   /** The subscription field's name, which keys each upstream event. */
   readonly upstreamField: string;
-  /** The upstream subscription: cursors only. */
   readonly upstream: { readonly query: string; readonly variables: Record<string, unknown> };
-  /** The client's operation as a query on the lookup field; run with `followUpVariables(cursor)`. */
-  readonly followUp: DocumentNode;
-  followUpVariables(cursor: string): Record<string, unknown>;
+  /** Undefined when the upstream events are the client's results as they are. */
+  readonly followUp: FollowUp | undefined;
 }
 
 const cursorVariable = 'cashtrackSubscriptionCursor';
 
-/** Follow-up queries by operation: subscribers sending the same text share one. */
-const followUps = new WeakMap<OperationDefinitionNode, DocumentNode>();
+interface OperationPlan {
+  readonly lookup: DocumentNode;
+  /** The client's operation, printed, when the owning subgraph resolves all of it. */
+  readonly direct: string | undefined;
+}
+
+/** Plans by operation: subscribers sending the same text share one. */
+const operationPlans = new WeakMap<OperationDefinitionNode, OperationPlan>();
 
 /**
  * Plans one subscription operation: it must select exactly one routed field. Throws
- * BAD_SUBSCRIPTION for anything else.
+ * BAD_SUBSCRIPTION for anything else. Without `resolvedAlone`, every event is followed up.
  */
 export function planSubscription(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
+  resolvedAlone?: ResolvedAlone,
 ): SubscriptionPlan {
   const [field, ...others] = operation.selectionSet.selections;
   if (field?.kind !== Kind.FIELD || others.length > 0) {
@@ -61,28 +76,45 @@ export function planSubscription(
   if (route === undefined) {
     throw new CodedError('BAD_SUBSCRIPTION', `There is no subscription field ${field.name.value}`);
   }
+
+  let planned = operationPlans.get(operation);
+  if (planned === undefined) {
+    const lookup = lookupQuery(document, operation, field, route);
+    planned = {
+      lookup,
+      direct: resolvedAlone?.(lookup, route.subgraph) === true ? print(operation) : undefined,
+    };
+    operationPlans.set(operation, planned);
+  }
+  if (planned.direct !== undefined) {
+    return {
+      route,
+      upstreamField: field.name.value,
+      upstream: { query: planned.direct, variables: { ...variables } },
+      followUp: undefined,
+    };
+  }
+
   const resume = field.arguments?.find((argument) => argument.name.value === route.resumeArgument);
   let after: unknown = null;
   if (resume?.value.kind === Kind.VARIABLE) after = variables[resume.value.name.value] ?? null;
   else if (resume?.value.kind === Kind.STRING) after = resume.value.value;
-
-  const followUp = followUps.get(operation) ?? followUpQuery(document, operation, field, route);
-  followUps.set(operation, followUp);
-
   return {
     route,
     upstreamField: field.name.value,
-    followUp,
     upstream: {
       query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
       variables: { after },
     },
-    followUpVariables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
+    followUp: {
+      document: planned.lookup,
+      variables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
+    },
   };
 }
 
 /** The client's operation as a query on the route's lookup field, taking the cursor variable. */
-function followUpQuery(
+function lookupQuery(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   field: FieldNode,

@@ -8,6 +8,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
 import type { Context } from 'graphql-ws';
@@ -24,7 +25,8 @@ import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
 import { SocketCloseCode } from './closeCodes.ts';
 import { openSocketSession, renewSocketSession, type SocketSession } from './socketSession.ts';
-import { planSubscription, type SubscriptionPlan } from './subscriptionRoutes.ts';
+import type { ResolvedAlone } from './resolvedAlone.ts';
+import { planSubscription, type FollowUp, type SubscriptionPlan } from './subscriptionRoutes.ts';
 import type { UpstreamEvent, UpstreamSubscriptions } from './upstreamSubscriptions.ts';
 
 export interface SubscriptionServerOptions {
@@ -36,6 +38,8 @@ export interface SubscriptionServerOptions {
   /** Runs queries and mutations, and each subscription event's follow-up query, through the gateway. */
   readonly apollo: ApolloServer<GatewayContext>;
   readonly upstream: UpstreamSubscriptions;
+  /** Which subscriptions the owning subgraph serves whole, without a query per event. */
+  readonly resolvedAlone: ResolvedAlone;
   readonly limits: OperationLimits;
   readonly log: Logger;
   readonly now?: () => number;
@@ -53,8 +57,9 @@ const expiryCheckMs = 1_000;
 /**
  * graphql-ws on the gateway's `/graphql`. The access token is checked at `connection_init`
  * (refused: close 4403), the socket is closed with 4419 when the token expires unless the client
- * renewed it with a ping carrying a fresh token, and each subscription streams cursors from the
- * owning subgraph and resolves the client's full selection per event through query planning.
+ * renewed it with a ping carrying a fresh token. Each subscription goes to the owning subgraph:
+ * as it is when that subgraph resolves the whole selection, otherwise as a stream of cursors,
+ * each followed up with the client's selection through query planning (subscriptionRoutes.ts).
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { apiSchema, verifier, apollo, upstream, log } = options;
@@ -163,12 +168,21 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         ) {
           return { errors: [new GraphQLError('Not a subscription')] };
         }
-        const plan = planSubscription(args.document, operation, { ...args.variableValues });
+        const plan = planSubscription(
+          args.document,
+          operation,
+          { ...args.variableValues },
+          options.resolvedAlone,
+        );
         const events = upstream.subscribe(plan.route.subgraph, {
           ...plan.upstream,
           authorization: context.authorization,
         });
-        return new FollowUpStream(events, plan, context, runThroughGateway, log);
+        const resultOf =
+          plan.followUp === undefined
+            ? asClientResult
+            : followingUp(plan, plan.followUp, context, runThroughGateway);
+        return new SubscriberStream(events, resultOf, context.viewer?.userId, log);
       },
     },
     {
@@ -199,20 +213,51 @@ type RunThroughGateway = (
 
 const ended: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** The client's result for one upstream event. */
+type ResultOf = (event: UpstreamEvent) => ExecutionResult | Promise<ExecutionResult>;
+
+/** An upstream event as the client's result: the owning subgraph resolved the whole selection. */
+const asClientResult: ResultOf = ({ data, errors }) => ({
+  ...(data === undefined ? {} : { data }),
+  ...(errors === undefined ? {} : { errors: errors.map(asGraphQLError) }),
+});
+
+/** Each upstream cursor followed up: the client's selection run as a query through the gateway. */
+function followingUp(
+  plan: SubscriptionPlan,
+  followUp: FollowUp,
+  context: GatewayContext,
+  run: RunThroughGateway,
+): ResultOf {
+  return (event) => {
+    const cursor = (event.data?.[plan.upstreamField] as { cursor?: unknown } | undefined)?.cursor;
+    if (typeof cursor !== 'string') return { errors: (event.errors ?? []).map(asGraphQLError) };
+    return withCorrelation(context.correlationId, () =>
+      run(followUp.document, followUp.variables(cursor), { ...context, internal: true }),
+    );
+  };
+}
+
+function asGraphQLError(error: GraphQLFormattedError): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(error.path === undefined ? {} : { path: error.path }),
+    extensions: error.extensions,
+  });
+}
+
 /**
- * One subscriber's results: for each cursor from upstream, the client's selection run as a query
- * through the gateway. Not an async generator: graphql-ws calls `return()` when the client leaves,
- * and a generator's `return()` would wait behind the `next()` pending on an idle upstream, so the
- * socket, the upstream subscription and the subgraph's stream would never be let go.
+ * One subscriber's results, one per upstream event. Not an async generator: graphql-ws calls
+ * `return()` when the client leaves, and a generator's `return()` would wait behind the `next()`
+ * pending on an idle upstream, so the socket, the upstream subscription and the subgraph's
+ * stream would never be let go.
  */
-class FollowUpStream implements AsyncIterableIterator<ExecutionResult> {
+class SubscriberStream implements AsyncIterableIterator<ExecutionResult> {
   private finished = false;
 
   constructor(
     private readonly events: AsyncIterableIterator<UpstreamEvent>,
-    private readonly plan: SubscriptionPlan,
-    private readonly context: GatewayContext,
-    private readonly run: RunThroughGateway,
+    private readonly resultOf: ResultOf,
+    private readonly userId: string | undefined,
     private readonly log: Logger,
   ) {}
 
@@ -228,20 +273,7 @@ class FollowUpStream implements AsyncIterableIterator<ExecutionResult> {
       await this.finish();
       return ended;
     }
-    const event = step.value;
-    const cursor = (event.data?.[this.plan.upstreamField] as { cursor?: unknown } | undefined)
-      ?.cursor;
-    if (typeof cursor !== 'string') {
-      const errors = (event.errors ?? []).map(
-        (error) => new GraphQLError(error.message, { extensions: error.extensions }),
-      );
-      return { done: false, value: { errors } };
-    }
-    const { context, plan } = this;
-    const value = await withCorrelation(context.correlationId, () =>
-      this.run(plan.followUp, plan.followUpVariables(cursor), { ...context, internal: true }),
-    );
-    return { done: false, value };
+    return { done: false, value: await this.resultOf(step.value) };
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -257,6 +289,6 @@ class FollowUpStream implements AsyncIterableIterator<ExecutionResult> {
     if (this.finished) return;
     this.finished = true;
     await this.events.return?.();
-    this.log.debug({ userId: this.context.viewer?.userId }, 'subscription ended');
+    this.log.debug({ userId: this.userId }, 'subscription ended');
   }
 }
