@@ -65,12 +65,12 @@ export function serveGraphQLWs<P extends Record<string, unknown>, E>(
 
   const onConnection = (socket: WebSocket, request: IncomingMessage): void => {
     socket.on('pong', answered);
-    socket.once('error', (error) => {
+    socket.on('error', (error) => {
       log.warn({ err: errorMessage(error) }, 'subscription socket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
     const closed = server.opened(new Adapted(socket, log), options.extra(socket, request));
-    socket.once('close', (code, reason) => void closed(code, String(reason)));
+    socket.on('close', (code, reason) => void closed(code, String(reason)));
   };
   webSocketServer.on('connection', onConnection);
   webSocketServer.on('error', (error) => {
@@ -116,7 +116,14 @@ class Adapted implements GraphQLWsSocket {
 
   onMessage(handle: (data: string) => Promise<void>): void {
     const { socket, log } = this;
-    socket.on('message', (data) => void deliver(socket, handle, textOf(data), log));
+    // No async wrapper: a subscribe message's handler runs as long as its subscription, and an
+    // async function would keep its own frame and promise for all that time.
+    socket.on('message', (data) => {
+      handle(textOf(data)).catch((error: unknown) => {
+        log.error({ err: errorMessage(error) }, 'subscription message handler failed');
+        socket.close(CloseCode.InternalServerError, 'Internal server error');
+      });
+    });
   }
 }
 
@@ -124,19 +131,4 @@ function textOf(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-/** Hands one message to graphql-ws; a handler that throws closes the socket with 1011. */
-async function deliver(
-  socket: WebSocket,
-  handle: (data: string) => Promise<void>,
-  text: string,
-  log: Logger,
-): Promise<void> {
-  try {
-    await handle(text);
-  } catch (error) {
-    log.error({ err: errorMessage(error) }, 'subscription message handler failed');
-    socket.close(CloseCode.InternalServerError, 'Internal server error');
-  }
 }

@@ -34,17 +34,9 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
     webSocketServer,
     {
       schema: options.schema,
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const document = parsedAndValidated(payload.query);
         if (!('kind' in document)) return document;
-        return {
-          schema: options.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-        };
-      },
-      context: (ctx, _id, payload) => {
         const fromSubscription = payload.extensions?.authorization;
         const fromConnection = ctx.connectionParams?.authorization;
         const authorization =
@@ -53,7 +45,18 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
             : typeof fromConnection === 'string'
               ? fromConnection
               : undefined;
-        return options.context(ctx.extra.request, authorization);
+        // The token is verified once, here; graphql-ws keeps the message (and so the payload) for
+        // as long as the subscription runs, so it should not keep the token's text too.
+        if (payload.extensions !== undefined && payload.extensions !== null) {
+          delete payload.extensions.authorization;
+        }
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await options.context(ctx.extra.request, authorization),
+        };
       },
     },
     { extra: (socket, request) => ({ socket, request }), log: options.log },

@@ -103,14 +103,39 @@ export function planSubscription(
     route,
     upstreamField: field.name.value,
     upstream: {
-      query: `subscription ($after: String) { ${field.name.value}(${route.resumeArgument}: $after) { cursor } }`,
+      query: cursorQuery(field.name.value, route),
       variables: { after },
     },
-    followUp: {
-      document: planned.lookup,
-      variables: (cursor) => ({ ...variables, [cursorVariable]: cursor }),
-    },
+    followUp: new LookupFollowUp(planned.lookup, variables),
   };
+}
+
+/**
+ * A plan's follow-up, with `variables` on the prototype: under tsx (esbuild keepNames) an arrow
+ * function in an object literal gets `__name`, which turns it into a dictionary-mode object of
+ * some 300 bytes, kept for as long as the subscription runs.
+ */
+class LookupFollowUp implements FollowUp {
+  constructor(
+    readonly document: DocumentNode,
+    private readonly clientVariables: Readonly<Record<string, unknown>>,
+  ) {}
+
+  variables(cursor: string): Record<string, unknown> {
+    return { ...this.clientVariables, [cursorVariable]: cursor };
+  }
+}
+
+/** Cursor-only upstream subscriptions by field: one string for all subscribers, not one each. */
+const cursorQueries = new Map<string, string>();
+
+function cursorQuery(field: string, route: SubscriptionRoute): string {
+  let query = cursorQueries.get(field);
+  if (query === undefined) {
+    query = `subscription ($after: String) { ${field}(${route.resumeArgument}: $after) { cursor } }`;
+    cursorQueries.set(field, query);
+  }
+  return query;
 }
 
 /** The client's operation as a query on the route's lookup field, taking the cursor variable. */

@@ -87,11 +87,7 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
         variables: request.variables,
         extensions: { authorization: request.authorization },
       },
-      {
-        next: (value) => this.push(value),
-        error: (error: unknown) => this.end({ error: asError(error) }),
-        complete: () => this.end(undefined),
-      },
+      new UpstreamSink(this),
     );
   }
 
@@ -124,7 +120,7 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
     return this;
   }
 
-  private push(value: UpstreamEvent): void {
+  push(value: UpstreamEvent): void {
     if (this.ended) return;
     const waiting = this.waiting;
     if (waiting === undefined) {
@@ -136,7 +132,7 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
     waiting({ done: false, value });
   }
 
-  private end(failure: { readonly error: Error } | undefined): void {
+  end(failure: { readonly error: Error } | undefined): void {
     if (this.ended) return;
     this.ended = true;
     this.tally.live -= 1;
@@ -146,6 +142,20 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
     if (failure !== undefined && failWaiting !== undefined) failWaiting(failure.error);
     else if (failure !== undefined) this.failure = failure;
     else waiting?.(done);
+  }
+}
+
+/** The client's sink for one subscription: methods on the prototype, not three closures. */
+class UpstreamSink {
+  constructor(private readonly events: UpstreamEvents) {}
+  next(value: UpstreamEvent): void {
+    this.events.push(value);
+  }
+  error(error: unknown): void {
+    this.events.end({ error: asError(error) });
+  }
+  complete(): void {
+    this.events.end(undefined);
   }
 }
 
