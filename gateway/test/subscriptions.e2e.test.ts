@@ -68,6 +68,17 @@ const changesSubscription = changesSelecting('Changes', 'displayName');
 const ownChangesSubscription = changesSelecting('OwnChanges', 'id');
 
 let system: RunningSystem;
+
+/**
+ * Waits until the user's subscription hears every change logged from now on. The socket's ack is
+ * not enough: a subscription without `after` starts at the user's newest change as of the
+ * expense subgraph's first read, which can come after a change the test makes right away.
+ */
+async function listening(session: Session): Promise<void> {
+  await waitFor(() => system.expense.liveSubscriptionsOf(session.user.id) > 0, {
+    description: 'the subscription to be live',
+  });
+}
 let people = 0;
 
 async function signUp(timezone?: string): Promise<Session> {
@@ -139,7 +150,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp('Pacific/Kiritimati');
     const socket = subscriptionClient(system.graphqlUrl, session.accessToken);
     const subscription = socket.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await waitFor(() => socket.connected(), { description: 'the socket to be acknowledged' });
+    await listening(session);
 
     const client = gatewayClient(system.graphqlUrl, session.accessToken);
     const logged = await client.mutate<{ logExpense: { id: string; status: string } }>(gql`
@@ -200,7 +211,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp();
     const socket = subscriptionClient(system.graphqlUrl, session.accessToken);
     const subscription = socket.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await waitFor(() => socket.connected(), { description: 'the socket to be acknowledged' });
+    await listening(session);
     await gatewayClient(system.graphqlUrl, session.accessToken).mutate(gql`
       mutation {
         logExpense(text: "hello how are you") {
@@ -218,7 +229,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp();
     const first = subscriptionClient(system.graphqlUrl, session.accessToken);
     const live = first.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await waitFor(() => first.connected(), { description: 'the socket to be acknowledged' });
+    await listening(session);
     await addExpense(session, '1.00', 'one');
     const [seen] = await live.waitForCount(1);
     await first.dispose();
@@ -252,10 +263,10 @@ describe('expenseChanged through the gateway', () => {
     const subscriptions = sockets.map((socket) =>
       socket.subscribe<{ expenseChanged: Change }>(ownChangesSubscription),
     );
-    await waitFor(() => sockets.every((socket) => socket.connected()), {
-      timeoutMs: 30_000,
-      description: '200 sockets',
-    });
+    await waitFor(
+      () => sessions.every((session) => system.expense.liveSubscriptionsOf(session.user.id) > 0),
+      { timeoutMs: 30_000, description: '200 subscriptions to be live' },
+    );
     const added = await Promise.all(
       sessions.map((session, index) => addExpense(session, `${index + 1}.00`, `mine ${index}`)),
     );
@@ -286,13 +297,23 @@ describe('a subscriber that leaves', () => {
       description: 'both upstream subscriptions',
     });
 
+    await waitFor(() => system.expense.liveSubscriptionsOf(session.user.id) === 2, {
+      description: 'both streams in the expense subgraph',
+    });
+
     stream.stop();
     await waitFor(() => system.gateway.upstreamSubscriptions() === 1, {
       description: 'the completed one to end upstream',
     });
+    await waitFor(() => system.expense.liveSubscriptionsOf(session.user.id) === 1, {
+      description: 'the completed one’s stream to end',
+    });
     await idle.dispose();
     await waitFor(() => system.gateway.upstreamSubscriptions() === 0, {
       description: 'the closed socket’s one to end upstream',
+    });
+    await waitFor(() => system.expense.liveSubscriptionsOf(session.user.id) === 0, {
+      description: 'the closed socket’s stream to end',
     });
     await stopped.dispose();
   });
@@ -317,7 +338,7 @@ describe('Apollo Client', () => {
           if (result.data) heard.push(result.data.expenseChanged);
         },
       });
-    await waitFor(() => socket.connected(), { description: 'the socket to be acknowledged' });
+    await listening(session);
     const added = await addExpense(session, '9.99', 'apollo');
     await waitFor(() => heard.length > 0, { description: 'the change through Apollo Client' });
     expect(heard[0]).toMatchObject({ kind: 'ADDED', expenseId: added.data?.addExpense.id });

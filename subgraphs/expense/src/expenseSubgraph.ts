@@ -40,6 +40,8 @@ export interface RunningExpenseSubgraph {
   readonly url: string;
   readonly models: ExpenseReadModels;
   readonly projector: EventConsumer;
+  /** The user's subscriptions on this replica that hear every change logged from now on. */
+  liveSubscriptionsOf(userId: string): number;
   /** In shutdown order: HTTP first, then the projector and producer, the database last. */
   readonly shutdownSteps: readonly ShutdownStep[];
   close(): Promise<void>;
@@ -135,6 +137,7 @@ export async function startExpenseSubgraph(
     url: server.url,
     models,
     projector,
+    liveSubscriptionsOf: (userId) => changeHub.liveStreamsOf(userId),
     shutdownSteps,
     close: closeOnce(shutdownSteps),
   };

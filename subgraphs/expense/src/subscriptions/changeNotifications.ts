@@ -62,6 +62,7 @@ export type ChangeListener = (notice: ChangeNotice) => void;
  */
 export class ChangeNotificationHub {
   private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private readonly liveStreams = new Map<string, number>();
   private readonly groupId = `expense-changes-${randomUUID()}`;
   private readonly consumer;
   private readonly log: Logger;
@@ -117,6 +118,26 @@ export class ChangeNotificationHub {
       forUser.delete(listener);
       if (forUser.size === 0) this.listeners.delete(userId);
     };
+  }
+
+  /** A subscriber's stream has read where it starts; counted per user for `liveStreamsOf`. */
+  streamStarted(userId: string): void {
+    this.liveStreams.set(userId, (this.liveStreams.get(userId) ?? 0) + 1);
+  }
+
+  streamEnded(userId: string): void {
+    const live = (this.liveStreams.get(userId) ?? 0) - 1;
+    if (live > 0) this.liveStreams.set(userId, live);
+    else this.liveStreams.delete(userId);
+  }
+
+  /**
+   * The user's subscriptions on this replica that will hear every change logged from now on. A
+   * subscription without `after` starts at the user's newest change as of its first read, so a
+   * change logged before that read is not delivered: tests wait for this before they act.
+   */
+  liveStreamsOf(userId: string): number {
+    return this.liveStreams.get(userId) ?? 0;
   }
 
   /** Leaves, and deletes this replica's group so groups do not pile up across restarts. */

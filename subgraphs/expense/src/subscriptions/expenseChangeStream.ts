@@ -34,11 +34,13 @@ class ExpenseChangeStream implements AsyncIterableIterator<ChangeLogEntry> {
   private page: readonly ChangeLogEntry[] = noChanges;
   private at = 0;
   private started = false;
+  /** Whether the hub counts this stream among the user's live ones (its start is known). */
+  private counted = false;
   private readonly stopListening: () => void;
 
   constructor(
     private readonly changeLog: ChangeLog,
-    hub: ChangeNotificationHub,
+    private readonly hub: ChangeNotificationHub,
     private readonly userId: string,
     private readonly after: string | null,
   ) {
@@ -56,6 +58,10 @@ class ExpenseChangeStream implements AsyncIterableIterator<ChangeLogEntry> {
       if (!this.started) {
         this.started = true;
         this.last = this.after ?? (await latestCursor(this.changeLog, this.userId));
+        if (!this.stopped) {
+          this.counted = true;
+          this.hub.streamStarted(this.userId);
+        }
       }
       for (;;) {
         if (this.stopped) return ended;
@@ -98,6 +104,7 @@ class ExpenseChangeStream implements AsyncIterableIterator<ChangeLogEntry> {
     if (this.stopped) return;
     this.stopped = true;
     this.stopListening();
+    if (this.counted) this.hub.streamEnded(this.userId);
     this.page = noChanges;
     this.wake?.();
   }
