@@ -141,7 +141,7 @@ const heardAt = new Map<string, number>();
 const stopListening = subscriber.client.subscribe<{
   expenseChanged: { expense: { messageId: string | null } | null };
 }>(
-  { query: 'subscription { expenseChanged { kind expense { messageId } } }' },
+  { query: 'subscription { expenseChanged { cursor kind expense { messageId } } }' },
   {
     next: (result) => {
       const id = result.data?.expenseChanged.expense?.messageId ?? undefined;

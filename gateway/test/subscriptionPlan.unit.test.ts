@@ -81,18 +81,44 @@ describe('planning a subscription', () => {
   });
 
   it('sends the client’s subscription itself when the owning subgraph resolves all of it', () => {
-    const source = `subscription Live($after: String) {
-      changes: expenseChanged(after: $after) { kind cursor expense { id amount { amountMinor currency } user { id } } }
-    }`;
-    const planned = plan(source, { after: 'c-9' }, undefined, byPlanner);
+    const planned = plan(
+      `subscription Live($after: String) {
+        changes: expenseChanged(after: $after) { kind cursor expense { id amount { amountMinor currency } user { id } } }
+      }`,
+      { after: 'c-9' },
+      undefined,
+      byPlanner,
+    );
     expect(planned.followUp).toBeUndefined();
     expect(planned.upstream).toEqual({
-      query: print(parse(source)),
-      variables: { after: 'c-9' },
+      // The resume argument is the gateway's own variable, moved on to each cursor heard.
+      query: print(
+        parse(`subscription Live($cashtrackResumeAfter: String) {
+          changes: expenseChanged(after: $cashtrackResumeAfter) { kind cursor expense { id amount { amountMinor currency } user { id } } }
+        }`),
+      ),
+      variables: { after: 'c-9', cashtrackResumeAfter: 'c-9' },
+    });
+    expect(planned).toMatchObject({
+      upstreamField: 'changes',
+      resumeVariable: 'cashtrackResumeAfter',
     });
   });
 
+  it('binds a resume argument the client left out, starting from now', () => {
+    const planned = plan(
+      'subscription { expenseChanged { cursor kind } }',
+      {},
+      undefined,
+      byPlanner,
+    );
+    expect(planned.followUp).toBeUndefined();
+    expect(planned.upstream.query).toContain('expenseChanged(after: $cashtrackResumeAfter)');
+    expect(planned.upstream.variables).toEqual({ cashtrackResumeAfter: null });
+  });
+
   it.each([
+    ['no cursor, which resuming needs', 'subscription { expenseChanged { kind expenseId } }'],
     [
       'a field of another subgraph',
       'subscription { expenseChanged { kind expense { user { displayName } } } }',
@@ -101,7 +127,7 @@ describe('planning a subscription', () => {
       'a fragment',
       'subscription { expenseChanged { ...F } } fragment F on ExpenseChange { kind cursor }',
     ],
-  ])('follows each cursor up when the selection holds %s', (_label, source) => {
+  ])('follows each cursor up when the selection has %s', (_label, source) => {
     const planned = plan(source, {}, undefined, byPlanner);
     expect(planned.upstream.query).toContain('{ cursor }');
     expect(followUpOf(planned).document).toBeDefined();

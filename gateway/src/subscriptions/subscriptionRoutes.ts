@@ -12,8 +12,9 @@ import type { ResolvedAlone } from './resolvedAlone.ts';
 
 /**
  * How a subscription field of the public schema is served. When the owning subgraph resolves the
- * client's whole selection, the client's subscription goes to it as it is and its events are the
- * client's results. Otherwise the subgraph streams only cursors, and for each one the gateway
+ * client's whole selection and it selects the cursor, the client's subscription goes to it as it
+ * is (its resume argument bound to a variable of the gateway's) and its events are the client's
+ * results. Otherwise the subgraph streams only cursors, and for each one the gateway
  * runs the client's own selection as a query on `lookupField(cursor)`, so fields owned by any
  * subgraph (`expense { user { displayName } }`) are resolved by ordinary query planning, with the
  * subscriber's token.
@@ -37,18 +38,25 @@ export interface FollowUp {
 
 export interface SubscriptionPlan {
   readonly route: SubscriptionRoute;
-  /** The subscription field's name, which keys each upstream event. */
+  /** The key of the subscription field in each upstream event. */
   readonly upstreamField: string;
+  /** Its variables are this subscriber's own: `resumeVariable` moves on to each cursor heard. */
   readonly upstream: { readonly query: string; readonly variables: Record<string, unknown> };
+  readonly resumeVariable: string;
   /** Undefined when the upstream events are the client's results as they are. */
   readonly followUp: FollowUp | undefined;
 }
 
 const cursorVariable = 'cashtrackSubscriptionCursor';
+/** The direct path's own variable for the resume argument, whatever the client wrote there. */
+const resumeVariable = 'cashtrackResumeAfter';
 
 interface OperationPlan {
   readonly lookup: DocumentNode;
-  /** The client's operation, printed, when the owning subgraph resolves all of it. */
+  /**
+   * The client's operation, printed, with the resume argument taken from `resumeVariable`, when
+   * the owning subgraph resolves all of it and it selects the cursor (which resuming needs).
+   */
   readonly direct: string | undefined;
 }
 
@@ -80,25 +88,27 @@ export function planSubscription(
   let planned = operationPlans.get(operation);
   if (planned === undefined) {
     const lookup = lookupQuery(document, operation, field, route);
-    planned = {
-      lookup,
-      direct: resolvedAlone?.(lookup, route.subgraph) === true ? print(operation) : undefined,
-    };
+    const direct =
+      selectsCursor(field) && resolvedAlone?.(lookup, route.subgraph) === true
+        ? print(resumingFromVariable(operation, field, route))
+        : undefined;
+    planned = { lookup, direct };
     operationPlans.set(operation, planned);
-  }
-  if (planned.direct !== undefined) {
-    return {
-      route,
-      upstreamField: field.name.value,
-      upstream: { query: planned.direct, variables: { ...variables } },
-      followUp: undefined,
-    };
   }
 
   const resume = field.arguments?.find((argument) => argument.name.value === route.resumeArgument);
   let after: unknown = null;
   if (resume?.value.kind === Kind.VARIABLE) after = variables[resume.value.name.value] ?? null;
   else if (resume?.value.kind === Kind.STRING) after = resume.value.value;
+  if (planned.direct !== undefined) {
+    return {
+      route,
+      upstreamField: field.alias?.value ?? field.name.value,
+      upstream: { query: planned.direct, variables: { ...variables, [resumeVariable]: after } },
+      resumeVariable,
+      followUp: undefined,
+    };
+  }
   return {
     route,
     upstreamField: field.name.value,
@@ -106,8 +116,65 @@ export function planSubscription(
       query: cursorQuery(field.name.value, route),
       variables: { after },
     },
+    resumeVariable: 'after',
     followUp: new LookupFollowUp(planned.lookup, variables),
   };
+}
+
+/** Whether the field selects `cursor` itself, unaliased, so each event says where it is. */
+function selectsCursor(field: FieldNode): boolean {
+  return (
+    field.selectionSet?.selections.some(
+      (selection) =>
+        selection.kind === Kind.FIELD &&
+        selection.name.value === 'cursor' &&
+        selection.alias === undefined,
+    ) === true
+  );
+}
+
+/** The operation alone, its routed field's resume argument bound to `resumeVariable`. */
+function resumingFromVariable(
+  operation: OperationDefinitionNode,
+  field: FieldNode,
+  route: SubscriptionRoute,
+): DocumentNode {
+  const variable = {
+    kind: Kind.VARIABLE,
+    name: { kind: Kind.NAME, value: resumeVariable },
+  } as const;
+  const rewritten = visit(operation, {
+    OperationDefinition(node) {
+      return {
+        ...node,
+        variableDefinitions: [
+          ...(node.variableDefinitions ?? []),
+          {
+            kind: Kind.VARIABLE_DEFINITION,
+            variable,
+            type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } },
+          },
+        ],
+      };
+    },
+    Field(node) {
+      if (node !== field) return undefined;
+      return {
+        ...node,
+        arguments: [
+          ...(node.arguments ?? []).filter(
+            (argument) => argument.name.value !== route.resumeArgument,
+          ),
+          {
+            kind: Kind.ARGUMENT,
+            name: { kind: Kind.NAME, value: route.resumeArgument },
+            value: variable,
+          },
+        ],
+      };
+    },
+  });
+  return withoutUnusedVariables({ kind: Kind.DOCUMENT, definitions: [rewritten] });
 }
 
 /**

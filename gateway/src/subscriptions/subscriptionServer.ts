@@ -27,7 +27,11 @@ import { SocketCloseCode } from './closeCodes.ts';
 import { openSocketSession, renewSocketSession, type SocketSession } from './socketSession.ts';
 import type { ResolvedAlone } from './resolvedAlone.ts';
 import { planSubscription, type FollowUp, type SubscriptionPlan } from './subscriptionRoutes.ts';
-import type { UpstreamEvent, UpstreamSubscriptions } from './upstreamSubscriptions.ts';
+import {
+  cursorOf,
+  type UpstreamEvent,
+  type UpstreamSubscriptions,
+} from './upstreamSubscriptions.ts';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
@@ -177,6 +181,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const events = upstream.subscribe(plan.route.subgraph, {
           ...plan.upstream,
           authorization: context.authorization,
+          resume: { field: plan.upstreamField, variable: plan.resumeVariable },
         });
         const resultOf =
           plan.followUp === undefined
@@ -230,8 +235,8 @@ function followingUp(
   run: RunThroughGateway,
 ): ResultOf {
   return (event) => {
-    const cursor = (event.data?.[plan.upstreamField] as { cursor?: unknown } | undefined)?.cursor;
-    if (typeof cursor !== 'string') return { errors: (event.errors ?? []).map(asGraphQLError) };
+    const cursor = cursorOf(event, plan.upstreamField);
+    if (cursor === undefined) return { errors: (event.errors ?? []).map(asGraphQLError) };
     return withCorrelation(context.correlationId, () =>
       run(followUp.document, followUp.variables(cursor), { ...context, internal: true }),
     );

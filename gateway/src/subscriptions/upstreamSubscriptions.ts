@@ -6,8 +6,22 @@ export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, un
 
 export interface UpstreamRequest {
   readonly query: string;
+  /** Moved on by `resume` as events arrive: the client sends this same object again on resubscribing. */
   readonly variables: Record<string, unknown>;
   readonly authorization: string;
+  /**
+   * Where each event's cursor is (`data[field].cursor`) and which variable resumes after it. When
+   * the subgraph's socket is lost, the graphql-ws client reconnects (to the next replica) and
+   * subscribes again with the same payload: with the variable moved on to the last cursor heard,
+   * the stream goes on from there, with no gap and no repeat.
+   */
+  readonly resume: { readonly field: string; readonly variable: string };
+}
+
+/** The cursor of the change an upstream event carries at `field`, if it has one. */
+export function cursorOf(event: UpstreamEvent, field: string): string | undefined {
+  const cursor = (event.data?.[field] as { cursor?: unknown } | undefined)?.cursor;
+  return typeof cursor === 'string' ? cursor : undefined;
 }
 
 /**
@@ -77,7 +91,7 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
 
   constructor(
     client: Client,
-    request: UpstreamRequest,
+    private readonly request: UpstreamRequest,
     private readonly tally: { live: number },
   ) {
     tally.live += 1;
@@ -122,6 +136,9 @@ class UpstreamEvents implements AsyncIterableIterator<UpstreamEvent> {
 
   push(value: UpstreamEvent): void {
     if (this.ended) return;
+    const { resume, variables } = this.request;
+    const cursor = cursorOf(value, resume.field);
+    if (cursor !== undefined) variables[resume.variable] = cursor;
     const waiting = this.waiting;
     if (waiting === undefined) {
       this.queue.push(value);
