@@ -8,6 +8,7 @@ import {
   type ProjectionOutcome,
   type ReadModelDocument,
   type StoredDocument,
+  versionOf,
 } from './projection.ts';
 
 /** What one event of a batch did to its aggregate's document (see `ProjectionOutcome`). */
@@ -147,8 +148,4 @@ export async function writeAllOrConflict<Schema extends Document>(
       writes: writes.length,
     });
   }
-}
-
-function versionOf(document: StoredDocument | null | undefined): number {
-  return typeof document?.aggregateVersion === 'number' ? document.aggregateVersion : 0;
 }

@@ -61,7 +61,7 @@ export async function applyToReadModel<State extends Document, Event extends Cas
   const version = event.aggregateVersion;
   for (let conflict = 0; conflict < maxConflicts; conflict += 1) {
     const current = await documents.findOne({ _id: id });
-    const have = typeof current?.aggregateVersion === 'number' ? current.aggregateVersion : 0;
+    const have = versionOf(current);
     if (have >= version)
       return { outcome: have === version ? 'duplicate' : 'older', version: have };
     if (have < version - 1) return { outcome: 'gap', version: have };
@@ -93,6 +93,11 @@ export async function applyToReadModel<State extends Document, Event extends Cas
 export interface StoredDocument extends Document {
   _id: string;
   aggregateVersion?: number;
+}
+
+/** The version a stored document has reached; 0 when there is none. */
+export function versionOf(document: StoredDocument | null | undefined): number {
+  return typeof document?.aggregateVersion === 'number' ? document.aggregateVersion : 0;
 }
 
 /** The projected state of a stored document, without `_id` and `aggregateVersion`. */

@@ -74,10 +74,14 @@ let system: RunningSystem;
  * not enough: a subscription without `after` starts at the user's newest change as of the
  * expense subgraph's first read, which can come after a change the test makes right away.
  */
-async function listening(session: Session): Promise<void> {
-  await waitFor(() => system.expense.liveSubscriptionsOf(session.user.id) > 0, {
-    description: 'the subscription to be live',
-  });
+async function listening(sessions: readonly Session[], timeoutMs?: number): Promise<void> {
+  await waitFor(
+    () => sessions.every((session) => system.expense.liveSubscriptionsOf(session.user.id) > 0),
+    {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      description: 'the subscriptions to be live',
+    },
+  );
 }
 let people = 0;
 
@@ -150,7 +154,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp('Pacific/Kiritimati');
     const socket = subscriptionClient(system.graphqlUrl, session.accessToken);
     const subscription = socket.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await listening(session);
+    await listening([session]);
 
     const client = gatewayClient(system.graphqlUrl, session.accessToken);
     const logged = await client.mutate<{ logExpense: { id: string; status: string } }>(gql`
@@ -211,7 +215,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp();
     const socket = subscriptionClient(system.graphqlUrl, session.accessToken);
     const subscription = socket.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await listening(session);
+    await listening([session]);
     await gatewayClient(system.graphqlUrl, session.accessToken).mutate(gql`
       mutation {
         logExpense(text: "hello how are you") {
@@ -229,7 +233,7 @@ describe('expenseChanged through the gateway', () => {
     const session = await signUp();
     const first = subscriptionClient(system.graphqlUrl, session.accessToken);
     const live = first.subscribe<{ expenseChanged: Change }>(changesSubscription);
-    await listening(session);
+    await listening([session]);
     await addExpense(session, '1.00', 'one');
     const [seen] = await live.waitForCount(1);
     await first.dispose();
@@ -263,10 +267,7 @@ describe('expenseChanged through the gateway', () => {
     const subscriptions = sockets.map((socket) =>
       socket.subscribe<{ expenseChanged: Change }>(ownChangesSubscription),
     );
-    await waitFor(
-      () => sessions.every((session) => system.expense.liveSubscriptionsOf(session.user.id) > 0),
-      { timeoutMs: 30_000, description: '200 subscriptions to be live' },
-    );
+    await listening(sessions, 30_000);
     const added = await Promise.all(
       sessions.map((session, index) => addExpense(session, `${index + 1}.00`, `mine ${index}`)),
     );
@@ -338,7 +339,7 @@ describe('Apollo Client', () => {
           if (result.data) heard.push(result.data.expenseChanged);
         },
       });
-    await listening(session);
+    await listening([session]);
     const added = await addExpense(session, '9.99', 'apollo');
     await waitFor(() => heard.length > 0, { description: 'the change through Apollo Client' });
     expect(heard[0]).toMatchObject({ kind: 'ADDED', expenseId: added.data?.addExpense.id });

@@ -5,7 +5,10 @@ import {
   visit,
   type DocumentNode,
   type FieldNode,
+  type NamedTypeNode,
   type OperationDefinitionNode,
+  type VariableDefinitionNode,
+  type VariableNode,
 } from 'graphql';
 import { CodedError } from '@cashtrack/platform';
 import type { ResolvedAlone } from './resolvedAlone.ts';
@@ -139,22 +142,11 @@ function resumingFromVariable(
   field: FieldNode,
   route: SubscriptionRoute,
 ): DocumentNode {
-  const variable = {
-    kind: Kind.VARIABLE,
-    name: { kind: Kind.NAME, value: resumeVariable },
-  } as const;
   const rewritten = visit(operation, {
     OperationDefinition(node) {
       return {
         ...node,
-        variableDefinitions: [
-          ...(node.variableDefinitions ?? []),
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable,
-            type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } },
-          },
-        ],
+        variableDefinitions: withStringVariable(node, resumeVariable, { nonNull: false }),
       };
     },
     Field(node) {
@@ -168,7 +160,7 @@ function resumingFromVariable(
           {
             kind: Kind.ARGUMENT,
             name: { kind: Kind.NAME, value: route.resumeArgument },
-            value: variable,
+            value: variableNamed(resumeVariable),
           },
         ],
       };
@@ -218,17 +210,7 @@ function lookupQuery(
       return {
         ...node,
         operation: OperationTypeNode.QUERY,
-        variableDefinitions: [
-          ...(node.variableDefinitions ?? []),
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: cursorVariable } },
-            type: {
-              kind: Kind.NON_NULL_TYPE,
-              type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } },
-            },
-          },
-        ],
+        variableDefinitions: withStringVariable(node, cursorVariable, { nonNull: true }),
       };
     },
     Field(node) {
@@ -241,7 +223,7 @@ function lookupQuery(
           {
             kind: Kind.ARGUMENT,
             name: { kind: Kind.NAME, value: 'cursor' },
-            value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: cursorVariable } },
+            value: variableNamed(cursorVariable),
           },
         ],
       };
@@ -249,6 +231,30 @@ function lookupQuery(
   });
 
   return withoutUnusedVariables(rewritten);
+}
+
+function variableNamed(name: string): VariableNode {
+  return { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } };
+}
+
+/** The operation's variable definitions and one more, `$name: String` (or `String!`). */
+function withStringVariable(
+  operation: OperationDefinitionNode,
+  name: string,
+  { nonNull }: { readonly nonNull: boolean },
+): VariableDefinitionNode[] {
+  const string: NamedTypeNode = {
+    kind: Kind.NAMED_TYPE,
+    name: { kind: Kind.NAME, value: 'String' },
+  };
+  return [
+    ...(operation.variableDefinitions ?? []),
+    {
+      kind: Kind.VARIABLE_DEFINITION,
+      variable: variableNamed(name),
+      type: nonNull ? { kind: Kind.NON_NULL_TYPE, type: string } : string,
+    },
+  ];
 }
 
 /** Drops variable definitions nothing uses any more (the subscription field's own arguments). */
