@@ -1,7 +1,7 @@
 import { envInt, envList, envString } from '@cashtrack/platform';
 
 export interface ParserWorkerConfig {
-  /** `PARSER_PORT`, default 4004: health only (`/health`, `/ready`); 0 picks a free port. */
+  /** `PARSER_PORT`, default 4004: `/health`, `/ready`, `/metrics` (loopback callers only); 0 picks a free port. */
   readonly port: number;
   /** `PARSER_HOST`, default 127.0.0.1 (containers set 0.0.0.0). */
   readonly host: string;
