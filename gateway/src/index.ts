@@ -1,9 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { createLogger, errorMessage, stopOnShutdownSignals } from '@cashtrack/platform';
+import {
+  createLogger,
+  errorMessage,
+  stopOnShutdownSignals,
+  stopWithParent,
+} from '@cashtrack/platform';
 import { readGatewayConfig } from './config.ts';
 import { startGateway } from './gatewayServer.ts';
 
 const log = createLogger('gateway');
+// Under `npm start`: stop when the supervisor dies, even by SIGKILL (no orphan holds the port).
+stopWithParent(log);
 
 const config = readGatewayConfig();
 try {

@@ -38,6 +38,8 @@ export type {
 } from './subgraphServer.ts';
 export { closeOnce, stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';
+export { stopWithParent } from './parentLifeline.ts';
+export type { StopWithParentOptions } from './parentLifeline.ts';
 export { loadSchemaFile } from './schemaFile.ts';
 export { createKafkaClient } from './kafkaClient.ts';
 export type { KafkaClientOptions } from './kafkaClient.ts';
