@@ -1,6 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Partitioners, type Batch, type Kafka, type KafkaMessage } from 'kafkajs';
-import { createLogger, errorMessage, withCorrelation, type Logger } from '@cashtrack/platform';
+import {
+  createLogger,
+  errorMessage,
+  retryAtStartup,
+  withCorrelation,
+  type Logger,
+} from '@cashtrack/platform';
 import { decodeEvent } from './codec.ts';
 import { deadLetterMessage } from './deadLetter.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
@@ -470,8 +476,10 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     }
   });
 
-  await Promise.all([consumer.connect(), deadLetters.connect()]);
-  await consumer.subscribe({ topics: [...options.topics], fromBeginning });
+  await retryAtStartup(`Kafka consumer group ${groupId}`, async () => {
+    await Promise.all([consumer.connect(), deadLetters.connect()]);
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning });
+  });
   await consumer.run({
     autoCommit: true,
     eachBatchAutoResolve: false,

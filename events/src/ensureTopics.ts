@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { createLogger } from '@cashtrack/platform';
+import { createLogger, retryAtStartup } from '@cashtrack/platform';
 import { allTopicNames } from './topics.ts';
 
 export interface EnsureTopicsOptions {
@@ -17,11 +17,21 @@ const log = createLogger('events-topics');
  * Creates whichever event topics and `<topic>.dlq` topics are missing; safe to call from every
  * process at startup (the broker refuses auto-creation). Event topics keep every event
  * (`retention.ms=-1`) because read models are rebuilt from them; dead-letter topics too, so a
- * poison message waits until someone looks at it. Returns the names it created.
+ * poison message waits until someone looks at it. Returns the names it created. A broker that is
+ * still starting, or still placing the leaders of topics just created, is waited for.
  */
-export async function ensureTopics(
+export function ensureTopics(
   client: Admin | Kafka,
   options: EnsureTopicsOptions = {},
+): Promise<string[]> {
+  return retryAtStartup(`Kafka topics${options.prefix ? ` ${options.prefix}*` : ''}`, () =>
+    createMissingTopics(client, options),
+  );
+}
+
+async function createMissingTopics(
+  client: Admin | Kafka,
+  options: EnsureTopicsOptions,
 ): Promise<string[]> {
   const { prefix = '', partitions = 6, replicationFactor = 1 } = options;
   const ownAdmin = 'createTopics' in client ? undefined : client.admin();

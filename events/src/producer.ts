@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type TopicMessages } from 'kafkajs';
-import { createLogger } from '@cashtrack/platform';
+import { createLogger, retryAtStartup } from '@cashtrack/platform';
 import { encodeEvent } from './codec.ts';
 import { topicForEventType } from './eventCatalog.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
@@ -42,7 +42,7 @@ export function createEventProducer(
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   return {
-    connect: () => producer.connect(),
+    connect: () => retryAtStartup('Kafka producer', () => producer.connect()),
     disconnect: () => producer.disconnect(),
     async publish(events) {
       if (events.length === 0) return;

@@ -5,6 +5,8 @@ export type { Logger } from './logger.ts';
 export { CodedError, UnreachableCaseError, errorMessage } from './errors.ts';
 export { envString, envInt, envList } from './env.ts';
 export { waitFor } from './waitFor.ts';
+export { retryAtStartup, isTransient } from './startupRetry.ts';
+export type { StartupRetryOptions } from './startupRetry.ts';
 export type { WaitForOptions } from './waitFor.ts';
 export {
   accessTokenAlgorithm,

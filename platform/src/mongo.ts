@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { errorMessage } from './errors.ts';
+import { retryAtStartup } from './startupRetry.ts';
 
 export interface MongoConnection {
   readonly client: MongoClient;
@@ -21,20 +21,22 @@ export interface ConnectMongoOptions {
 }
 
 /**
- * Connects to MongoDB (or FerretDB) and selects the service's database. Fails at startup, naming
- * the URL without credentials, when the server is unreachable.
+ * Connects to MongoDB (or FerretDB) and selects the service's database. A server that is still
+ * starting is waited for (`retryAtStartup`); one that never answers fails the start with one line
+ * naming the URL without credentials.
  */
 export async function connectMongo(options: ConnectMongoOptions): Promise<MongoConnection> {
-  const client = new MongoClient(options.url, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`Cannot reach MongoDB at ${redactUrl(options.url)}: ${errorMessage(error)}`, {
-      cause: error,
+  const client = await retryAtStartup(`MongoDB at ${redactUrl(options.url)}`, async () => {
+    const attempt = new MongoClient(options.url, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5_000,
     });
-  }
+    try {
+      return await attempt.connect();
+    } catch (error) {
+      await attempt.close().catch(() => undefined);
+      throw error;
+    }
+  });
   const db = client.db(options.database);
   return {
     client,

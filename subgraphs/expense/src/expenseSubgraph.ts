@@ -12,6 +12,7 @@ import {
   createLogger,
   jwksKeySource,
   loadSchemaFile,
+  retryAtStartup,
   startSubgraphServer,
   type Logger,
   type PublicKeyLookup,
@@ -83,7 +84,7 @@ export async function startExpenseSubgraph(
   const changesTopic = `${config.topicPrefix}${changeNotificationsTopic}`;
   await ensureChangeNotificationsTopic(kafka, changesTopic);
   const changeProducer = kafka.producer();
-  await changeProducer.connect();
+  await retryAtStartup('Kafka change producer', () => changeProducer.connect());
   const changeHub = new ChangeNotificationHub(kafka, changesTopic, config.topicPrefix, log);
   await changeHub.start();
   const projector = await startExpenseProjector({

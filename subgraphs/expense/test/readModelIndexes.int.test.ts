@@ -42,8 +42,14 @@ async function startExpenseIndexes(db: Db): Promise<void> {
   await openChangeLog(db);
 }
 
+/** Read model documents are keyed by our own string ids, not ObjectIds. */
+interface KeyedDocument {
+  readonly _id: string;
+  readonly [field: string]: unknown;
+}
+
 async function insertOneDocumentEach(db: Db): Promise<void> {
-  await db.collection(readModelNames.expenses).insertOne({
+  await db.collection<KeyedDocument>(readModelNames.expenses).insertOne({
     _id: 'e-1',
     userId: 'u-1',
     deleted: false,
@@ -53,8 +59,12 @@ async function insertOneDocumentEach(db: Db): Promise<void> {
   await db
     .collection(readModelNames.spendingTotals)
     .insertOne({ kind: 'month', userId: 'u-1', month: '2026-11' });
-  await db.collection(readModelNames.expenseMessages).insertOne({ _id: 'm-1', userId: 'u-1' });
-  await db.collection(changeLogCollectionName).insertOne({ _id: 'c-1', userId: 'u-1' });
+  await db
+    .collection<KeyedDocument>(readModelNames.expenseMessages)
+    .insertOne({ _id: 'm-1', userId: 'u-1' });
+  await db
+    .collection<KeyedDocument>(changeLogCollectionName)
+    .insertOne({ _id: 'c-1', userId: 'u-1' });
 }
 
 describe('the expense indexes, created again at every start', () => {
@@ -192,7 +202,7 @@ describe('the expense indexes, created again at every start', () => {
             .toArray();
           expect(hinted.map((expense) => expense._id)).toEqual(['e-1']);
           const changes = await db
-            .collection(changeLogCollectionName)
+            .collection<KeyedDocument>(changeLogCollectionName)
             .find({ userId: 'u-1', _id: { $gt: '' } }, { hint: { userId: 1, _id: 1 } })
             .toArray();
           expect(changes.map((change) => change._id)).toEqual(['c-1']);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+import { createLogger, errorMessage, retryAtStartup, type Logger } from '@cashtrack/platform';
 
 /**
  * Every replica must hear every change of its subscribers' users, whichever replica projected
@@ -19,7 +19,11 @@ export interface ChangeNotice {
   readonly cursor: string;
 }
 
-export async function ensureChangeNotificationsTopic(kafka: Kafka, topic: string): Promise<void> {
+export function ensureChangeNotificationsTopic(kafka: Kafka, topic: string): Promise<void> {
+  return retryAtStartup(`Kafka topic ${topic}`, () => createChangeNotificationsTopic(kafka, topic));
+}
+
+async function createChangeNotificationsTopic(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -83,8 +87,10 @@ export class ChangeNotificationHub {
   }
 
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    await retryAtStartup(`Kafka topic ${this.topic}`, async () => {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         let notice: ChangeNotice;
