@@ -7,3 +7,14 @@ export { requireChromium, chromiumArgs } from './chromium.ts';
 export { freePort } from './freePort.ts';
 export { postGraphQL, errorCodes } from './postGraphQL.ts';
 export type { GraphQLAnswer } from './postGraphQL.ts';
+export { createLocalSystem, startLocalSystem } from './localSystem.ts';
+export type {
+  LocalSystem,
+  LocalSystemOptions,
+  LocalSystemPorts,
+  ServiceName,
+  InfraServerName,
+  ProcessName,
+  ServiceExit,
+  StopSignal,
+} from './localSystem.ts';

@@ -19,15 +19,15 @@ const ferretdbModule = 'github.com/FerretDB/FerretDB';
  * FerretDB's own files are overlaid with infra/ferretdb/patched (query pushdown, see its README).
  */
 export function ferretdbServer(settings: InfraSettings): LocalServer {
-  const { infraDir, repoRoot } = settings;
+  const { infraDir, installDir, repoRoot } = settings;
   const { host, port } = settings.mongo;
   const sourceDir = path.join(repoRoot, 'infra', 'ferretdb');
-  const binary = path.join(infraDir, 'bin', 'ferretdb');
+  const binary = path.join(installDir, 'bin', 'ferretdb');
   const stampFile = `${binary}.source-hash`;
   const dataDir = path.join(infraDir, 'ferretdb', 'data');
   const patchedDir = path.join(sourceDir, 'patched');
-  const moduleCopy = path.join(infraDir, 'ferretdb', 'module');
-  const buildDir = path.join(infraDir, 'ferretdb', 'build');
+  const moduleCopy = path.join(installDir, 'ferretdb', 'module');
+  const buildDir = path.join(installDir, 'ferretdb', 'build');
   const endpoint = settings.mongo.external ?? `mongodb://${host}:${port}`;
 
   async function patchedFiles(): Promise<string[]> {
@@ -99,6 +99,10 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       } finally {
         await client.close().catch(() => undefined);
       }
+    },
+
+    isInstalled() {
+      return existsSync(binary);
     },
 
     async install() {

@@ -13,10 +13,10 @@ const kafkaVersion = '3.9.2';
 
 /** Apache Kafka's own broker from Maven Central: one KRaft node, broker and controller, on loopback. */
 export function kafkaServer(settings: InfraSettings): LocalServer {
-  const { infraDir, repoRoot } = settings;
+  const { infraDir, installDir, repoRoot } = settings;
   const { host, port, controllerPort, heap } = settings.kafka;
   const home = path.join(infraDir, 'kafka');
-  const libDir = path.join(home, `lib-${kafkaVersion}`);
+  const libDir = path.join(installDir, 'kafka', `lib-${kafkaVersion}`);
   const installedMarker = path.join(libDir, '.complete');
   const dataDir = path.join(home, 'data');
   const configFile = path.join(home, 'server.properties');
@@ -56,6 +56,10 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       } finally {
         await Promise.all([admin.disconnect(), producer.disconnect()]).catch(() => undefined);
       }
+    },
+
+    isInstalled() {
+      return existsSync(installedMarker);
     },
 
     async install() {

@@ -10,6 +10,11 @@ export interface LocalServer {
   readonly external: boolean;
   /** Answers the protocol's own readiness call (a kafkajs admin call, a `ping`). */
   isReady(): Promise<boolean>;
+  /**
+   * True when there is something to run, even a build older than its sources (which `install`
+   * would redo): lets a caller that must not rebuild shared binaries start what is there.
+   */
+  isInstalled(): boolean;
   /** Fetches or builds what is missing; a no-op when it is there. */
   install(): Promise<void>;
   /** Prepares storage and starts the process detached; resolves once it runs, not when ready. */

@@ -7,8 +7,14 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 /** Where the local servers live and listen. Every value can be overridden by environment. */
 export interface InfraSettings {
   readonly repoRoot: string;
-  /** `CASHTRACK_INFRA_DIR`, default `<repo>/.infra`: binaries, data, logs and pid files. */
+  /** `CASHTRACK_INFRA_DIR`, default `<repo>/.infra`: data, logs (`logs/`), pid files (`run/`). */
   readonly infraDir: string;
+  /**
+   * `CASHTRACK_INFRA_INSTALL_DIR`, default the infra dir: Kafka's jars and the FerretDB build.
+   * Separate so a private infra dir (tests that stop their own servers) runs the binaries the
+   * repository already installed instead of fetching Kafka and building FerretDB again.
+   */
+  readonly installDir: string;
   readonly kafka: {
     /** `KAFKA_BROKERS`: when set, that cluster is used and no broker is started. */
     readonly external: string | undefined;
@@ -34,9 +40,11 @@ export function readInfraSettings(): InfraSettings {
     const value = process.env[name]?.trim();
     return value ? value : undefined;
   };
+  const infraDir = path.resolve(repoRoot, envString('CASHTRACK_INFRA_DIR', '.infra'));
   return {
     repoRoot,
-    infraDir: path.resolve(repoRoot, envString('CASHTRACK_INFRA_DIR', '.infra')),
+    infraDir,
+    installDir: path.resolve(repoRoot, envString('CASHTRACK_INFRA_INSTALL_DIR', infraDir)),
     kafka: {
       external: external('KAFKA_BROKERS'),
       host: '127.0.0.1',
