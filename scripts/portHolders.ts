@@ -39,11 +39,11 @@ export async function findPortHolders(ports: readonly WantedPort[]): Promise<Por
   );
 }
 
-/** "4003 (expense) by pid 4242: node --import tsx subgraphs/expense/src/index.ts" */
+/** "127.0.0.1:4003 (expense) is held by pid 4242 (node --import tsx subgraphs/expense/src/index.ts)" */
 export function describeHolder(holder: PortHolder): string {
-  const where = `${holder.host}:${holder.port} (${holder.name})`;
-  if (holder.pid === undefined) return `${where} by a process this user cannot see`;
-  return `${where} by pid ${holder.pid}${holder.command ? `: ${holder.command}` : ''}`;
+  const where = `${holder.host}:${holder.port} (${holder.name}) is held by`;
+  if (holder.pid === undefined) return `${where} a process this user cannot see`;
+  return `${where} pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}`;
 }
 
 function canListen(host: string, port: number): Promise<boolean> {

@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
-import { CodedError } from '@cashtrack/platform';
+import { CodedError, createLogger } from '@cashtrack/platform';
 
-/** Runs a build or fetch step to completion; a failure names the step and the tail of its output. */
+const log = createLogger('infra', 'stderr');
+
+/**
+ * Runs a build or fetch step to completion; a failure names the step and the tail of its output.
+ * Each step says what it does first, in words a newcomer reads: a first `npm start` downloads and
+ * builds for minutes, and silence then looks like a hang.
+ */
 export async function runStep(
   description: string,
   command: string,
   args: readonly string[],
   options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
+  log.info({ step: description }, `${description}…`);
   const child = spawn(command, [...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,

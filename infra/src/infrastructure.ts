@@ -36,15 +36,27 @@ export function endpointEnvironment(reports: readonly ServerReport[]): Record<st
   return Object.fromEntries(reports.map((report) => [report.endpointVariable, report.endpoint]));
 }
 
+export interface UpOptions {
+  /**
+   * Called as soon as a server's process runs (its pid recorded), before it answers: a caller
+   * that must stop what it started, even if it dies while waiting (npm start's watchdog), learns
+   * it here rather than from the reports, which come only once everything is ready.
+   */
+  readonly onStarted?: (name: string) => void;
+}
+
 /**
  * Makes Kafka and the MongoDB-protocol server answer, installing and starting what is missing.
  * Idempotent: whatever already answers is reused. Concurrent callers (parallel test runs)
  * serialise on a lock file so a server is never started twice.
  */
-export async function up(settings: InfraSettings = readInfraSettings()): Promise<ServerReport[]> {
+export async function up(
+  settings: InfraSettings = readInfraSettings(),
+  options: UpOptions = {},
+): Promise<ServerReport[]> {
   const servers = localServers(settings);
   return withLock(settings.infraDir, () =>
-    Promise.all(servers.map((server) => bringUp(settings.infraDir, server))),
+    Promise.all(servers.map((server) => bringUp(settings.infraDir, server, options))),
   );
 }
 
@@ -98,7 +110,11 @@ export async function status(
   );
 }
 
-async function bringUp(infraDir: string, server: LocalServer): Promise<ServerReport> {
+async function bringUp(
+  infraDir: string,
+  server: LocalServer,
+  options: UpOptions,
+): Promise<ServerReport> {
   const report = (state: ServerState): ServerReport => ({
     name: server.name,
     endpointVariable: server.endpointVariable,
@@ -123,11 +139,13 @@ async function bringUp(infraDir: string, server: LocalServer): Promise<ServerRep
     }
     const started = Date.now();
     await server.install();
+    log.info({ server: server.name, endpoint: server.endpoint }, `starting ${server.name}…`);
     await server.start();
+    options.onStarted?.(server.name);
     await waitUntilReady(infraDir, server);
     log.info(
       { server: server.name, endpoint: server.endpoint, ms: Date.now() - started },
-      'started',
+      `${server.name} ready at ${server.endpoint}`,
     );
     return report('started');
   }

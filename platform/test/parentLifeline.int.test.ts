@@ -132,7 +132,7 @@ describe('stopWithParent', () => {
     started.push(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = await new Promise((resolve) => child.once('exit', (...args) => resolve(args)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     expect(output).toBe('still here');
   });

@@ -33,7 +33,7 @@ describe('findPortHolders', () => {
     expect(holder).toMatchObject({ name: 'gateway', port: held, pid: process.pid });
     expect(holder?.command).toContain('jest');
     const line = describeHolder(holder!);
-    expect(line).toContain(`127.0.0.1:${held} (gateway) by pid ${process.pid}: `);
+    expect(line).toContain(`127.0.0.1:${held} (gateway) is held by pid ${process.pid} (`);
     expect(line).not.toContain('\n');
   });
 
