@@ -1,4 +1,4 @@
-import { CodedError } from '@cashtrack/platform';
+import { InternalCodedError } from '@cashtrack/platform';
 
 /** One reason an event was refused: the dotted field path (`payload.amountMinor`) and why. */
 export interface EventIssue {
@@ -9,8 +9,10 @@ export interface EventIssue {
 /**
  * Thrown by the codec and `newEvent` for anything that is not a valid CashTrack event. The message
  * names every offending field, so a dead-lettered message explains itself; `field` is the first.
+ * Internal: a command's input is checked before its event is built, so an invalid event in a
+ * resolver is our bug, and clients see only `INTERNAL_SERVER_ERROR` (graphqlErrors.ts).
  */
-export class EventValidationError extends CodedError {
+export class EventValidationError extends InternalCodedError {
   readonly issues: readonly EventIssue[];
   readonly field: string;
 

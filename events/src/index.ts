@@ -10,6 +10,9 @@ export {
 } from './money.ts';
 export { isTimeZone } from './timeZones.ts';
 export { isCalendarDate } from './calendarDate.ts';
+export { isEmailAddress, maxEmailLength } from './emailAddress.ts';
+export { forbiddenCharacterIn, isSafeText, stripForbiddenCharacters } from './safeText.ts';
+export type { TextKind } from './safeText.ts';
 
 // Contracts: the envelope, the event types and the codec.
 export type { EventEnvelope } from './envelope.ts';

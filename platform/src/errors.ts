@@ -11,6 +11,14 @@ export class CodedError extends Error {
   }
 }
 
+/**
+ * A coded error that says our own code went wrong, not the request (e.g. an event a command built
+ * failed its contract). Logged in full where it is caught; a client sees only
+ * `INTERNAL_SERVER_ERROR` and the correlation id, never its code or details, which name internal
+ * things such as event ids and validator messages.
+ */
+export class InternalCodedError extends CodedError {}
+
 /** Makes a switch over a union exhaustive: reaching it is a compile error. */
 export class UnreachableCaseError extends Error {
   constructor(value: never) {

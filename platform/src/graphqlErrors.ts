@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { CodedError } from './errors.ts';
+import { currentCorrelationId } from './correlation.ts';
+import { CodedError, InternalCodedError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -31,15 +32,16 @@ export function unauthenticatedError(message = 'A valid access token is required
 /**
  * Apollo `formatError`: a `CodedError` thrown anywhere in a resolver keeps its code and details;
  * errors GraphQL or Apollo coded themselves (validation, bad variables) pass through; anything
- * else is a bug or an outage, logged in full and shown only as `INTERNAL_SERVER_ERROR`, so stack
- * traces and driver messages never reach a client.
+ * else (and any `InternalCodedError`) is a bug or an outage, logged in full and shown only as
+ * `INTERNAL_SERVER_ERROR` with the correlation id to quote, so stack traces, driver messages and
+ * event validator details never reach a client.
  */
 export function createErrorFormatter(
   log: Logger,
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof CodedError) {
+    if (original instanceof CodedError && !(original instanceof InternalCodedError)) {
       return {
         message: original.message,
         locations: formatted.locations,
@@ -49,17 +51,25 @@ export function createErrorFormatter(
     }
     const code = formatted.extensions?.code;
     if (
-      original instanceof GraphQLError ||
-      (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')
+      !(original instanceof CodedError) &&
+      (original instanceof GraphQLError ||
+        (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR'))
     ) {
       return formatted;
     }
-    log.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
+    const correlationId = currentCorrelationId();
+    log.error(
+      { err: original, path: formatted.path, correlationId },
+      'unexpected error in a resolver',
+    );
     return {
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        ...(correlationId === undefined ? {} : { correlationId }),
+      },
     };
   };
 }

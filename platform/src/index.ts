@@ -2,7 +2,7 @@ export { withCorrelation, currentCorrelationId, newCorrelationId } from './corre
 export type { CorrelationContext } from './correlation.ts';
 export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
-export { CodedError, UnreachableCaseError, errorMessage } from './errors.ts';
+export { CodedError, InternalCodedError, UnreachableCaseError, errorMessage } from './errors.ts';
 export { envString, envInt, envList } from './env.ts';
 export { waitFor } from './waitFor.ts';
 export { retryAtStartup, isTransient } from './startupRetry.ts';

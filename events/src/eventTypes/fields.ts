@@ -3,6 +3,8 @@ import { isCategory, type Category } from '../categories.ts';
 import { isCurrency, maxAmountMajor, currencyDigits } from '../money.ts';
 import { isCalendarDate } from '../calendarDate.ts';
 import { isTimeZone } from '../timeZones.ts';
+import { isEmailAddress, maxEmailLength } from '../emailAddress.ts';
+import { isSafeText, type TextKind } from '../safeText.ts';
 
 /** Field schemas shared by several payloads, so a rule such as "what is a currency" lives once. */
 
@@ -43,7 +45,21 @@ export const amountMinorSchema = z
   .positive()
   .superRefine(rule(Number.isSafeInteger, 'must be a safe integer'));
 
-export const descriptionSchema = z.string().max(200);
+/** Text without control or bidi formatting characters (safeText.ts says which, and why). */
+export function safeText(kind: TextKind): (value: string, context: z.RefinementCtx) => void {
+  return rule(
+    (value: string) => isSafeText(value, kind),
+    'must not contain control or bidirectional formatting characters',
+  );
+}
+
+export const descriptionSchema = z.string().max(200).superRefine(safeText('singleLine'));
+
+/** The same rule auth applies to sign-ups (emailAddress.ts). */
+export const emailSchema = z
+  .string()
+  .max(maxEmailLength)
+  .superRefine(rule(isEmailAddress, 'must be an email address'));
 
 export const parserSchema = z.enum(['llm', 'rules']);
 

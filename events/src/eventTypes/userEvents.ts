@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineEvent, upcaster } from './eventDefinition.ts';
-import { currencySchema, timeZoneSchema } from './fields.ts';
+import { currencySchema, emailSchema, safeText, timeZoneSchema } from './fields.ts';
 
 /** Events of the user aggregate (aggregateId = userId), on `cashtrack.users`. */
 
-const email = z.string().email().max(320);
-const displayName = z.string().trim().min(1).max(100);
+const email = emailSchema;
+const displayName = z.string().trim().min(1).max(100).superRefine(safeText('singleLine'));
 
 /** Version 1 had no currency or time zone; DESIGN.md's defaults (USD, UTC) fill them in. */
 const userRegisteredV1 = z.object({ email, displayName });

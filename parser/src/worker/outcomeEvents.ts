@@ -2,6 +2,7 @@ import {
   causedBy,
   newEvent,
   parseEvent,
+  stripForbiddenCharacters,
   type CashTrackEvent,
   type EventOfType,
 } from '@cashtrack/events';
@@ -44,7 +45,8 @@ export function recordedEvents(
           amountMinor: expense.amountMinor,
           currency: expense.currency,
           category: expense.category,
-          description: expense.description,
+          // A model may answer with any character; there is no one to ask, so it is cleaned.
+          description: stripForbiddenCharacters(expense.description, 'singleLine'),
           occurredOn: expense.occurredOn,
           source: 'MESSAGE',
           origin: {

@@ -94,7 +94,7 @@ describe('the auth subgraph', () => {
       expect(errorCodes(again)).toEqual(['EMAIL_TAKEN']);
     });
 
-    it('refuses a short password and a malformed email with BAD_USER_INPUT naming the field', async () => {
+    it('refuses a short password with BAD_USER_INPUT and a malformed email with INVALID_EMAIL, naming the field', async () => {
       const short = await postGraphQL(
         url,
         `mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
@@ -114,9 +114,48 @@ describe('the auth subgraph', () => {
         },
       );
       expect(malformed.errors[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
+        code: 'INVALID_EMAIL',
         field: 'email',
       });
+    });
+
+    it('refuses an email with a Cyrillic letter as INVALID_EMAIL, never as an internal event error', async () => {
+      const answer = await postGraphQL(
+        url,
+        `mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+        {
+          input: {
+            email: `\u0430nn-${Date.now()}@example.com`,
+            password: 'long enough',
+            displayName: 'Ann',
+          },
+        },
+      );
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors[0]?.extensions).toEqual({ code: 'INVALID_EMAIL', field: 'email' });
+      expect(JSON.stringify(answer)).not.toMatch(/INVALID_EVENT|UserRegistered|eventId|issues/);
+    });
+
+    it('refuses a display name with a NUL or a bidi override as INVALID_CHARACTERS; HTML stays text', async () => {
+      const signUpWith = (displayName: string) =>
+        postGraphQL(
+          url,
+          `mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+          {
+            input: {
+              email: `chars-${Date.now()}-${Math.random()}@example.com`,
+              password: 'long enough',
+              displayName,
+            },
+          },
+        );
+      for (const displayName of ['Ann\u0000', 'Ann \u202eevil']) {
+        expect((await signUpWith(displayName)).errors[0]?.extensions).toMatchObject({
+          code: 'INVALID_CHARACTERS',
+          field: 'displayName',
+        });
+      }
+      expect(errorCodes(await signUpWith('<img src=x onerror=alert(1)>'))).toEqual([]);
     });
   });
 

@@ -35,11 +35,35 @@ describe('sign-up rules', () => {
     'ann@example',
     'a b@example.com',
     'ann@@example.com',
-  ])('given the email %p, then it is refused as BAD_USER_INPUT on email', (email) => {
+    // Looks like ann@example.com, but the first letter is Cyrillic: the UserRegistered contract
+    // refuses it, so sign-up must too, with a code the person's app can explain.
+    '\u0430nn@example.com',
+    'ann@ex\u0430mple.com',
+  ])('given the email %p, then it is refused as INVALID_EMAIL on email', (email) => {
     expect(refusal({ email, password: 'long enough', displayName: 'Ann' })).toEqual({
-      code: 'BAD_USER_INPUT',
+      code: 'INVALID_EMAIL',
       field: 'email',
     });
+  });
+
+  it.each(['Ann\u0000', 'Ann\u202eevil', 'Ann\u2066', 'Ann\nBob', 'Ann\u0085'])(
+    'given the display name %p, then it is refused as INVALID_CHARACTERS',
+    (displayName) => {
+      expect(refusal({ email: 'ann@example.com', password: 'long enough', displayName })).toEqual({
+        code: 'INVALID_CHARACTERS',
+        field: 'displayName',
+      });
+    },
+  );
+
+  it('given a display name with HTML, then it is kept as text', () => {
+    expect(
+      validateSignUp({
+        email: 'ann@example.com',
+        password: 'long enough',
+        displayName: '<b>Ann</b>',
+      }).displayName,
+    ).toBe('<b>Ann</b>');
   });
 
   it('given a password of 7 or 257 characters, then it is refused; 8 and 256 are accepted', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { expenseMessageStatus } from '../src/domain/expenseMessage.ts';
+import { decideSubmitExpenseMessage, expenseMessageStatus } from '../src/domain/expenseMessage.ts';
 
 describe('expenseMessageStatus', () => {
   it('is PENDING until every announced expense arrived, then PARSED', () => {
@@ -17,4 +17,30 @@ describe('expenseMessageStatus', () => {
       'REJECTED',
     );
   });
+});
+
+describe('decideSubmitExpenseMessage', () => {
+  const submit = (text: string) => () =>
+    decideSubmitExpenseMessage({
+      type: 'SubmitExpenseMessage',
+      text,
+      timezone: 'UTC',
+      currency: 'USD',
+    });
+
+  it('keeps tabs, line breaks and HTML as typed', () => {
+    expect(submit('coffee 4\n<b>lunch</b>\t12')().payload.text).toBe('coffee 4\n<b>lunch</b>\t12');
+  });
+
+  it.each(['coffee\u0000 4', 'coffee 4 \u202e21', 'coffee \u2067 4', 'coffee\u001b[2J 4'])(
+    'refuses %p as INVALID_CHARACTERS on text',
+    (text) => {
+      expect(submit(text)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_CHARACTERS',
+          details: expect.objectContaining({ field: 'text' }),
+        }),
+      );
+    },
+  );
 });

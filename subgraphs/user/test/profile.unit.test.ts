@@ -56,6 +56,18 @@ describe('profile updates', () => {
       field: 'displayName',
     });
   });
+
+  it('given a display name with a control or bidi formatting character, then it is refused', () => {
+    for (const displayName of ['Ann\u0000', 'Ann\u202e', 'Ann\u2069', 'Ann\tB']) {
+      expect(refusal({ displayName })).toEqual({
+        code: 'INVALID_CHARACTERS',
+        field: 'displayName',
+      });
+    }
+    expect(decideProfileUpdate(current, { displayName: '<i>Ann</i>' })).toEqual({
+      displayName: '<i>Ann</i>',
+    });
+  });
 });
 
 describe('the profiles read model', () => {

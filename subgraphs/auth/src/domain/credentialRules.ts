@@ -1,3 +1,4 @@
+import { forbiddenCharacterIn, isEmailAddress } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /** What a sign-up or log-in must look like before any hashing or database work is done. */
@@ -5,21 +6,18 @@ import { CodedError } from '@cashtrack/platform';
 export const passwordMinLength = 8;
 export const passwordMaxLength = 256;
 export const displayNameMaxLength = 100;
-const emailMaxLength = 320;
-
-/**
- * A pragmatic address check: one `@`, no spaces, a dotted domain. Deliverability is the
- * mailbox's business; this only keeps obvious typos out and matches what the event schema accepts.
- */
-const emailShape = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /** Trimmed and lower-cased, so `Ann@Example.com ` and `ann@example.com` are one account. */
 export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
 }
 
+/**
+ * The `UserRegistered` contract's own rule (events/emailAddress.ts), so every address accepted
+ * here can be published. Deliverability is the mailbox's business.
+ */
 export function isAcceptableEmail(email: string): boolean {
-  return email.length <= emailMaxLength && emailShape.test(email);
+  return isEmailAddress(email);
 }
 
 export interface SignUpInput {
@@ -28,17 +26,29 @@ export interface SignUpInput {
   readonly displayName: string;
 }
 
-/** The sign-up input cleaned up, or `BAD_USER_INPUT` naming the first field that is wrong. */
+/**
+ * The sign-up input cleaned up, or an error naming the first field that is wrong:
+ * `INVALID_EMAIL`, `INVALID_CHARACTERS` (a control or bidi formatting character in the display
+ * name), otherwise `BAD_USER_INPUT`.
+ */
 export function validateSignUp(input: SignUpInput): SignUpInput {
   const email = normalizeEmail(input.email);
   if (!isAcceptableEmail(email)) {
-    throw badInput('email', 'Enter a valid email address');
+    throw new CodedError('INVALID_EMAIL', 'Enter a valid email address', { field: 'email' });
   }
   const passwordProblem = passwordRuleBroken(input.password);
   if (passwordProblem !== undefined) throw badInput('password', passwordProblem);
   const displayName = input.displayName.trim();
   if (displayName === '' || displayName.length > displayNameMaxLength) {
     throw badInput('displayName', `Display name must be 1 to ${displayNameMaxLength} characters`);
+  }
+  const forbidden = forbiddenCharacterIn(displayName, 'singleLine');
+  if (forbidden !== undefined) {
+    throw new CodedError(
+      'INVALID_CHARACTERS',
+      `Display name must not contain control or text-direction characters (${forbidden})`,
+      { field: 'displayName', character: forbidden },
+    );
   }
   return { email, password: input.password, displayName };
 }

@@ -1,4 +1,4 @@
-import type { PayloadOf } from '@cashtrack/events';
+import { forbiddenCharacterIn, type PayloadOf } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /**
@@ -23,7 +23,10 @@ export interface ExpenseMessageSubmittedDraft {
   readonly payload: PayloadOf<'ExpenseMessageSubmitted'>;
 }
 
-/** EMPTY_TEXT for blank text, TEXT_TOO_LONG past 500 characters; otherwise one event. */
+/**
+ * EMPTY_TEXT for blank text, TEXT_TOO_LONG past 500 characters, INVALID_CHARACTERS for a control
+ * or bidi formatting character (tabs and line breaks are fine); otherwise one event.
+ */
 export function decideSubmitExpenseMessage(
   command: SubmitExpenseMessage,
 ): ExpenseMessageSubmittedDraft {
@@ -34,6 +37,14 @@ export function decideSubmitExpenseMessage(
     throw new CodedError('TEXT_TOO_LONG', `A message has at most ${maxMessageLength} characters`, {
       field: 'text',
     });
+  }
+  const forbidden = forbiddenCharacterIn(text, 'multiLine');
+  if (forbidden !== undefined) {
+    throw new CodedError(
+      'INVALID_CHARACTERS',
+      `A message must not contain control or text-direction characters (${forbidden})`,
+      { field: 'text', character: forbidden },
+    );
   }
   return {
     type: 'ExpenseMessageSubmitted',

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import {
   categories,
+  forbiddenCharacterIn,
   isCalendarDate,
   isCategory,
   isCurrency,
@@ -33,7 +34,8 @@ export const maxYearsFromToday = 10;
 /**
  * Checks an input against the money, category and date rules and returns its values, or throws
  * a CodedError naming the field: INVALID_AMOUNT, TOO_MANY_DECIMALS, AMOUNT_OUT_OF_RANGE,
- * INVALID_CURRENCY, INVALID_CATEGORY, INVALID_DATE, DATE_OUT_OF_RANGE, DESCRIPTION_TOO_LONG.
+ * INVALID_CURRENCY, INVALID_CATEGORY, INVALID_DATE, DATE_OUT_OF_RANGE, DESCRIPTION_TOO_LONG,
+ * INVALID_CHARACTERS (a control or bidi formatting character in the description).
  * `today` is the user's calendar date in their own time zone.
  */
 export function checkExpenseInput(input: ExpenseInput, today: string): ExpenseValues {
@@ -62,6 +64,14 @@ export function checkExpenseInput(input: ExpenseInput, today: string): ExpenseVa
       'DESCRIPTION_TOO_LONG',
       `Description has ${description.length} characters; at most ${maxDescriptionLength} are allowed`,
       { field: 'description' },
+    );
+  }
+  const forbidden = forbiddenCharacterIn(description, 'singleLine');
+  if (forbidden !== undefined) {
+    throw new CodedError(
+      'INVALID_CHARACTERS',
+      `Description must not contain control or text-direction characters (${forbidden})`,
+      { field: 'description', character: forbidden },
     );
   }
   return {

@@ -1,4 +1,4 @@
-import { isCurrency, isTimeZone, type PayloadOf } from '@cashtrack/events';
+import { forbiddenCharacterIn, isCurrency, isTimeZone, type PayloadOf } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /** A user's profile as the user subgraph knows it (projected from `cashtrack.users`). */
@@ -26,7 +26,8 @@ const displayNameMaxLength = 100;
 /**
  * Checks an `updateProfile` input (trimmed; currency upper-cased) and keeps only what differs
  * from `current`. Returns undefined when nothing would change, so no event is published.
- * Throws BAD_USER_INPUT, INVALID_CURRENCY or INVALID_TIMEZONE naming the field.
+ * Throws BAD_USER_INPUT, INVALID_CHARACTERS (a control or bidi formatting character in the
+ * display name), INVALID_CURRENCY or INVALID_TIMEZONE naming the field.
  */
 export function decideProfileUpdate(
   current: Profile,
@@ -40,6 +41,14 @@ export function decideProfileUpdate(
         'BAD_USER_INPUT',
         `Display name must be 1 to ${displayNameMaxLength} characters`,
         { field: 'displayName' },
+      );
+    }
+    const forbidden = forbiddenCharacterIn(displayName, 'singleLine');
+    if (forbidden !== undefined) {
+      throw new CodedError(
+        'INVALID_CHARACTERS',
+        `Display name must not contain control or text-direction characters (${forbidden})`,
+        { field: 'displayName', character: forbidden },
       );
     }
     if (displayName !== current.displayName) changes.displayName = displayName;
