@@ -1,3 +1,5 @@
+import { gatewaySignedHeaders } from './gatewaySigning.ts';
+
 /** A GraphQL answer as the tests read it. */
 export interface GraphQLAnswer<Data = Record<string, unknown>> {
   readonly status: number;
@@ -9,32 +11,50 @@ export interface GraphQLAnswer<Data = Record<string, unknown>> {
   readonly extensions: Record<string, unknown> | undefined;
 }
 
+export interface PostGraphQLOptions {
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+  /**
+   * Subgraphs answer only the gateway, so by default the request is signed as the gateway would
+   * sign it (gateways ignore the signature). `true` sends it as an outsider would.
+   */
+  readonly unsigned?: boolean;
+  /** The client address the signing "gateway" vouches for. */
+  readonly clientAddress?: string;
+}
+
 /** POSTs one operation to `${baseUrl}/graphql` as a raw HTTP client would, optionally with a bearer token. */
 export async function postGraphQL<Data = Record<string, unknown>>(
   baseUrl: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { readonly token?: string; readonly headers?: Record<string, string> } = {},
+  options: PostGraphQLOptions = {},
 ): Promise<GraphQLAnswer<Data>> {
-  const response = await fetch(`${baseUrl}/graphql`, {
+  const url = `${baseUrl}/graphql`;
+  const body = JSON.stringify({ query, variables });
+  const authorization = options.token === undefined ? undefined : `Bearer ${options.token}`;
+  const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      ...(authorization === undefined ? {} : { authorization }),
+      ...(options.unsigned === true
+        ? {}
+        : gatewaySignedHeaders(url, { body, authorization, clientAddress: options.clientAddress })),
       ...options.headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body,
   });
-  const body = (await response.json()) as {
+  const answer = (await response.json()) as {
     data?: Data | null;
     errors?: GraphQLAnswer['errors'];
     extensions?: Record<string, unknown>;
   };
   return {
     status: response.status,
-    data: body.data,
-    errors: body.errors ?? [],
-    extensions: body.extensions,
+    data: answer.data,
+    errors: answer.errors ?? [],
+    extensions: answer.extensions,
   };
 }
 

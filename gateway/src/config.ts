@@ -5,9 +5,11 @@ import {
   envInt,
   envList,
   envString,
+  operationLimitsFromEnv,
+  subgraphSharedSecretFromEnv,
   type AccessTokenAudience,
+  type OperationLimits,
 } from '@cashtrack/platform';
-import type { OperationLimits } from './limits/operationLimits.ts';
 import type { RateLimitPolicies } from './plugins/rateLimit.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,6 +41,11 @@ export interface GatewayConfig {
   readonly rateLimits: RateLimitPolicies;
   /** `GATEWAY_TRUST_PROXY=1` when a proxy in front sets `x-forwarded-for`; otherwise the socket address counts. */
   readonly trustProxy: boolean;
+  /**
+   * `SUBGRAPH_SHARED_SECRET`: every request to a subgraph is signed with it (see
+   * platform/src/gatewaySignature.ts). Required in production and beyond loopback.
+   */
+  readonly subgraphSecret: string;
 }
 
 export function readGatewayConfig(): GatewayConfig {
@@ -47,8 +54,9 @@ export function readGatewayConfig(): GatewayConfig {
     const value = envString(name, fallback ? '1' : '0');
     return value === '1' || value === 'true';
   };
+  const host = envString('GATEWAY_HOST', '127.0.0.1');
   return {
-    host: envString('GATEWAY_HOST', '127.0.0.1'),
+    host,
     port: envInt('GATEWAY_PORT', 4000),
     production,
     introspection: flag('GATEWAY_INTROSPECTION', !production),
@@ -63,13 +71,7 @@ export function readGatewayConfig(): GatewayConfig {
       const urls = envList(`SUBGRAPH_${name.toUpperCase()}_URLS`, []);
       return urls.length === 0 ? undefined : urls;
     },
-    limits: {
-      maxDepth: envInt('GATEWAY_MAX_DEPTH', 10),
-      maxAliases: envInt('GATEWAY_MAX_ALIASES', 15),
-      maxCost: envInt('GATEWAY_MAX_COST', 5_000),
-      maxTokens: envInt('GATEWAY_MAX_TOKENS', 2_000),
-      maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', 20),
-    },
+    limits: operationLimitsFromEnv(),
     maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
     rateLimits: {
       perUser: {
@@ -82,5 +84,6 @@ export function readGatewayConfig(): GatewayConfig {
       },
     },
     trustProxy: flag('GATEWAY_TRUST_PROXY', false),
+    subgraphSecret: subgraphSharedSecretFromEnv({ host }),
   };
 }

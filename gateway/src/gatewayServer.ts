@@ -16,6 +16,7 @@ import {
   errorMessage,
   jwksKeySource,
   newCorrelationId,
+  operationLimitsPlugin,
   withCorrelation,
   type VerifiedAccessToken,
 } from '@cashtrack/platform';
@@ -23,11 +24,12 @@ import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphHealth } from './http/health.ts';
 import { playgroundAssets, playgroundPage } from './http/playground.ts';
-import { operationLimits } from './plugins/operationLimits.ts';
 import { rateLimit } from './plugins/rateLimit.ts';
 import { requestLogging } from './plugins/requestLogging.ts';
 import { requireAuthentication } from './plugins/requireAuthentication.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
+import { keepAliveFetch } from './replicas/keepAliveFetch.ts';
+import { signedFetcher } from './replicas/signedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
 import { cacheVerifiedTokens } from './tokens/verifiedTokenCache.ts';
@@ -71,7 +73,11 @@ export async function startGateway(
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         url: url ?? '',
-        fetcher: balancedFetcher(name, pools.get(name) ?? new ReplicaPool([url ?? ''])),
+        fetcher: balancedFetcher(
+          name,
+          pools.get(name) ?? new ReplicaPool([url ?? '']),
+          signedFetcher(config.subgraphSecret, keepAliveFetch),
+        ),
         issuesTokens: name === 'auth',
       }),
     logger: log,
@@ -102,7 +108,7 @@ export async function startGateway(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      operationLimits(config.limits),
+      operationLimitsPlugin<GatewayContext>(config.limits),
       requireAuthentication({ introspection: config.introspection }),
       rateLimit(config.rateLimits),
       requestLogging(log),
@@ -159,7 +165,7 @@ export async function startGateway(
   }
 
   const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
-  const upstream = new UpstreamSubscriptions(pools);
+  const upstream = new UpstreamSubscriptions(pools, config.subgraphSecret);
   const subscriptions =
     apiSchema.getSubscriptionType() == null
       ? undefined

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { gatewaySignedHeaders } from '@cashtrack/test-support';
 import { gatewayClient, gql } from './support/apolloClient.ts';
 import { readGatewayConfig } from '../src/config.ts';
 import { startGatewayFor, startSystem, type RunningSystem } from './support/system.ts';
@@ -188,12 +189,35 @@ describe('the gateway, with Apollo Client', () => {
 });
 
 describe('calls that bypass the gateway', () => {
-  it('reach no data without a token, whatever headers claim', async () => {
+  it('are refused unless the gateway signed them', async () => {
     const session = await newUser();
     const response = await fetch(`${system.identity.user.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-user-id': session.user.id },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${session.accessToken}`,
+      },
       body: JSON.stringify({ query: '{ me { id email } }' }),
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual([
+      'GATEWAY_SIGNATURE_REQUIRED',
+    ]);
+  });
+
+  it('reach no data without a token even when signed, whatever headers claim', async () => {
+    const session = await newUser();
+    const url = `${system.identity.user.url}/graphql`;
+    const requestBody = JSON.stringify({ query: '{ me { id email } }' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-user-id': session.user.id,
+        ...gatewaySignedHeaders(url, { body: requestBody }),
+      },
+      body: requestBody,
     });
     const body = (await response.json()) as {
       data?: { me: unknown } | null;
@@ -221,6 +245,27 @@ describe('abuse limits', () => {
       gql(`{ me { ${'... on User { '.repeat(12)} id ${'} '.repeat(12)} } }`),
     );
     expect(deep.codes).toContain('QUERY_TOO_DEEP');
+  });
+
+  it('answers every limit error with HTTP 400, not 500', async () => {
+    const aliases = Array.from({ length: 20 }, (_, index) => `a${index}: me { id }`).join(' ');
+    const queries = [
+      `{ ${aliases} }`,
+      `{ me { ${'... on User { '.repeat(12)} id ${'} '.repeat(12)} } }`,
+      `{ me { ${'id @skip(if: false) '.repeat(25)} } }`,
+    ];
+    for (const query of queries) {
+      const response = await fetch(system.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect({ status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({
+        status: 400,
+        code: expect.stringMatching(/^(TOO_MANY_ALIASES|QUERY_TOO_DEEP|TOO_MANY_DIRECTIVES)$/),
+      });
+    }
   });
 
   it('refuses a query whose static cost is over the limit with QUERY_TOO_COSTLY', async () => {

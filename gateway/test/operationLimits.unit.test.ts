@@ -14,6 +14,7 @@ const rules = operationLimitRules({
   maxCost: 50,
   maxTokens: 1000,
   maxDirectives: 3,
+  maxRepresentations: 10,
 });
 
 function codesOf(query: string): unknown[] {
@@ -48,6 +49,7 @@ describe('operation limits', () => {
       maxCost: 50,
       maxTokens: 1000,
       maxDirectives: 3,
+      maxRepresentations: 10,
     });
     const codes = validate(schema, parse(`{ ${wide} }`), [...specifiedRules, ...limits]).map(
       (error) => error.extensions.code,

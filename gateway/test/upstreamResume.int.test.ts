@@ -5,6 +5,7 @@ import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { waitFor } from '@cashtrack/platform';
+import { testSubgraphSecret } from '@cashtrack/test-support';
 import { ReplicaPool } from '../src/replicas/replicaPool.ts';
 import {
   UpstreamSubscriptions,
@@ -75,7 +76,10 @@ afterEach(async () => {
 describe('an upstream subscription whose subgraph socket is lost', () => {
   it('subscribes again after the last cursor it heard: no gap, no repeat', async () => {
     const server = await startTickServer();
-    const upstream = new UpstreamSubscriptions(new Map([['ticks', new ReplicaPool([server.url])]]));
+    const upstream = new UpstreamSubscriptions(
+      new Map([['ticks', new ReplicaPool([server.url])]]),
+      testSubgraphSecret,
+    );
     cleanups.push(
       () => server.close(),
       () => upstream.dispose(),

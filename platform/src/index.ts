@@ -49,3 +49,31 @@ export { createDocumentCache } from './documentCache.ts';
 export type { DocumentCacheOptions } from './documentCache.ts';
 export { serveGraphQLWs } from './graphqlWsServer.ts';
 export type { GraphQLWsServerOptions } from './graphqlWsServer.ts';
+export {
+  operationLimitCodes,
+  operationLimitRules,
+  operationLimitsFromEnv,
+  operationLimitsPlugin,
+  unknownListSize,
+} from './operationLimits.ts';
+export type {
+  OperationLimitCode,
+  OperationLimitOptions,
+  OperationLimits,
+} from './operationLimits.ts';
+export {
+  defaultSignatureMaxSkewMs,
+  devSubgraphSharedSecret,
+  gatewayClientAddressHeader,
+  gatewaySignatureHeader,
+  gatewaySignatureHeaders,
+  gatewayTimestampHeader,
+  subgraphSharedSecretFromEnv,
+  verifyGatewaySignature,
+} from './gatewaySignature.ts';
+export type {
+  GatewaySignatureCode,
+  SharedSecretOptions,
+  SignedRequestParts,
+  VerifySignatureOptions,
+} from './gatewaySignature.ts';

@@ -12,14 +12,29 @@ import type { VerifiedAccessToken } from './accessTokens.ts';
 import { bearerToken, type AccessTokenVerifier } from './accessTokenVerifier.ts';
 import { newCorrelationId, withCorrelation } from './correlation.ts';
 import { CodedError, errorMessage } from './errors.ts';
+import {
+  gatewayClientAddressHeader,
+  gatewaySignatureHeader,
+  gatewayTimestampHeader,
+  subgraphSharedSecretFromEnv,
+  verifyGatewaySignature,
+} from './gatewaySignature.ts';
 import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import {
+  operationLimitsFromEnv,
+  operationLimitsPlugin,
+  type OperationLimits,
+} from './operationLimits.ts';
 import { serveSubscriptions } from './subgraphSubscriptions.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext {
   readonly correlationId: string;
-  /** The caller's address: the first `x-forwarded-for` hop (set by the gateway), else the socket's. */
+  /**
+   * The end client's address as the gateway vouched for it in its signed request; the socket's
+   * address when it sent none. Never `x-forwarded-for`: anyone can write that.
+   */
   readonly clientAddress: string;
   /** The verified caller, or null when the request carried no valid access token. */
   readonly viewer: VerifiedAccessToken | null;
@@ -68,6 +83,15 @@ export interface SubgraphServerOptions {
    * subscribers over one socket) or in the socket's `connectionParams.authorization`.
    */
   readonly subscriptions?: boolean;
+  /**
+   * The secret the gateway signs its requests with; `/graphql` (HTTP and WebSocket) refuses
+   * anything else. Default `SUBGRAPH_SHARED_SECRET` (see gatewaySignature.ts).
+   */
+  readonly gatewaySecret?: string;
+  /** How far a signature's time may be from this clock. Default 30 000 ms. */
+  readonly signatureMaxSkewMs?: number;
+  /** The same limits as the gateway's. Default from the environment (`GATEWAY_MAX_*`). */
+  readonly limits?: OperationLimits;
   readonly logger?: Logger;
 }
 
@@ -94,6 +118,24 @@ export async function startSubgraphServer(
 ): Promise<RunningSubgraph> {
   const log = options.logger ?? createLogger(options.name);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const listenHost = options.host ?? '127.0.0.1';
+  const gatewaySecret = options.gatewaySecret ?? subgraphSharedSecretFromEnv({ host: listenHost });
+  const limits = options.limits ?? operationLimitsFromEnv();
+  /** Throws a coded error unless the gateway signed this request (and its body). */
+  const verifySigned = (request: IncomingMessage, body: string): void =>
+    verifyGatewaySignature(
+      gatewaySecret,
+      {
+        method: request.method ?? 'GET',
+        target: request.url ?? '/',
+        body,
+        authorization: headerValue(request, 'authorization'),
+        clientAddress: headerValue(request, gatewayClientAddressHeader),
+        timestamp: headerValue(request, gatewayTimestampHeader),
+        signature: headerValue(request, gatewaySignatureHeader),
+      },
+      { maxSkewMs: options.signatureMaxSkewMs },
+    );
   const schema = buildSubgraphSchema([
     { typeDefs: options.typeDefs, resolvers: options.resolvers },
   ]);
@@ -105,7 +147,11 @@ export async function startSubgraphServer(
     // the server under us and re-send the signal.
     stopOnTerminationSignals: false,
     logger: log,
+    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
+      // Fragments count as no level here: the gateway's entity fetches wrap each selection in
+      // `_entities { ... on T }`, one level more than the client's query it already checked.
+      operationLimitsPlugin(limits, { flattenFragments: true }),
       ApolloServerPluginLandingPageDisabled(),
       // Usage traces are for Apollo's cloud reporting, which CashTrack does not use.
       ApolloServerPluginInlineTraceDisabled(),
@@ -154,9 +200,26 @@ export async function startSubgraphServer(
     correlationId: string,
   ): Promise<void> {
     let body: unknown;
+    const text = request.method === 'POST' ? await readBody(request, maxBodyBytes) : '';
+    if (text === undefined) return sendJson(response, 413, { error: 'request body too large' });
+    try {
+      verifySigned(request, text);
+    } catch (error) {
+      const refusal =
+        error instanceof CodedError
+          ? error
+          : new CodedError('GATEWAY_SIGNATURE_INVALID', errorMessage(error));
+      log.warn(
+        { code: refusal.code, remoteAddress: request.socket.remoteAddress },
+        'unsigned request refused',
+      );
+      return sendJson(response, 401, {
+        errors: [
+          { message: refusal.message, extensions: { ...refusal.details, code: refusal.code } },
+        ],
+      });
+    }
     if (request.method === 'POST') {
-      const text = await readBody(request, maxBodyBytes);
-      if (text === undefined) return sendJson(response, 413, { error: 'request body too large' });
       try {
         body = text === '' ? undefined : (JSON.parse(text) as unknown);
       } catch {
@@ -211,7 +274,7 @@ export async function startSubgraphServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port, listenHost, () => {
       server.off('error', reject);
       resolve();
     });
@@ -222,6 +285,8 @@ export async function startSubgraphServer(
           server,
           path: '/graphql',
           schema,
+          limits,
+          verifyUpgrade: (request) => verifySigned(request, ''),
           context: (request, authorization) =>
             contextFor(request, newCorrelationId(), authorization),
           log,
@@ -307,10 +372,14 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
   return Array.isArray(value) ? value[0] : value;
 }
 
-function clientAddressOf(request: IncomingMessage): string {
-  const forwarded = headerValue(request, 'x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded !== undefined && forwarded !== ''
-    ? forwarded
+/**
+ * Only ever called for a request whose signature was verified, which covers this header: the
+ * gateway alone decides it (from the socket, or from its own trusted proxy).
+ */
+export function clientAddressOf(request: IncomingMessage): string {
+  const vouched = headerValue(request, gatewayClientAddressHeader)?.trim();
+  return vouched !== undefined && vouched !== ''
+    ? vouched
     : (request.socket.remoteAddress ?? 'unknown');
 }
 

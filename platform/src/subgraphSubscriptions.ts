@@ -2,14 +2,23 @@ import type { IncomingMessage, Server } from 'node:http';
 import { specifiedRules, type GraphQLSchema } from 'graphql';
 import { createDocumentCache } from './documentCache.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CodedError, errorMessage } from './errors.ts';
 import { serveGraphQLWs } from './graphqlWsServer.ts';
 import type { Logger } from './logger.ts';
+import { operationLimitRules, type OperationLimits } from './operationLimits.ts';
 import type { SubgraphContext } from './subgraphServer.ts';
 
 export interface SubgraphSubscriptionsOptions {
   readonly server: Server;
   readonly path: string;
   readonly schema: GraphQLSchema;
+  /** The same operation limits as over HTTP. */
+  readonly limits: OperationLimits;
+  /**
+   * Throws unless the upgrade request was signed by the gateway; a refused upgrade is answered
+   * 401 with the error's code, before any socket exists.
+   */
+  readonly verifyUpgrade: (request: IncomingMessage) => void;
   /** The resolver context for one subscription, from the authorization that came with it. */
   readonly context: (
     request: IncomingMessage,
@@ -28,8 +37,30 @@ type Extra = { readonly socket: WebSocket; readonly request: IncomingMessage };
 export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
   dispose(): Promise<void>;
 } {
-  const webSocketServer = new WebSocketServer({ server: options.server, path: options.path });
-  const parsedAndValidated = createDocumentCache({ schema: options.schema, rules: specifiedRules });
+  const webSocketServer = new WebSocketServer({
+    server: options.server,
+    path: options.path,
+    verifyClient: ({ req }, accept) => {
+      try {
+        options.verifyUpgrade(req);
+        accept(true);
+      } catch (error) {
+        const code = error instanceof CodedError ? error.code : 'GATEWAY_SIGNATURE_INVALID';
+        options.log.warn(
+          { code, remoteAddress: req.socket.remoteAddress, err: errorMessage(error) },
+          'unsigned subscription socket refused',
+        );
+        accept(false, 401, code);
+      }
+    },
+  });
+  // Variables are not known when a text is first checked: list sizes given as variables count
+  // at the largest page, and fragments as no level, as over HTTP.
+  const parsedAndValidated = createDocumentCache({
+    schema: options.schema,
+    rules: [...specifiedRules, ...operationLimitRules(options.limits, { flattenFragments: true })],
+    maxTokens: options.limits.maxTokens,
+  });
   const cleanup = serveGraphQLWs<Record<string, unknown>, Extra>(
     webSocketServer,
     {

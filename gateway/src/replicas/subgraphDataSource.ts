@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { gatewayClientAddressHeader } from '@cashtrack/platform';
 import type { GatewayContext } from '../context.ts';
 import { spreadEntities, uniqueRepresentations } from './uniqueRepresentations.ts';
 
@@ -53,7 +54,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (headers === undefined) return;
     const { context } = options;
     headers.set('x-correlation-id', context.correlationId);
-    headers.set('x-forwarded-for', context.clientAddress);
+    // Signed with the rest of the request (signedFetcher.ts): subgraphs believe no other source.
+    headers.set(gatewayClientAddressHeader, context.clientAddress);
     const authorization = context.authorization ?? context.issuedInOperation.authorization;
     if (authorization !== undefined) headers.set('authorization', authorization);
     if (context.viewer !== undefined) headers.set('x-user-id', context.viewer.userId);

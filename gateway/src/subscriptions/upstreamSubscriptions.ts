@@ -1,5 +1,6 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { gatewaySignatureHeaders } from '@cashtrack/platform';
 import type { ReplicaPool } from '../replicas/replicaPool.ts';
 
 export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
@@ -28,13 +29,17 @@ export function cursorOf(event: UpstreamEvent, field: string): string | undefine
  * One multiplexed graphql-ws connection per subgraph, shared by every subscriber of this gateway
  * instance (thousands of idle sockets must not cost thousands of upstream sockets). Each upstream
  * subscription carries its subscriber's token in `extensions.authorization`, which the subgraph
- * verifies itself. Reconnects go to the next replica of the pool.
+ * verifies itself. Reconnects go to the next replica of the pool. Each socket's upgrade request is
+ * signed as the gateway's (`secret`), which the subgraph demands before it opens the socket.
  */
 export class UpstreamSubscriptions {
   private readonly clients = new Map<string, Client>();
   private readonly tally = { live: 0 };
 
-  constructor(private readonly pools: ReadonlyMap<string, ReplicaPool>) {}
+  constructor(
+    private readonly pools: ReadonlyMap<string, ReplicaPool>,
+    private readonly secret: string,
+  ) {}
 
   /**
    * The subgraph's events for one subscriber. `return()` completes the upstream subscription at
@@ -62,7 +67,7 @@ export class UpstreamSubscriptions {
     if (pool === undefined) throw new Error(`no subgraph named ${subgraph}`);
     const client = createClient({
       url: () => (pool.candidates()[0] ?? '').replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: signedWebSocket(this.secret),
       lazy: true,
       lazyCloseTimeout: 5_000,
       keepAlive: 15_000,
@@ -72,6 +77,25 @@ export class UpstreamSubscriptions {
     this.clients.set(subgraph, client);
     return client;
   }
+}
+
+/**
+ * The `ws` client with the gateway's signature on its upgrade request. graphql-ws constructs one
+ * per (re)connection with `(url, protocol)`, so every attempt is signed at its own time.
+ */
+function signedWebSocket(secret: string): new (address: string, protocols?: string) => WebSocket {
+  return class SignedWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string) {
+      const target = new URL(address);
+      super(address, protocols, {
+        headers: gatewaySignatureHeaders(secret, {
+          method: 'GET',
+          target: `${target.pathname}${target.search}`,
+          body: '',
+        }),
+      });
+    }
+  };
 }
 
 const done: IteratorReturnResult<undefined> = { done: true, value: undefined };

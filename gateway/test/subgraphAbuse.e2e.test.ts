@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { errorCodes, postGraphQL, type GraphQLAnswer } from '@cashtrack/test-support';
+import { startSystem, type RunningSystem } from './support/system.ts';
+
+/**
+ * Security review, item 1: one query sent straight to the expense subgraph, nesting
+ * `_entities → User.expenses(first: 100) → node.user.expenses(first: 100)` twelve levels deep,
+ * grew the process to its 4 GB heap and killed it. Here it (and its variants) goes to every
+ * subgraph, signed as the gateway and unsigned; every process must stay up and answering.
+ */
+
+let system: RunningSystem;
+let token: string;
+let userId: string;
+const gatewayBase = () => system.graphqlUrl.replace(/\/graphql$/, '');
+
+/** `expenses(first: 100) { edges { node { user { … } } } }`, `levels` times. */
+function nestedExpenses(levels: number, first = '100'): string {
+  let inner = 'id';
+  for (let level = 0; level < levels; level += 1) {
+    inner = `expenses(first: ${first}) { edges { node { id description user { ${inner} } } } }`;
+  }
+  return inner;
+}
+
+const entitiesOfUser = (selection: string) =>
+  `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { ${selection} } } }`;
+
+/** The abuse and its variants: the same nesting inline, through variables, and wide. */
+function abuses(): { name: string; query: string; variables: Record<string, unknown> }[] {
+  const representations = [{ __typename: 'User', id: userId }];
+  return [
+    {
+      name: 'the reported query: twelve levels, first: 100 inline',
+      query: entitiesOfUser(nestedExpenses(12)),
+      variables: { representations },
+    },
+    {
+      name: 'as deep as the depth limit allows, page sizes in a variable',
+      query: entitiesOfUser(nestedExpenses(2, '$n')).replace(
+        'query ($representations: [_Any!]!)',
+        'query ($representations: [_Any!]!, $n: Int)',
+      ),
+      variables: { representations, n: 100 },
+    },
+    {
+      name: 'ten thousand representations of the same user',
+      query: entitiesOfUser('id'),
+      variables: { representations: Array.from({ length: 10_000 }, () => representations[0]) },
+    },
+    {
+      name: 'fifteen aliased pages of pages',
+      query: `query ($n: Int) { ${Array.from(
+        { length: 15 },
+        (_, index) =>
+          `a${index}: expenses(first: $n) { edges { node { user { ${nestedExpenses(1, '$n')} } } } }`,
+      ).join(' ')} }`,
+      variables: { n: 100 },
+    },
+  ];
+}
+
+function subgraphUrls(): Record<string, string> {
+  return {
+    auth: system.identity.auth.url,
+    user: system.identity.user.url,
+    expense: system.expense.url,
+  };
+}
+
+async function everyProcessAnswers(): Promise<void> {
+  for (const [name, url] of Object.entries(subgraphUrls())) {
+    expect({ name, ready: (await fetch(`${url}/ready`)).status }).toEqual({ name, ready: 200 });
+    const service = await postGraphQL(url, '{ _service { sdl } }');
+    expect({ name, status: service.status, codes: errorCodes(service) }).toEqual({
+      name,
+      status: 200,
+      codes: [],
+    });
+  }
+  const page = await postGraphQL<{ me: { expenses: { edges: unknown[] } } }>(
+    gatewayBase(),
+    '{ me { displayName expenses(first: 5) { edges { node { id user { displayName } } } } } }',
+    {},
+    { token, unsigned: true },
+  );
+  expect(errorCodes(page)).toEqual([]);
+  expect(page.data?.me.expenses.edges.length).toBe(3);
+}
+
+beforeAll(async () => {
+  system = await startSystem();
+  const signUp = await postGraphQL<{ signUp: { accessToken: string; user: { id: string } } }>(
+    gatewayBase(),
+    `mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken user { id } } }`,
+    {
+      input: {
+        email: `abuse.${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        displayName: 'Abuse Test',
+      },
+    },
+    { unsigned: true },
+  );
+  const session = signUp.data?.signUp;
+  if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(signUp.errors)}`);
+  token = session.accessToken;
+  userId = session.user.id;
+  // A few expenses, so that every level of the nesting has something to multiply.
+  for (const description of ['coffee', 'lunch', 'bus']) {
+    const added = await postGraphQL(
+      gatewayBase(),
+      'mutation ($input: ExpenseInput!) { addExpense(input: $input) { id } }',
+      { input: { amount: '3.50', category: 'dining', description } },
+      { token, unsigned: true },
+    );
+    expect(errorCodes(added)).toEqual([]);
+  }
+});
+
+afterAll(async () => {
+  await system.stop();
+});
+
+describe('the abuse that killed the expense subgraph, against every subgraph', () => {
+  it('is refused unsigned with 401 GATEWAY_SIGNATURE_REQUIRED, before any work', async () => {
+    for (const [name, url] of Object.entries(subgraphUrls())) {
+      for (const abuse of abuses()) {
+        const answer = await postGraphQL(url, abuse.query, abuse.variables, {
+          token,
+          unsigned: true,
+        });
+        expect({
+          name,
+          abuse: abuse.name,
+          status: answer.status,
+          codes: errorCodes(answer),
+        }).toEqual({ name, abuse: abuse.name, status: 401, codes: ['GATEWAY_SIGNATURE_REQUIRED'] });
+      }
+    }
+    await everyProcessAnswers();
+  });
+
+  it('is refused signed as the gateway with HTTP 400 and a limit code, and everything still answers', async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (const [name, url] of Object.entries(subgraphUrls())) {
+      for (const abuse of abuses()) {
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          const answer: GraphQLAnswer = await postGraphQL(url, abuse.query, abuse.variables, {
+            token,
+          });
+          expect({
+            name,
+            abuse: abuse.name,
+            status: answer.status,
+            data: answer.data ?? null,
+          }).toEqual({ name, abuse: abuse.name, status: 400, data: null });
+          // The expense subgraph has every field, so only a limit stops it; the others do not
+          // have `expenses` on User (validation) or `_entities` at all.
+          if (name === 'expense') {
+            expect(errorCodes(answer)).toEqual([
+              expect.stringMatching(
+                /^(QUERY_TOO_DEEP|QUERY_TOO_COSTLY|TOO_MANY_REPRESENTATIONS|TOO_MANY_ALIASES)$/,
+              ),
+            ]);
+          }
+        }
+      }
+    }
+    // Every subgraph runs in this process: whatever they built would be here.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(256 * 1024 * 1024);
+    await everyProcessAnswers();
+  });
+
+  it('has user representations bounded at the user subgraph too', async () => {
+    const answer = await postGraphQL(
+      system.identity.user.url,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName } } }',
+      { r: Array.from({ length: 10_000 }, () => ({ __typename: 'User', id: userId })) },
+      { token },
+    );
+    expect({ status: answer.status, codes: errorCodes(answer) }).toEqual({
+      status: 400,
+      codes: ['TOO_MANY_REPRESENTATIONS'],
+    });
+  });
+});
