@@ -37,7 +37,8 @@ describe('the auth subgraph', () => {
       url,
       logInMutation,
       { input: { email, password } },
-      { headers: { 'x-forwarded-for': address } },
+      // The address as the gateway vouches for it, signed; X-Forwarded-For counts for nothing.
+      { clientAddress: address },
     );
 
   describe('signUp', () => {
