@@ -43,7 +43,7 @@ function running(pid: number): boolean {
 /** Starts the stand-in supervisor over `entry`; resolves with it and every JSON line it prints. */
 async function superviseEntry(
   entry: string,
-  env: NodeJS.ProcessEnv,
+  env: Record<string, string>,
 ): Promise<{ supervisor: ChildProcess; childPid: number; lines: Record<string, unknown>[] }> {
   const supervisor = spawn(process.execPath, ['-e', supervisorSource, entry], {
     cwd: repoRoot,

@@ -37,7 +37,7 @@ async function servicePorts(): Promise<Record<string, string>> {
 
 /** Runs `npm start`'s script to its end; its output lines, parsed. */
 async function runStart(
-  env: NodeJS.ProcessEnv,
+  env: Record<string, string>,
 ): Promise<{ code: number | null; lines: { code?: string; msg?: string }[]; ms: number }> {
   const began = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -81,7 +81,7 @@ describe('npm start over a half-running system', () => {
     const infraDir = await mkdtemp(path.join(tmpdir(), 'cashtrack-start-'));
     folders.push(infraDir);
     const held = await holdPort();
-    const env: NodeJS.ProcessEnv = {
+    const env: Record<string, string> = {
       ...(await servicePorts()),
       CASHTRACK_INFRA_DIR: infraDir,
       CASHTRACK_KAFKA_PORT: String(held),
