@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -55,10 +56,15 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
 
   /** A writable copy of the FerretDB module with our patched files over it, and a go.mod using it. */
   async function preparePatchedModule(env: NodeJS.ProcessEnv): Promise<string> {
-    await runStep('Downloading FerretDB', 'go', ['mod', 'download', ferretdbModule], {
-      cwd: sourceDir,
-      env,
-    });
+    await runStep(
+      'downloading FerretDB sources with Go',
+      'go',
+      ['mod', 'download', ferretdbModule],
+      {
+        cwd: sourceDir,
+        env,
+      },
+    );
     const { stdout } = await promisify(execFile)(
       'go',
       ['list', '-m', '-f', '{{.Dir}}', ferretdbModule],
@@ -115,7 +121,7 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' };
       const modFile = await preparePatchedModule(env);
       await runStep(
-        'Building FerretDB with Go',
+        buildingFerretdb(),
         'go',
         ['build', '-trimpath', `-modfile=${modFile}`, '-o', binary, '.'],
         { cwd: sourceDir, env },
@@ -141,4 +147,15 @@ async function makeWritable(dir: string): Promise<void> {
     if (entry.isDirectory()) await makeWritable(entryPath);
     else await chmod(entryPath, 0o644);
   }
+}
+
+/**
+ * The build step's progress line, with how long to expect: a first `npm start` spends most of
+ * its time here, and a number keeps a newcomer from taking the wait for a hang. About four
+ * core-minutes, measured on the 2-core machines we use.
+ */
+function buildingFerretdb(): string {
+  const cores = availableParallelism();
+  const minutes = Math.max(1, Math.round(4 / cores));
+  return `building FerretDB, about ${minutes} minute${minutes === 1 ? '' : 's'} on ${cores} core${cores === 1 ? '' : 's'}`;
 }

@@ -67,7 +67,7 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       requireTool(java, useExisting);
       requireTool(maven, useExisting);
       await mkdir(libDir, { recursive: true });
-      await runStep(`Fetching Kafka ${kafkaVersion} with Maven`, 'mvn', [
+      await runStep(`fetching Apache Kafka ${kafkaVersion} from Maven Central`, 'mvn', [
         '-B',
         '-q',
         '-f',
@@ -97,7 +97,7 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       const formatted = (await readdir(dataDir)).includes('meta.properties');
       if (!formatted) {
         const clusterId = newClusterId();
-        await runStep('Formatting Kafka storage', 'java', [
+        await runStep('formatting Kafka storage', 'java', [
           ...jvm,
           'kafka.tools.StorageTool',
           'format',
