@@ -15,7 +15,7 @@ import {
   type ChaosVerdict,
   type InvariantCounts,
 } from './invariants.ts';
-import type { FaultRecord, ObservedUser } from './ledger.ts';
+import type { FaultRecord, ObservedUser, OperationRecord } from './ledger.ts';
 import { countDeadLetters, observeUser } from './observe.ts';
 import { seededRandom } from './prng.ts';
 import { signUpUser, type ChaosUser } from './sessions.ts';
@@ -35,6 +35,8 @@ export interface ChaosOptions {
   /** How long the system may take to show every acknowledged write afterwards. Default 90 s. */
   readonly settleTimeoutMs?: number;
   readonly targets?: readonly FaultTarget[];
+  /** Keep the private system's folder (data and every process's log) even after a clean run. */
+  readonly keepDir?: boolean;
   /** Each human-readable line of the report (the CLI prints them; the test ignores them). */
   readonly print?: (line: string) => void;
   readonly log?: Logger;
@@ -57,6 +59,8 @@ export interface ChaosReport extends InvariantCounts {
   readonly ok: boolean;
   readonly details: readonly string[];
 }
+
+const minWritingAfterRecoveryMs = 5_000;
 
 const infraTargets = new Set<FaultTarget>(['kafka', 'ferretdb']);
 
@@ -168,7 +172,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await delay(durationMs - quietMs);
     stopFaults.abort();
     const faults: FaultRecord[] = await faulting;
-    await delay(Math.max(0, startedAt + durationMs - Date.now()));
+    // Writes go on for the planned time, and at least a few seconds past the last recovery
+    // (which may overrun the plan), so every fault is followed by writes that must succeed.
+    await delay(Math.max(startedAt + durationMs - Date.now(), minWritingAfterRecoveryMs));
     stopWriting.abort();
     await writing;
     clearInterval(progress);
@@ -240,10 +246,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       details: ok ? [] : [...verdict.details, `logs kept in ${system.dir}`],
     };
     printReport(report, print);
+    for (const line of faultTimeline(faults, workload.records, startedAt)) print(line);
     return report;
   } finally {
-    await system.dispose({ keepDir: !ok });
+    await system.dispose({ keepDir: options.keepDir === true || !ok });
   }
+}
+
+/** One line per fault: when, how long until ready, how long until the next acknowledged write. */
+function faultTimeline(
+  faults: readonly FaultRecord[],
+  records: readonly OperationRecord[],
+  startedAt: number,
+): string[] {
+  const acknowledged = records
+    .filter((record) => record.acknowledged)
+    .map((record) => record.endedAt)
+    .sort((a, b) => a - b);
+  return faults.map((fault) => {
+    const next = acknowledged.find((at) => at >= fault.killedAt);
+    const failed = records.filter(
+      (record) =>
+        !record.acknowledged &&
+        record.endedAt >= fault.killedAt &&
+        (next === undefined || record.endedAt <= next),
+    ).length;
+    return `  fault at +${((fault.killedAt - startedAt) / 1000).toFixed(1)} s: ${fault.target.padEnd(13)} ready after ${fault.readyAt === undefined ? 'never' : `${fault.readyAt - fault.killedAt} ms`}, next ack after ${next === undefined ? 'never' : `${next - fault.killedAt} ms`} (${failed} writes failed meanwhile)`;
+  });
 }
 
 function printReport(report: ChaosReport, print: (line: string) => void): void {
