@@ -13,7 +13,7 @@ import {
   parseRefreshToken,
   type RefreshPolicy,
 } from './domain/refreshFamily.ts';
-import type { LoginThrottleStore } from './loginThrottleStore.ts';
+import type { LoginGuard } from './loginGuard.ts';
 import type { PasswordHasher } from './passwordHasher.ts';
 import type { RefreshFamilyStore } from './refreshFamilyStore.ts';
 
@@ -24,6 +24,8 @@ export interface AuthSession {
   readonly accessTokenExpiresAt: Date;
   readonly refreshToken: string;
   readonly refreshTokenExpiresAt: Date;
+  /** From signUp and logIn: makes this client a known one at its next log-in (loginGuard.ts). */
+  readonly deviceToken: string | null;
 }
 
 /** Who is asking, as far as auth needs to know. */
@@ -35,7 +37,8 @@ export interface RequestOrigin {
 export interface AuthServiceDependencies {
   readonly credentials: CredentialStore;
   readonly families: RefreshFamilyStore;
-  readonly throttle: LoginThrottleStore;
+  /** Log-in throttling: who may try now, and device tokens for known clients. */
+  readonly loginGuard: LoginGuard;
   readonly hasher: PasswordHasher;
   readonly issueAccessToken: AccessTokenIssuer;
   /** HMAC key for refresh-token successors (refreshTokenKey.ts). */
@@ -52,7 +55,12 @@ export interface AuthServiceDependencies {
 export interface AuthService {
   signUp(input: SignUpInput, origin: RequestOrigin): Promise<AuthSession>;
   logIn(
-    input: { readonly email: string; readonly password: string },
+    input: {
+      readonly email: string;
+      readonly password: string;
+      /** The device token an earlier session gave this client, if it kept one. */
+      readonly deviceToken?: string | null;
+    },
     origin: RequestOrigin,
   ): Promise<AuthSession>;
   refreshSession(refreshToken: string): Promise<AuthSession>;
@@ -119,40 +127,29 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       }
       deps.outboxWritten();
       log.info({ userId }, 'user signed up');
-      return startSession(userId);
+      const session = await startSession(userId);
+      return { ...session, deviceToken: deps.loginGuard.deviceTokenFor(valid.email) };
     },
 
     async logIn(input, origin) {
       const email = normalizeEmail(input.email);
-      const now = deps.now();
-      const emailKey = `email:${email}`;
-      const addressKey = `address:${origin.clientAddress}`;
-      const verdict = combineVerdicts(
-        await Promise.all([
-          deps.throttle.verdict(emailKey, now, deps.emailThrottle),
-          deps.throttle.verdict(addressKey, now, deps.addressThrottle),
-        ]),
-      );
-      if (!verdict.allowed) {
-        log.warn({ clientAddress: origin.clientAddress }, 'log-in throttled');
-        throw new CodedError('TOO_MANY_ATTEMPTS', 'Too many failed log-ins; try again later', {
-          retryAfterSeconds: verdict.retryAfterSeconds,
-        });
-      }
+      // Throws TOO_MANY_ATTEMPTS; an admitted attempt already counts as a failure.
+      const attempt = await deps.loginGuard.admit({
+        email,
+        clientAddress: origin.clientAddress,
+        deviceToken: input.deviceToken,
+      });
       const credential = await deps.credentials.findByEmail(email);
       // Unknown email or wrong password: the same work, the same answer.
       const matches = await deps.hasher.verify(input.password, credential?.password);
       if (credential === undefined || !matches) {
-        await Promise.all([
-          deps.throttle.recordFailure(emailKey, now, deps.emailThrottle),
-          deps.throttle.recordFailure(addressKey, now, deps.addressThrottle),
-        ]);
         log.info({ clientAddress: origin.clientAddress }, 'log-in failed');
         throw invalidCredentials();
       }
-      await deps.throttle.clear(emailKey);
+      await attempt.succeeded();
       log.info({ userId: credential.userId }, 'user logged in');
-      return startSession(credential.userId);
+      const session = await startSession(credential.userId);
+      return { ...session, deviceToken: deps.loginGuard.deviceTokenFor(email) };
     },
 
     async refreshSession(refreshToken) {
@@ -251,6 +248,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       accessTokenExpiresAt: access.expiresAt,
       refreshToken: formatRefreshToken(familyId, secret),
       refreshTokenExpiresAt,
+      deviceToken: null,
     };
   }
 }

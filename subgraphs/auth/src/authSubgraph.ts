@@ -16,11 +16,12 @@ import { createAuthService } from './authService.ts';
 import type { AuthConfig } from './config.ts';
 import { createCredentialStore } from './credentialStore.ts';
 import { jwksRoute } from './jwksRoute.ts';
+import { createLoginGuard } from './loginGuard.ts';
 import { createLoginThrottleStore } from './loginThrottleStore.ts';
 import { createPasswordHasher } from './passwordHasher.ts';
 import { reconnectingPublisher } from './reconnectingPublisher.ts';
 import { createRefreshFamilyStore } from './refreshFamilyStore.ts';
-import { loadRefreshTokenKey } from './refreshTokenKey.ts';
+import { loadDeviceTokenKey, loadRefreshTokenKey } from './refreshTokenKey.ts';
 import { mutationResolvers } from './resolvers/mutations.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './signingKeys.ts';
 
@@ -77,7 +78,13 @@ export async function startAuthSubgraph(
   const auth = createAuthService({
     credentials,
     families: createRefreshFamilyStore(mongo.db),
-    throttle: createLoginThrottleStore(mongo.db),
+    loginGuard: createLoginGuard({
+      store: createLoginThrottleStore(mongo.db),
+      policy: config.loginThrottle,
+      deviceKey: await loadDeviceTokenKey(mongo.db, now()),
+      now,
+      log,
+    }),
     hasher: await createPasswordHasher(config.passwordHashCost),
     issueAccessToken: createAccessTokenIssuer(signingKeys, config),
     refreshTokenKey: await loadRefreshTokenKey(mongo.db, now()),

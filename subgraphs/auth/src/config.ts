@@ -5,7 +5,7 @@ import {
   envString,
   type AccessTokenAudience,
 } from '@cashtrack/platform';
-import type { ThrottlePolicy } from './domain/loginThrottle.ts';
+import type { DelayPolicy, LoginThrottlePolicy } from './domain/loginThrottle.ts';
 import type { RefreshPolicy } from './domain/refreshFamily.ts';
 import type { PasswordHashCost } from './passwordHasher.ts';
 
@@ -24,10 +24,15 @@ export interface AuthConfig extends AccessTokenAudience {
   readonly topicPrefix: string;
   readonly passwordHashCost: PasswordHashCost;
   readonly refresh: RefreshPolicy;
-  /** Failed log-ins per email: `AUTH_EMAIL_MAX_FAILURES` (5) per `AUTH_THROTTLE_WINDOW_SECONDS` (900). */
-  readonly emailThrottle: ThrottlePolicy;
-  /** Failed log-ins per client address: `AUTH_ADDRESS_MAX_FAILURES` (20) per the same window. */
-  readonly addressThrottle: ThrottlePolicy;
+  /**
+   * Log-in throttling (domain/loginThrottle.ts; the README says why): free attempts per email and
+   * client `AUTH_LOGIN_FREE_FAILURES` (5), per address `AUTH_ADDRESS_MAX_FAILURES` (20), per email
+   * from unknown clients `AUTH_EMAIL_CEILING_FAILURES` (100, counted over
+   * `AUTH_EMAIL_CEILING_WINDOW_SECONDS`, 86 400); then waits from 1 s doubling up to
+   * `AUTH_THROTTLE_MAX_DELAY_SECONDS` (300); the other counters start over after
+   * `AUTH_THROTTLE_WINDOW_SECONDS` (900) without an attempt.
+   */
+  readonly loginThrottle: LoginThrottlePolicy;
   /** A signing key older than this is replaced: `AUTH_KEY_ROTATION_DAYS`, default 30. */
   readonly keyRotationMs: number;
   /** How often this replica reloads keys (another may have rotated): default 60 000 ms. */
@@ -35,6 +40,16 @@ export interface AuthConfig extends AccessTokenAudience {
 }
 
 const day = 24 * 60 * 60 * 1000;
+
+/** Free attempts from `variable`, then 1 s doubling up to `AUTH_THROTTLE_MAX_DELAY_SECONDS`. */
+function delays(variable: string, freeAttempts: number, resetAfterMs: number): DelayPolicy {
+  return {
+    freeAttempts: envInt(variable, freeAttempts),
+    firstDelayMs: 1000,
+    maxDelayMs: envInt('AUTH_THROTTLE_MAX_DELAY_SECONDS', 300) * 1000,
+    resetAfterMs,
+  };
+}
 
 export function authConfigFromEnv(): AuthConfig {
   const throttleWindowMs = envInt('AUTH_THROTTLE_WINDOW_SECONDS', 900) * 1000;
@@ -54,13 +69,15 @@ export function authConfigFromEnv(): AuthConfig {
       graceMs: envInt('AUTH_REFRESH_GRACE_SECONDS', 10) * 1000,
       reuseLookback: 1_000,
     },
-    emailThrottle: {
-      maxFailures: envInt('AUTH_EMAIL_MAX_FAILURES', 5),
-      windowMs: throttleWindowMs,
-    },
-    addressThrottle: {
-      maxFailures: envInt('AUTH_ADDRESS_MAX_FAILURES', 20),
-      windowMs: throttleWindowMs,
+    loginThrottle: {
+      pair: delays('AUTH_LOGIN_FREE_FAILURES', 5, throttleWindowMs),
+      device: delays('AUTH_LOGIN_FREE_FAILURES', 5, throttleWindowMs),
+      address: delays('AUTH_ADDRESS_MAX_FAILURES', 20, throttleWindowMs),
+      email: delays(
+        'AUTH_EMAIL_CEILING_FAILURES',
+        100,
+        envInt('AUTH_EMAIL_CEILING_WINDOW_SECONDS', 86_400) * 1000,
+      ),
     },
     keyRotationMs: envInt('AUTH_KEY_ROTATION_DAYS', 30) * day,
     keyRefreshIntervalMs: 60_000,

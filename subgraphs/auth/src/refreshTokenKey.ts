@@ -9,14 +9,21 @@ interface SecretDocument {
   readonly createdAt: Date;
 }
 
-const documentId = 'refreshTokenDerivation';
-
 /**
  * The HMAC key refresh-token successors are derived with (see domain/refreshFamily.ts). Made on
  * first start and kept in `authServiceDB.secrets`, so every replica derives the same successors.
  * Replicas starting together race to insert it; the loser reads the winner's.
  */
 export async function loadRefreshTokenKey(db: Db, now: Date): Promise<Buffer> {
+  return loadSecretKey(db, 'refreshTokenDerivation', now);
+}
+
+/** The HMAC key device tokens are signed with (domain/deviceToken.ts), kept the same way. */
+export async function loadDeviceTokenKey(db: Db, now: Date): Promise<Buffer> {
+  return loadSecretKey(db, 'deviceTokenSigning', now);
+}
+
+async function loadSecretKey(db: Db, documentId: string, now: Date): Promise<Buffer> {
   const secrets: Collection<SecretDocument> = db.collection('secrets');
   const existing = await secrets.findOne({ _id: documentId });
   if (existing !== null) return Buffer.from(existing.key, 'base64');

@@ -1,57 +1,127 @@
 /**
- * Failed log-ins counted per key (an email, a client address) in fixed windows. Once a key has
- * `maxFailures` failures in its window, further attempts are refused until the window ends.
- * Pure: the store reads a window, asks these functions, and writes the answer back with a
- * conditional update.
+ * Log-in throttling that slows guessing down without letting anyone lock a person out.
+ *
+ * Attempts are counted on counters, and a counter past its free attempts asks for a wait before
+ * the next one, doubling with each attempt up to a ceiling: a delay, never a lock. Which counters
+ * an attempt is charged to depends on who is asking:
+ * - a known client (it presents a device token auth issued to this email at an earlier log-in or
+ *   sign-up) is charged to its own `device` counter only, so failures made by anyone else, from
+ *   anywhere, never slow it down;
+ * - any other client is charged to the `pair` of email and client address (the everyday limit:
+ *   an attacker at one address slows down only that address), the `address` over every email (one
+ *   address spraying many accounts), and the `email` over every unknown client, a ceiling high
+ *   enough to be met only by guessing spread over many addresses.
+ *
+ * Every admitted attempt counts before its password is checked (a reservation), so attempts
+ * racing each other, on one replica or several, cannot slip past a counter between a check and a
+ * later write; a success then clears the caller's own counter and gives back its reservation on
+ * the shared ones. Pure: the store reads a counter, asks these functions, and writes the answer
+ * back with a compare-and-set.
  */
 
-export interface ThrottlePolicy {
-  readonly maxFailures: number;
-  readonly windowMs: number;
+/** How one counter slows attempts down. */
+export interface DelayPolicy {
+  /** Attempts at full speed before any wait. */
+  readonly freeAttempts: number;
+  /** The wait after the first attempt past the free ones; it doubles with each further attempt. */
+  readonly firstDelayMs: number;
+  /** The longest wait ever asked for. */
+  readonly maxDelayMs: number;
+  /** A counter with no attempt for this long starts over. */
+  readonly resetAfterMs: number;
 }
 
-/** Failures of one key since `startedAt`. */
-export interface FailureWindow {
-  readonly startedAt: Date;
-  readonly failures: number;
+export interface LoginThrottlePolicy {
+  readonly pair: DelayPolicy;
+  readonly address: DelayPolicy;
+  readonly email: DelayPolicy;
+  readonly device: DelayPolicy;
+}
+
+export type CounterKind = keyof LoginThrottlePolicy;
+
+/** One counter as stored. */
+export interface AttemptCounter {
+  readonly attempts: number;
+  readonly lastAttemptAt: Date;
+  /** No attempt is admitted before this. */
+  readonly nextAttemptAt: Date;
 }
 
 export type ThrottleVerdict =
   { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
-function isOpen(window: FailureWindow, now: Date, policy: ThrottlePolicy): boolean {
-  return now.getTime() < window.startedAt.getTime() + policy.windowMs;
+/** A counter one log-in attempt is charged to. */
+export interface ChargedCounter {
+  readonly kind: CounterKind;
+  /** The counter's id in the store, e.g. `pair:<email>|<address>`. */
+  readonly key: string;
 }
 
-/** May this key try to log in now? */
-export function throttleVerdict(
-  window: FailureWindow | null,
-  now: Date,
-  policy: ThrottlePolicy,
-): ThrottleVerdict {
-  if (window === null || !isOpen(window, now, policy) || window.failures < policy.maxFailures) {
-    return { allowed: true };
+export interface LogInAttempt {
+  /** Normalised. */
+  readonly email: string;
+  readonly clientAddress: string;
+  /** The device id of a valid device token for this email; undefined for an unknown client. */
+  readonly knownDeviceId: string | undefined;
+}
+
+/** The counters an attempt is charged to (see the file comment for why these). */
+export function countersFor(attempt: LogInAttempt): readonly ChargedCounter[] {
+  if (attempt.knownDeviceId !== undefined) {
+    return [{ kind: 'device', key: `device:${attempt.knownDeviceId}` }];
   }
-  const endsAt = window.startedAt.getTime() + policy.windowMs;
+  return [
+    { kind: 'pair', key: `pair:${attempt.email}|${attempt.clientAddress}` },
+    { kind: 'address', key: `address:${attempt.clientAddress}` },
+    { kind: 'email', key: `email:${attempt.email}` },
+  ];
+}
+
+/** After a success the caller's own counter starts over; shared ones only get the attempt back. */
+export function clearedOnSuccess(kind: CounterKind): boolean {
+  return kind === 'pair' || kind === 'device';
+}
+
+function isCurrent(counter: AttemptCounter, now: Date, policy: DelayPolicy): boolean {
+  return now.getTime() < counter.lastAttemptAt.getTime() + policy.resetAfterMs;
+}
+
+/** The wait a counter asks for once it holds `attempts` attempts. */
+export function delayAfter(attempts: number, policy: DelayPolicy): number {
+  const past = attempts - policy.freeAttempts;
+  if (past < 0) return 0;
+  // 2^past passes any sane maximum long before it overflows; cap the exponent anyway.
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(past, 40));
+}
+
+/** May one more attempt be charged to this counter now? */
+export function counterVerdict(
+  counter: AttemptCounter | null,
+  now: Date,
+  policy: DelayPolicy,
+): ThrottleVerdict {
+  if (counter === null || !isCurrent(counter, now, policy)) return { allowed: true };
+  const waitMs = counter.nextAttemptAt.getTime() - now.getTime();
+  if (waitMs <= 0) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+/** The counter once one more attempt is charged to it at `now`. */
+export function counterAfterAttempt(
+  counter: AttemptCounter | null,
+  now: Date,
+  policy: DelayPolicy,
+): AttemptCounter {
+  const attempts = (counter !== null && isCurrent(counter, now, policy) ? counter.attempts : 0) + 1;
   return {
-    allowed: false,
-    retryAfterSeconds: Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000)),
+    attempts,
+    lastAttemptAt: now,
+    nextAttemptAt: new Date(now.getTime() + delayAfter(attempts, policy)),
   };
 }
 
-/** The window after one more failure: counted in the open window, or the first of a new one. */
-export function windowAfterFailure(
-  window: FailureWindow | null,
-  now: Date,
-  policy: ThrottlePolicy,
-): FailureWindow {
-  if (window !== null && isOpen(window, now, policy)) {
-    return { startedAt: window.startedAt, failures: window.failures + 1 };
-  }
-  return { startedAt: now, failures: 1 };
-}
-
-/** The stricter of several verdicts (the longest wait), so every key's limit holds. */
+/** The stricter of several verdicts (the longest wait), so every counter's limit holds. */
 export function combineVerdicts(verdicts: readonly ThrottleVerdict[]): ThrottleVerdict {
   let longest = 0;
   for (const verdict of verdicts) {

@@ -6,6 +6,7 @@ export function authPayload(session: AuthSession): {
   refreshToken: string;
   accessTokenExpiresAt: string;
   refreshTokenExpiresAt: string;
+  deviceToken: string | null;
   user: { __typename: 'User'; id: string };
 } {
   return {
@@ -13,6 +14,7 @@ export function authPayload(session: AuthSession): {
     refreshToken: session.refreshToken,
     accessTokenExpiresAt: session.accessTokenExpiresAt.toISOString(),
     refreshTokenExpiresAt: session.refreshTokenExpiresAt.toISOString(),
+    deviceToken: session.deviceToken,
     user: { __typename: 'User', id: session.userId },
   };
 }

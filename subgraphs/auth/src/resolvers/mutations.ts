@@ -10,7 +10,11 @@ interface SignUpArgs {
   };
 }
 interface LogInArgs {
-  readonly input: { readonly email: string; readonly password: string };
+  readonly input: {
+    readonly email: string;
+    readonly password: string;
+    readonly deviceToken?: string | null;
+  };
 }
 interface RefreshTokenArgs {
   readonly refreshToken: string;

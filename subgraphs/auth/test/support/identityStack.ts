@@ -79,13 +79,14 @@ export async function startIdentityStack(
 }
 
 export const authPayloadFields =
-  'accessToken refreshToken accessTokenExpiresAt refreshTokenExpiresAt user { id }';
+  'accessToken refreshToken accessTokenExpiresAt refreshTokenExpiresAt deviceToken user { id }';
 
 export interface AuthPayloadAnswer {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly accessTokenExpiresAt: string;
   readonly refreshTokenExpiresAt: string;
+  readonly deviceToken: string | null;
   readonly user: { readonly id: string };
 }
 
