@@ -38,6 +38,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { envInt, envList, envString, errorMessage } from '@cashtrack/platform';
 import { composeSupergraph } from '../../schema/src/composeSupergraph.ts';
+import { gatewaySignedHeaders, testSubgraphSecret } from '../../test-support/gatewaySigning.ts';
+import { signedFetcher } from '../src/replicas/signedFetcher.ts';
 import { subgraphDefinitions } from '../../schema/src/subgraphs.ts';
 import {
   signUp,
@@ -119,10 +121,16 @@ async function requireInfra(): Promise<MongoClient> {
 }
 
 async function post(url: string, query: string, token: string, variables = {}): Promise<Answer> {
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      // The gateways ignore it; the expense subgraph called directly needs it.
+      ...gatewaySignedHeaders(url, { body, authorization: `Bearer ${token}` }),
+    },
+    body,
   });
   const answer = (await response.json()) as Answer;
   if (response.status !== 200 || answer.errors !== undefined) {
@@ -172,7 +180,10 @@ interface StockContext {
   readonly authorization: string | undefined;
 }
 
-/** The one addition a stock gateway needs here: the subgraphs want the caller's token. */
+/**
+ * The additions a stock gateway needs here: the subgraphs want the caller's token, and a request
+ * signed as the gateway's (around the data source's own default fetcher, as ours signs).
+ */
 class ForwardAuthorization extends RemoteGraphQLDataSource<StockContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<StockContext>): void {
     if (!('incomingRequestContext' in options)) return;
@@ -186,7 +197,14 @@ async function startApollo(supergraphSdl: string): Promise<Target> {
   const server = new ApolloServer<StockContext>({
     gateway: new ApolloGateway({
       supergraphSdl,
-      buildService: ({ url }) => new ForwardAuthorization({ url }),
+      buildService: ({ url }) => {
+        // Its own default fetcher (make-fetch-happen), signing around it as ours does.
+        const stock = new RemoteGraphQLDataSource({ url });
+        return new ForwardAuthorization({
+          url,
+          fetcher: signedFetcher(testSubgraphSecret, (target, init) => stock.fetcher(target, init)),
+        });
+      },
     }),
   });
   const { url } = await startStandaloneServer(server, {
@@ -204,6 +222,26 @@ async function startHive(supergraphSdl: string): Promise<Target> {
         authorization: request.headers.get('authorization') ?? '',
       }),
     },
+    // Signed as the gateway's, over the body exactly as Hive sends it.
+    plugins: () => [
+      {
+        onFetch(payload) {
+          const { url, options } = payload;
+          const authorization = options.headers?.authorization;
+          payload.setOptions({
+            ...options,
+            headers: {
+              ...options.headers,
+              ...gatewaySignedHeaders(url, {
+                method: options.method ?? 'POST',
+                body: typeof options.body === 'string' ? options.body : '',
+                authorization: authorization === '' ? undefined : authorization,
+              }),
+            },
+          });
+        },
+      },
+    ],
   });
   // The runtime is a (request, response) handler that answers a promise node:http ignores.
   const server = createServer((request, response) => void runtime(request, response));
@@ -249,6 +287,7 @@ async function measure(target: Target, token: string): Promise<Measured> {
     url: target.url,
     body: JSON.stringify({ query: target.query }),
     headers: { authorization: `Bearer ${token}` },
+    signAsGateway: target.name === 'direct',
     concurrency,
     warmupMs: warmupSeconds * 1_000,
     durationMs: seconds * 1_000,

@@ -8,6 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { gatewaySignedHeaders } from '../../test-support/gatewaySigning.ts';
 
 export interface LoadOptions {
   readonly url: string;
@@ -18,6 +19,11 @@ export interface LoadOptions {
   readonly durationMs: number;
   /** One request taking longer than this fails. Default 10 000. */
   readonly timeoutMs?: number;
+  /**
+   * Sign each request as the gateway would (a subgraph called directly refuses anything else);
+   * each gets its own signature, since one is valid for 30 s only.
+   */
+  readonly signAsGateway?: boolean;
 }
 
 export interface LoadResult {
@@ -58,7 +64,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       try {
         const response = await fetch(options.url, {
           method: 'POST',
-          headers,
+          headers:
+            options.signAsGateway === true
+              ? {
+                  ...headers,
+                  ...gatewaySignedHeaders(options.url, {
+                    body: options.body,
+                    authorization: options.headers.authorization,
+                  }),
+                }
+              : headers,
           body: options.body,
           signal: AbortSignal.timeout(timeoutMs),
         });

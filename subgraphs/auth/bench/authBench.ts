@@ -20,7 +20,12 @@ import {
   errorMessage,
   jwksKeySource,
 } from '@cashtrack/platform';
-import { kafkaForTests, mongoForTests, testNamespace } from '@cashtrack/test-support';
+import {
+  gatewaySignedHeaders,
+  kafkaForTests,
+  mongoForTests,
+  testNamespace,
+} from '@cashtrack/test-support';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../src/authSubgraph.ts';
 import { authConfigFromEnv, type AuthConfig } from '../src/config.ts';
 import { createPasswordHasher } from '../src/passwordHasher.ts';
@@ -64,13 +69,18 @@ interface GraphQLBody {
 /** Runs `signUp` or `logIn` and returns the access token, or throws with GraphQL's errors. */
 async function authenticate(url: string, operation: 'signUp' | 'logIn', input: object) {
   const inputType = operation === 'signUp' ? 'SignUpInput' : 'LogInInput';
+  const request = JSON.stringify({
+    query: `mutation ($input: ${inputType}!) { ${operation}(input: $input) { accessToken } }`,
+    variables: { input },
+  });
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: `mutation ($input: ${inputType}!) { ${operation}(input: $input) { accessToken } }`,
-      variables: { input },
-    }),
+    // Auth answers only the gateway: the bench signs as it would.
+    headers: {
+      'content-type': 'application/json',
+      ...gatewaySignedHeaders(`${url}/graphql`, { body: request }),
+    },
+    body: request,
   });
   const body = (await response.json()) as GraphQLBody;
   const token = body.data?.[operation]?.accessToken;
