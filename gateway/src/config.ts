@@ -11,6 +11,7 @@ import {
   type OperationLimits,
 } from '@cashtrack/platform';
 import type { RateLimitPolicies } from './plugins/rateLimit.ts';
+import { defaultSocketLimits, type SocketLimits } from './subscriptions/socketLimits.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   readonly rateLimits: RateLimitPolicies;
   /** `GATEWAY_TRUST_PROXY=1` when a proxy in front sets `x-forwarded-for`; otherwise the socket address counts. */
   readonly trustProxy: boolean;
+  /** What one client may hold open over WebSocket (`GATEWAY_WS_*`, see socketLimits.ts). */
+  readonly socketLimits: SocketLimits;
   /**
    * `SUBGRAPH_SHARED_SECRET`: every request to a subgraph is signed with it (see
    * platform/src/gatewaySignature.ts). Required in production and beyond loopback.
@@ -85,5 +88,20 @@ export function readGatewayConfig(): GatewayConfig {
     },
     trustProxy: flag('GATEWAY_TRUST_PROXY', false),
     subgraphSecret: subgraphSharedSecretFromEnv({ host }),
+    socketLimits: {
+      maxPayloadBytes: envInt('GATEWAY_WS_MAX_PAYLOAD_BYTES', defaultSocketLimits.maxPayloadBytes),
+      maxSubscriptionsPerSocket: envInt(
+        'GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET',
+        defaultSocketLimits.maxSubscriptionsPerSocket,
+      ),
+      maxSocketsPerAddress: envInt(
+        'GATEWAY_WS_MAX_SOCKETS_PER_ADDRESS',
+        defaultSocketLimits.maxSocketsPerAddress,
+      ),
+      maxSocketsPerUser: envInt(
+        'GATEWAY_WS_MAX_SOCKETS_PER_USER',
+        defaultSocketLimits.maxSocketsPerUser,
+      ),
+    },
   };
 }

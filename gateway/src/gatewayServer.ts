@@ -46,6 +46,8 @@ export interface RunningGateway {
   readonly httpServer: Server;
   /** Subscription sockets open now. */
   openSockets(): number;
+  /** Client addresses and users the socket limits count now (zero once every socket closed). */
+  countedSocketKeys(): { addresses: number; users: number };
   /** Subscriptions to subgraphs open now (one per client subscription still running). */
   upstreamSubscriptions(): number;
   stop(): Promise<void>;
@@ -178,6 +180,8 @@ export async function startGateway(
           upstream,
           resolvedAlone: resolvedAloneBy(supergraph),
           limits: config.limits,
+          socketLimits: config.socketLimits,
+          trustProxy: config.trustProxy,
           log,
         });
 
@@ -193,6 +197,7 @@ export async function startGateway(
     port,
     httpServer,
     openSockets: () => subscriptions?.sockets() ?? 0,
+    countedSocketKeys: () => subscriptions?.countedKeys() ?? { addresses: 0, users: 0 },
     upstreamSubscriptions: () => upstream.active(),
     async stop() {
       await subscriptions?.dispose();

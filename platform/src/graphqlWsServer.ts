@@ -22,9 +22,28 @@ export interface GraphQLWsServerOptions<E> {
    * next is terminated. Default 12 000 (graphql-ws's own default); 0 turns pings off.
    */
   readonly keepAliveMs?: number;
+  /**
+   * Largest frame accepted, in bytes; a larger one closes the socket with 1009 ("message too
+   * big") before it is buffered. Default 1 MiB, the subgraphs' HTTP body limit (`ws` itself
+   * would take 100 MiB).
+   */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Decides, before graphql-ws sees a new socket, whether it may stay: a refusal closes it with
+   * the code and reason given. Default: every socket stays.
+   */
+  readonly admit?: (socket: WebSocket, request: IncomingMessage) => SocketRefusal | undefined;
   /** Where errors on a socket or in a message handler are reported. */
   readonly log: Logger;
 }
+
+/** Why a socket may not stay: the close code and reason it is closed with. */
+export interface SocketRefusal {
+  readonly code: number;
+  readonly reason: string;
+}
+
+const defaultMaxPayloadBytes = 1024 * 1024;
 
 /**
  * graphql-ws on a `ws` server: what `graphql-ws/use/ws` does, with less held per socket, since
@@ -42,6 +61,8 @@ export function serveGraphQLWs<P extends Record<string, unknown>, E>(
   const keepAliveMs = options.keepAliveMs ?? 12_000;
   const server = makeServer(serverOptions);
   webSocketServer.options.handleProtocols = handleProtocols;
+  // Read by `ws` at each upgrade, so setting it here covers every socket this server accepts.
+  webSocketServer.options.maxPayload = options.maxPayloadBytes ?? defaultMaxPayloadBytes;
 
   const unanswered = new WeakSet<WebSocket>();
   function answered(this: WebSocket): void {
@@ -64,8 +85,20 @@ export function serveGraphQLWs<P extends Record<string, unknown>, E>(
   heartbeat?.unref();
 
   const onConnection = (socket: WebSocket, request: IncomingMessage): void => {
+    const refusal = options.admit?.(socket, request);
+    if (refusal !== undefined) {
+      socket.on('error', ignoreError);
+      socket.close(refusal.code, refusal.reason);
+      return;
+    }
     socket.on('pong', answered);
     socket.on('error', (error) => {
+      // A frame `ws` refused (too big, malformed) has already closed the socket with the code
+      // that says why (1009, 1002...); closing again would only hide it.
+      if (socket.readyState !== socket.OPEN) {
+        log.info({ err: errorMessage(error) }, 'subscription socket refused a frame');
+        return;
+      }
       log.warn({ err: errorMessage(error) }, 'subscription socket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
@@ -88,6 +121,9 @@ export function serveGraphQLWs<P extends Record<string, unknown>, E>(
     },
   };
 }
+
+/** A refused socket's errors (a peer that hangs up mid-close) matter to nobody. */
+function ignoreError(): void {}
 
 /** A `ws` socket as graphql-ws sees it; methods on the prototype, not closures per socket. */
 class Adapted implements GraphQLWsSocket {

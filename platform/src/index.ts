@@ -48,7 +48,7 @@ export type { KafkaClientOptions } from './kafkaClient.ts';
 export { createDocumentCache } from './documentCache.ts';
 export type { DocumentCacheOptions } from './documentCache.ts';
 export { serveGraphQLWs } from './graphqlWsServer.ts';
-export type { GraphQLWsServerOptions } from './graphqlWsServer.ts';
+export type { GraphQLWsServerOptions, SocketRefusal } from './graphqlWsServer.ts';
 export {
   operationLimitCodes,
   operationLimitRules,

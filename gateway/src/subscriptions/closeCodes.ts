@@ -5,6 +5,11 @@
  */
 export enum SocketCloseCode {
   /**
+   * A frame was larger than `GATEWAY_WS_MAX_PAYLOAD_BYTES` (default 100 000, as over HTTP).
+   * WebSocket's own "message too big"; the `ws` library sends it before reading the frame.
+   */
+  MessageTooBig = 1009,
+  /**
    * `connection_init` carried no valid access token in `connectionParams.authorization`, or a
    * renewal named another user. graphql-ws's code for a refused connection; clients do not retry.
    */
@@ -16,4 +21,17 @@ export enum SocketCloseCode {
    * `{"type":"ping","payload":{"authorization":"Bearer <new token>"}}` before expiry.
    */
   TokenExpired = 4419,
+  /**
+   * The client's address already has `GATEWAY_WS_MAX_SOCKETS_PER_ADDRESS` sockets open. The
+   * address is the one the gateway uses everywhere (`GATEWAY_TRUST_PROXY`). Close another first.
+   */
+  TooManySocketsFromAddress = 4430,
+  /** The user already has `GATEWAY_WS_MAX_SOCKETS_PER_USER` authenticated sockets open. */
+  TooManySocketsForUser = 4431,
 }
+
+/**
+ * The error code of a `subscribe` refused because its socket already runs
+ * `GATEWAY_WS_MAX_SUBSCRIPTIONS_PER_SOCKET` operations. The socket stays open; the others go on.
+ */
+export const tooManySubscriptionsCode = 'TOO_MANY_SUBSCRIPTIONS';

@@ -23,7 +23,13 @@ import {
 } from '@cashtrack/platform';
 import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
-import { SocketCloseCode } from './closeCodes.ts';
+import { SocketCloseCode, tooManySubscriptionsCode } from './closeCodes.ts';
+import {
+  clientAddressOf,
+  defaultSocketLimits,
+  SocketCounts,
+  type SocketLimits,
+} from './socketLimits.ts';
 import { openSocketSession, renewSocketSession, type SocketSession } from './socketSession.ts';
 import type { ResolvedAlone } from './resolvedAlone.ts';
 import { planSubscription, type FollowUp, type SubscriptionPlan } from './subscriptionRoutes.ts';
@@ -45,12 +51,23 @@ export interface SubscriptionServerOptions {
   /** Which subscriptions the owning subgraph serves whole, without a query per event. */
   readonly resolvedAlone: ResolvedAlone;
   readonly limits: OperationLimits;
+  /** What one client may hold open. Default `defaultSocketLimits`. */
+  readonly socketLimits?: SocketLimits;
+  /** `GATEWAY_TRUST_PROXY`: take the client's address from `x-forwarded-for`, as HTTP does. */
+  readonly trustProxy?: boolean;
   readonly log: Logger;
   readonly now?: () => number;
 }
 
 /** What the gateway keeps per socket besides its session: not the upgrade request. */
 type Extra = { readonly socket: WebSocket; readonly clientAddress: string };
+
+/** What an open socket is counted under, so that its close releases exactly that. */
+interface SocketAccount {
+  readonly address: string;
+  /** Set once `connection_init` carried a valid token and the user's count took the socket. */
+  userId?: string;
+}
 
 /**
  * How often open sockets are checked for an expired token, in ms: a socket is closed with 4419
@@ -75,6 +92,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     maxTokens: options.limits.maxTokens,
   });
   const webSocketServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const socketLimits = options.socketLimits ?? defaultSocketLimits;
+  const trustProxy = options.trustProxy ?? false;
+  const perAddress = new SocketCounts(socketLimits.maxSocketsPerAddress);
+  const perUser = new SocketCounts(socketLimits.maxSocketsPerUser);
+  const accounts = new WeakMap<WebSocket, SocketAccount>();
+  // One function for every socket's 'close' (no closure per socket); `ws` emits it exactly once.
+  function released(this: WebSocket): void {
+    const account = accounts.get(this);
+    if (account === undefined) return;
+    accounts.delete(this);
+    perAddress.remove(account.address);
+    if (account.userId !== undefined) perUser.remove(account.userId);
+  }
 
   const expiryCheck = setInterval(() => {
     const at = now();
@@ -132,7 +162,22 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       onConnect: async (ctx) => {
         const session = await openSocketSession(verifier, ctx.connectionParams);
         if (session === undefined) return false;
-        sessions.set(ctx.extra.socket, session);
+        const { socket } = ctx.extra;
+        const account = accounts.get(socket);
+        // Closed while the token was checked: its close released it, so it must not count now.
+        if (account === undefined || socket.readyState !== socket.OPEN) return false;
+        const { userId } = session.viewer;
+        if (!perUser.tryAdd(userId)) {
+          log.warn(
+            { userId, limit: socketLimits.maxSocketsPerUser },
+            'socket refused: too many for this user',
+          );
+          // Closed before graphql-ws's own 4403 for `false`, which then changes nothing.
+          socket.close(SocketCloseCode.TooManySocketsForUser, 'Too many sockets for this user');
+          return false;
+        }
+        account.userId = userId;
+        sessions.set(socket, session);
         return true;
       },
       onPing: async (ctx, payload) => {
@@ -146,6 +191,21 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         }
       },
       onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws lists an operation in `ctx.subscriptions` before this hook and removes it
+        // when it ends, however it ends, so the count needs no bookkeeping of ours to leak.
+        if (Object.keys(ctx.subscriptions).length > socketLimits.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(
+              `At most ${socketLimits.maxSubscriptionsPerSocket} subscriptions may run on one socket`,
+              {
+                extensions: {
+                  code: tooManySubscriptionsCode,
+                  limit: socketLimits.maxSubscriptionsPerSocket,
+                },
+              },
+            ),
+          ];
+        }
         const document = parsedAndValidated(payload.query);
         if (!('kind' in document)) return document;
         const args: ExecutionArgs = {
@@ -191,9 +251,26 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       },
     },
     {
+      maxPayloadBytes: socketLimits.maxPayloadBytes,
+      admit: (socket, request) => {
+        const address = clientAddressOf(request, trustProxy);
+        if (!perAddress.tryAdd(address)) {
+          log.warn(
+            { clientAddress: address, limit: socketLimits.maxSocketsPerAddress },
+            'socket refused: too many from this address',
+          );
+          return {
+            code: SocketCloseCode.TooManySocketsFromAddress,
+            reason: 'Too many sockets from this address',
+          };
+        }
+        accounts.set(socket, { address });
+        socket.once('close', released);
+        return undefined;
+      },
       extra: (socket, request) => ({
         socket,
-        clientAddress: request.socket.remoteAddress ?? 'unknown',
+        clientAddress: accounts.get(socket)?.address ?? clientAddressOf(request, trustProxy),
       }),
       log,
     },
@@ -202,6 +279,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   return {
     /** Open sockets, for health and benchmarks. */
     sockets: (): number => webSocketServer.clients.size,
+    /** Client addresses and users with sockets counted now: zero once all have closed. */
+    countedKeys: (): { addresses: number; users: number } => ({
+      addresses: perAddress.keys,
+      users: perUser.keys,
+    }),
     async dispose(): Promise<void> {
       clearInterval(expiryCheck);
       await serverCleanup.dispose();
