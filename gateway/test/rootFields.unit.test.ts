@@ -1,15 +1,25 @@
 import { describe, expect, it } from '@jest/globals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { rootFieldNames } from '../src/plugins/rootFields.ts';
+import { rootFieldExecutions, rootFieldNames } from '../src/plugins/rootFields.ts';
 
-function rootFieldsOf(source: string): string[] {
+function operationOf(source: string) {
   const document = parse(source);
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode =>
       definition.kind === Kind.OPERATION_DEFINITION,
   );
   if (operation === undefined) throw new Error('no operation');
+  return { operation, document };
+}
+
+function rootFieldsOf(source: string): string[] {
+  const { operation, document } = operationOf(source);
   return rootFieldNames(operation, document).sort();
+}
+
+function executionsOf(source: string): Record<string, number> {
+  const { operation, document } = operationOf(source);
+  return Object.fromEntries(rootFieldExecutions(operation, document));
 }
 
 describe('root field names', () => {
@@ -27,5 +37,22 @@ describe('root field names', () => {
 
   it('does not loop on a fragment that spreads itself', () => {
     expect(rootFieldsOf('query { ...A } fragment A on Query { me { id } ...A }')).toEqual(['me']);
+  });
+});
+
+describe('root field executions', () => {
+  it('counts every alias of a field: ten aliased signUps run ten times', () => {
+    const fields = Array.from(
+      { length: 10 },
+      (_, index) => `a${index}: signUp(input: $input) { accessToken }`,
+    ).join(' ');
+    expect(executionsOf(`mutation ($input: SignUpInput!) { ${fields} }`)).toEqual({ signUp: 10 });
+  });
+
+  it('counts a response key once however often fragments repeat it, and aliases inside them', () => {
+    const source = `
+      query { me { id } ...A ... on Query { me { id } other: me { id } } }
+      fragment A on Query { me { id } third: me { id } expenses { totalCount } }`;
+    expect(executionsOf(source)).toEqual({ me: 3, expenses: 1 });
   });
 });

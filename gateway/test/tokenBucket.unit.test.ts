@@ -25,7 +25,31 @@ describe('the token bucket', () => {
   });
 });
 
+describe('a charge of several tokens', () => {
+  it('takes them all at once, or none', () => {
+    const full = takeToken(policy, undefined, 0, 3);
+    expect(full).toMatchObject({ allowed: true, state: { tokens: 0 } });
+    const partial = takeToken(policy, { tokens: 2, updatedAtMs: 0 }, 0, 3);
+    expect(partial).toMatchObject({ allowed: false, retryAfterSeconds: 2, state: { tokens: 2 } });
+  });
+});
+
 describe('the rate limiter', () => {
+  it('charges every bucket of a request or none, and says when a cost can never fit', () => {
+    const limiter = new RateLimiter({ now: () => 0 });
+    const roomy = { capacity: 10, refillPerSecond: 1 };
+    const tight = { capacity: 2, refillPerSecond: 1 };
+    expect(
+      limiter.takeAll([
+        { key: 'roomy', policy: roomy, cost: 3 },
+        { key: 'tight', policy: tight, cost: 3 },
+      ]),
+    ).toEqual({ allowed: false, retryAfterSeconds: 1, tooLarge: true });
+    // The refused request took nothing from the bucket that had room.
+    expect(limiter.takeAll([{ key: 'roomy', policy: roomy, cost: 10 }]).allowed).toBe(true);
+    expect(limiter.takeAll([{ key: 'tight', policy: tight, cost: 2 }]).allowed).toBe(true);
+  });
+
   it('keeps one bucket per key', () => {
     const limiter = new RateLimiter({ now: () => 0 });
     const tight = { capacity: 1, refillPerSecond: 1 };

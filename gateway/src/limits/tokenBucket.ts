@@ -20,10 +20,15 @@ export type TakeOutcome =
       readonly retryAfterSeconds: number;
     };
 
+/**
+ * Takes `cost` tokens at once, or none. A cost above the capacity can never be paid; its wait is
+ * until the bucket is full, and the caller says the request is too large.
+ */
 export function takeToken(
   policy: TokenBucketPolicy,
   previous: TokenBucketState | undefined,
   nowMs: number,
+  cost = 1,
 ): TakeOutcome {
   const elapsedSeconds =
     previous === undefined ? 0 : Math.max(0, nowMs - previous.updatedAtMs) / 1000;
@@ -31,12 +36,13 @@ export function takeToken(
     policy.capacity,
     (previous?.tokens ?? policy.capacity) + elapsedSeconds * policy.refillPerSecond,
   );
-  if (available >= 1) {
-    return { allowed: true, state: { tokens: available - 1, updatedAtMs: nowMs } };
+  if (available >= cost) {
+    return { allowed: true, state: { tokens: available - cost, updatedAtMs: nowMs } };
   }
+  const needed = Math.min(cost, policy.capacity) - available;
   return {
     allowed: false,
     state: { tokens: available, updatedAtMs: nowMs },
-    retryAfterSeconds: Math.max(1, Math.ceil((1 - available) / policy.refillPerSecond)),
+    retryAfterSeconds: Math.max(1, Math.ceil(needed / policy.refillPerSecond)),
   };
 }
