@@ -8,6 +8,7 @@ import {
   expenseUpdated,
 } from './eventTypes/expenseEvents.ts';
 import { expenseMessageSubmitted } from './eventTypes/expenseMessageEvents.ts';
+import { accessTokenRevoked } from './eventTypes/sessionEvents.ts';
 import { userProfileUpdated, userRegistered } from './eventTypes/userEvents.ts';
 import { topics, type TopicName } from './topics.ts';
 
@@ -20,6 +21,7 @@ export const eventCatalog = {
   ExpenseUpdated: expenseUpdated,
   ExpenseDeleted: expenseDeleted,
   ExpenseMessageRejected: expenseMessageRejected,
+  AccessTokenRevoked: accessTokenRevoked,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -86,3 +86,7 @@ export type {
 } from './projection.ts';
 export { rebuildReadModel } from './replay.ts';
 export type { RebuildReadModelOptions, RebuildResult } from './replay.ts';
+
+// Access-token revocations, read by every verifier.
+export { startRevocationListener } from './revocationListener.ts';
+export type { RevocationListener, RevocationListenerOptions } from './revocationListener.ts';

@@ -3,6 +3,8 @@ export const topics = {
   users: 'cashtrack.users',
   expenseMessages: 'cashtrack.expense-messages',
   expenses: 'cashtrack.expenses',
+  /** `AccessTokenRevoked`: tokens `logOut` ended; every verifier reads the last 15 minutes. */
+  accessTokenRevocations: 'cashtrack.access-token-revocations',
 } as const;
 
 export type TopicKey = keyof typeof topics;
@@ -13,12 +15,13 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
-/** The three event topics with `prefix` in front, e.g. `topicNames('t-x-').users`. */
+/** The event topics with `prefix` in front, e.g. `topicNames('t-x-').users`. */
 export function topicNames(prefix = ''): { readonly [K in TopicKey]: string } {
   return {
     users: `${prefix}${topics.users}`,
     expenseMessages: `${prefix}${topics.expenseMessages}`,
     expenses: `${prefix}${topics.expenses}`,
+    accessTokenRevocations: `${prefix}${topics.accessTokenRevocations}`,
   };
 }
 

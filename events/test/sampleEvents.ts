@@ -92,6 +92,15 @@ export function sampleOfEveryType(
       correlationId,
       now,
     }),
+    newEvent({
+      type: 'AccessTokenRevoked',
+      userId,
+      aggregateId: `jti-${userId}`,
+      aggregateVersion: 1,
+      payload: { tokenId: `jti-${userId}`, expiresAt: '2026-11-24T10:15:00.000Z' },
+      correlationId,
+      now,
+    }),
   ];
 }
 

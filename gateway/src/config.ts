@@ -44,6 +44,10 @@ export interface GatewayConfig {
   readonly trustProxy: boolean;
   /** What one client may hold open over WebSocket (`GATEWAY_WS_*`, see socketLimits.ts). */
   readonly socketLimits: SocketLimits;
+  /** `KAFKA_BROKERS`: where the gateway hears of access tokens `logOut` revoked. */
+  readonly kafkaBrokers: readonly string[];
+  /** `KAFKA_TOPIC_PREFIX`, default '' (tests use a unique one). */
+  readonly topicPrefix: string;
   /**
    * `SUBGRAPH_SHARED_SECRET`: every request to a subgraph is signed with it (see
    * platform/src/gatewaySignature.ts). Required in production and beyond loopback.
@@ -85,10 +89,6 @@ export function readGatewayConfig(): GatewayConfig {
         capacity: envInt('GATEWAY_RATE_ADDRESS_BURST', 60),
         refillPerSecond: envInt('GATEWAY_RATE_ADDRESS_PER_SECOND', 10),
       },
-      signUpsPerAddress: {
-        capacity: envInt('GATEWAY_RATE_SIGNUP_BURST', 5),
-        refillPerSecond: envInt('GATEWAY_RATE_SIGNUP_PER_HOUR', 10) / 3_600,
-      },
     },
     trustProxy: flag('GATEWAY_TRUST_PROXY', false),
     subgraphSecret: subgraphSharedSecretFromEnv({ host }),
@@ -107,5 +107,7 @@ export function readGatewayConfig(): GatewayConfig {
         defaultSocketLimits.maxSocketsPerUser,
       ),
     },
+    kafkaBrokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    topicPrefix: envString('KAFKA_TOPIC_PREFIX', ''),
   };
 }

@@ -7,9 +7,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { Supergraph } from '@apollo/federation-internals';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { startRevocationListener } from '@cashtrack/events';
 import {
   bearerToken,
   createAccessTokenVerifier,
+  createKafkaClient,
   createErrorFormatter,
   createLogger,
   currentCorrelationId,
@@ -17,6 +19,8 @@ import {
   jwksKeySource,
   newCorrelationId,
   operationLimitsPlugin,
+  refuseRevokedTokens,
+  RevokedAccessTokens,
   withCorrelation,
   type VerifiedAccessToken,
 } from '@cashtrack/platform';
@@ -84,11 +88,24 @@ export async function startGateway(
       }),
     logger: log,
   });
-  const verifier = cacheVerifiedTokens(
-    createAccessTokenVerifier({
-      ...config.tokenAudience,
-      publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
-    }),
+  // Revocations are read before the gateway listens, so a restarted gateway refuses a token
+  // logged out before it went down from its first request on. The check sits outside the cache
+  // of verified tokens, so a remembered verification cannot outlive a log-out.
+  const revoked = new RevokedAccessTokens();
+  const revocations = await startRevocationListener({
+    kafka: createKafkaClient({ clientId: 'gateway', brokers: config.kafkaBrokers }),
+    topicPrefix: config.topicPrefix,
+    revoked,
+    log,
+  });
+  const verifier = refuseRevokedTokens(
+    cacheVerifiedTokens(
+      createAccessTokenVerifier({
+        ...config.tokenAudience,
+        publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
+      }),
+    ),
+    revoked,
   );
 
   const app = express();
@@ -182,6 +199,7 @@ export async function startGateway(
           limits: config.limits,
           socketLimits: config.socketLimits,
           trustProxy: config.trustProxy,
+          revoked,
           log,
         });
 
@@ -202,6 +220,7 @@ export async function startGateway(
     async stop() {
       await subscriptions?.dispose();
       await server.stop();
+      await revocations.stop();
     },
   };
 }

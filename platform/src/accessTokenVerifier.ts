@@ -7,6 +7,7 @@ import {
   type VerifiedAccessToken,
 } from './accessTokens.ts';
 import { CodedError, errorMessage } from './errors.ts';
+import type { RevokedAccessTokens } from './revokedAccessTokens.ts';
 
 /** Finds the public key a token's `kid` names; throws when there is none. */
 export type PublicKeyLookup = (kid: string) => Promise<KeyObject | string>;
@@ -68,6 +69,23 @@ export function createAccessTokenVerifier(
       if (typeof claims.jti !== 'string' || claims.jti === '') throw refused('no token id');
       if (typeof claims.exp !== 'number') throw refused('no expiry');
       return { userId: claims.sub, tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+    },
+  };
+}
+
+/**
+ * `verifier`, refusing tokens `logOut` revoked (`UNAUTHENTICATED`, reason `revoked`). Wrap it
+ * around any cache of verified tokens, so a remembered verification cannot outlive a log-out.
+ */
+export function refuseRevokedTokens(
+  verifier: AccessTokenVerifier,
+  revoked: RevokedAccessTokens,
+): AccessTokenVerifier {
+  return {
+    async verify(token) {
+      const viewer = await verifier.verify(token);
+      if (revoked.isRevoked(viewer.tokenId)) throw refused('revoked');
+      return viewer;
     },
   };
 }

@@ -19,7 +19,12 @@ export type {
   AccessTokenAudience,
   VerifiedAccessToken,
 } from './accessTokens.ts';
-export { createAccessTokenVerifier, bearerToken } from './accessTokenVerifier.ts';
+export {
+  createAccessTokenVerifier,
+  bearerToken,
+  refuseRevokedTokens,
+} from './accessTokenVerifier.ts';
+export { RevokedAccessTokens } from './revokedAccessTokens.ts';
 export type {
   AccessTokenVerifier,
   AccessTokenVerifierOptions,

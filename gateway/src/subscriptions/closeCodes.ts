@@ -22,6 +22,11 @@ export enum SocketCloseCode {
    */
   TokenExpired = 4419,
   /**
+   * The access token the socket speaks for was revoked by `logOut`. Closed within about a second
+   * of the revocation reaching this gateway; the person signs in again.
+   */
+  TokenRevoked = 4420,
+  /**
    * The client's address already has `GATEWAY_WS_MAX_SOCKETS_PER_ADDRESS` sockets open. The
    * address is the one the gateway uses everywhere (`GATEWAY_TRUST_PROXY`). Close another first.
    */

@@ -20,6 +20,7 @@ import {
   withCorrelation,
   type AccessTokenVerifier,
   type Logger,
+  type RevokedAccessTokens,
 } from '@cashtrack/platform';
 import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
@@ -55,6 +56,8 @@ export interface SubscriptionServerOptions {
   readonly socketLimits?: SocketLimits;
   /** `GATEWAY_TRUST_PROXY`: take the client's address from `x-forwarded-for`, as HTTP does. */
   readonly trustProxy?: boolean;
+  /** Tokens `logOut` revoked: a socket speaking with one is closed with 4420. */
+  readonly revoked?: RevokedAccessTokens;
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -70,8 +73,9 @@ interface SocketAccount {
 }
 
 /**
- * How often open sockets are checked for an expired token, in ms: a socket is closed with 4419
- * at most this long after its token's `exp`. One timer for all sockets, not one per socket.
+ * How often open sockets are checked for an expired or revoked token, in ms: a socket is closed
+ * with 4419 at most this long after its token's `exp`, with 4420 at most this long after the
+ * revocation reached this gateway. One timer for all sockets, not one per socket.
  */
 const expiryCheckMs = 1_000;
 
@@ -110,9 +114,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     const at = now();
     for (const socket of webSocketServer.clients) {
       const session = sessions.get(socket);
-      if (session === undefined || session.viewer.expiresAt.getTime() > at) continue;
-      sessions.delete(socket);
-      socket.close(SocketCloseCode.TokenExpired, 'Access token expired');
+      if (session === undefined) continue;
+      if (session.viewer.expiresAt.getTime() <= at) {
+        sessions.delete(socket);
+        socket.close(SocketCloseCode.TokenExpired, 'Access token expired');
+      } else if (options.revoked?.isRevoked(session.viewer.tokenId) === true) {
+        sessions.delete(socket);
+        log.info({ userId: session.viewer.userId }, 'socket closed: its access token was revoked');
+        socket.close(SocketCloseCode.TokenRevoked, 'Access token revoked');
+      }
     }
   }, expiryCheckMs);
   expiryCheck.unref();

@@ -111,6 +111,8 @@ export async function startGatewayFor(
     ...readGatewayConfig(),
     port: 0,
     jwksUrl: `${identity.auth.url}/.well-known/jwks.json`,
+    // The file's own revocations topic, where its auth publishes `logOut`s.
+    topicPrefix: identity.namespace.topicPrefix,
     rateLimits: relaxedRateLimits,
     subgraphUrls: (name) => {
       const own = urls[name];

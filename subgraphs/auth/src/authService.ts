@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { newEvent } from '@cashtrack/events';
-import { CodedError, type Logger } from '@cashtrack/platform';
+import { CodedError, type Logger, type VerifiedAccessToken } from '@cashtrack/platform';
 import type { AccessTokenIssuer } from './accessTokenIssuer.ts';
+import type { AccessTokenRevocations } from './accessTokenRevocations.ts';
 import type { CredentialStore } from './credentialStore.ts';
 import { normalizeEmail, validateSignUp, type SignUpInput } from './domain/credentialRules.ts';
 import { combineVerdicts, type ThrottlePolicy } from './domain/loginThrottle.ts';
@@ -41,6 +42,8 @@ export interface AuthServiceDependencies {
   readonly loginGuard: LoginGuard;
   readonly hasher: PasswordHasher;
   readonly issueAccessToken: AccessTokenIssuer;
+  /** Where `logOut` records the access token it ends. */
+  readonly revocations: Pick<AccessTokenRevocations, 'revoke'>;
   /** HMAC key for refresh-token successors (refreshTokenKey.ts). */
   readonly refreshTokenKey: Buffer;
   readonly refreshPolicy: RefreshPolicy;
@@ -64,8 +67,16 @@ export interface AuthService {
     origin: RequestOrigin,
   ): Promise<AuthSession>;
   refreshSession(refreshToken: string): Promise<AuthSession>;
-  /** Revokes the session `refreshToken` belongs to; false when it is not one of `userId`'s. */
-  logOut(userId: string, refreshToken: string): Promise<boolean>;
+  /**
+   * Revokes the session `refreshToken` belongs to, and the access token `caller` presented, which
+   * every verifier refuses from then until it expires; false (revoking nothing) when the session
+   * is not one of the caller's.
+   */
+  logOut(
+    caller: VerifiedAccessToken,
+    refreshToken: string,
+    origin: RequestOrigin,
+  ): Promise<boolean>;
 }
 
 const invalidCredentials = (): CodedError =>
@@ -216,7 +227,8 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       throw new CodedError('REFRESH_CONFLICT', 'The session changed too often at once; try again');
     },
 
-    async logOut(userId, refreshToken) {
+    async logOut(caller, refreshToken, origin) {
+      const { userId } = caller;
       const parsed = parseRefreshToken(refreshToken);
       if (parsed === undefined) return false;
       const family = await deps.families.find(parsed.familyId);
@@ -228,8 +240,11 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
         policy: deps.refreshPolicy,
       });
       if (!allowed) return false;
-      await deps.families.revoke(parsed.familyId, deps.now(), 'logOut');
-      log.info({ userId, familyId: parsed.familyId }, 'logged out');
+      const now = deps.now();
+      // The access token first: a failure here leaves the session alive, and the app retries.
+      await deps.revocations.revoke(caller, origin.correlationId, now);
+      await deps.families.revoke(parsed.familyId, now, 'logOut');
+      log.info({ userId, familyId: parsed.familyId, tokenId: caller.tokenId }, 'logged out');
       return true;
     },
   };

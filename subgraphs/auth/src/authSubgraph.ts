@@ -1,4 +1,9 @@
-import { startOutboxRelay } from '@cashtrack/events';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  startOutboxRelay,
+  startRevocationListener,
+  type RevocationListener,
+} from '@cashtrack/events';
 import {
   closeOnce,
   accessTokenLifetimeSeconds,
@@ -6,12 +11,16 @@ import {
   createAccessTokenVerifier,
   createKafkaClient,
   createLogger,
+  errorMessage,
   loadSchemaFile,
+  refuseRevokedTokens,
+  RevokedAccessTokens,
   startSubgraphServer,
   type Logger,
   type ShutdownStep,
 } from '@cashtrack/platform';
 import { createAccessTokenIssuer } from './accessTokenIssuer.ts';
+import { createAccessTokenRevocations } from './accessTokenRevocations.ts';
 import { createAuthService } from './authService.ts';
 import type { AuthConfig } from './config.ts';
 import { createCredentialStore } from './credentialStore.ts';
@@ -69,11 +78,20 @@ export async function startAuthSubgraph(
   const credentials = createCredentialStore(mongo.db);
   const kafka = createKafkaClient({ clientId: 'auth', brokers: config.kafkaBrokers });
   const publisher = reconnectingPublisher(kafka, { topicPrefix: config.topicPrefix, log });
+  const revoked = new RevokedAccessTokens();
+  const revocations = createAccessTokenRevocations(mongo.db, {
+    revoked,
+    outboxWritten: () => relay.wake(),
+    log,
+  });
+  // From the database every auth replica shares, so no Kafka is needed for it at start-up.
+  await revocations.load(now());
   const relay = startOutboxRelay({
-    collections: [credentials.outboxCollection],
+    collections: [credentials.outboxCollection, revocations.outboxCollection],
     producer: publisher,
     logger: log,
   });
+  const revocationsFromOtherReplicas = listenInBackground(kafka, config.topicPrefix, revoked, log);
 
   const auth = createAuthService({
     credentials,
@@ -87,6 +105,7 @@ export async function startAuthSubgraph(
     }),
     hasher: await createPasswordHasher(config.passwordHashCost),
     issueAccessToken: createAccessTokenIssuer(signingKeys, config),
+    revocations,
     refreshTokenKey: await loadRefreshTokenKey(mongo.db, now()),
     refreshPolicy: config.refresh,
     emailThrottle: config.emailThrottle,
@@ -102,11 +121,14 @@ export async function startAuthSubgraph(
     resolvers: mutationResolvers(auth),
     port: config.port,
     host: config.host,
-    verifier: createAccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.audience,
-      publicKeyFor: (kid) => signingKeys.publicKeyFor(kid),
-    }),
+    verifier: refuseRevokedTokens(
+      createAccessTokenVerifier({
+        issuer: config.issuer,
+        audience: config.audience,
+        publicKeyFor: (kid) => signingKeys.publicKeyFor(kid),
+      }),
+      revoked,
+    ),
     // Kafka is not needed to take requests: sign-ups wait in the outbox until it is back.
     isReady: () => mongo.ping(),
     routes: { '/.well-known/jwks.json': jwksRoute(signingKeys) },
@@ -117,6 +139,7 @@ export async function startAuthSubgraph(
     { name: 'http', stop: () => server.close() },
     { name: 'key refresh', stop: () => Promise.resolve(clearInterval(keyRefresh)) },
     { name: 'outbox relay', stop: () => relay.stop() },
+    { name: 'revocation listener', stop: () => revocationsFromOtherReplicas.stop() },
     { name: 'kafka', stop: () => publisher.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];
@@ -125,5 +148,38 @@ export async function startAuthSubgraph(
     signingKeys,
     shutdownSteps,
     close: closeOnce(shutdownSteps),
+  };
+}
+
+/**
+ * Revocations other auth replicas record, from Kafka. Auth takes requests while Kafka is down
+ * (its own revocations are in its database and its memory), so this starts in the background
+ * and tries again every few seconds until it can.
+ */
+function listenInBackground(
+  kafka: ReturnType<typeof createKafkaClient>,
+  topicPrefix: string,
+  revoked: RevokedAccessTokens,
+  log: Logger,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let listener: RevocationListener | undefined;
+  const started = (async () => {
+    while (!stopped) {
+      try {
+        listener = await startRevocationListener({ kafka, topicPrefix, revoked, log });
+        return;
+      } catch (error) {
+        log.warn({ err: errorMessage(error) }, 'revocation listener not started; retrying');
+        await delay(5_000);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await started;
+      await listener?.stop();
+    },
   };
 }

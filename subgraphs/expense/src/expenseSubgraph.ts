@@ -1,6 +1,7 @@
 import {
   createEventProducer,
   ensureTopics,
+  startRevocationListener,
   type EventConsumer,
   type EventProducer,
 } from '@cashtrack/events';
@@ -12,6 +13,8 @@ import {
   createLogger,
   jwksKeySource,
   loadSchemaFile,
+  refuseRevokedTokens,
+  RevokedAccessTokens,
   retryAtStartup,
   startSubgraphServer,
   type Logger,
@@ -99,6 +102,15 @@ export async function startExpenseSubgraph(
     logger: log.child({ part: 'projector' }),
   });
 
+  // Read before the server starts, so a restarted replica refuses logged-out tokens at once.
+  const revoked = new RevokedAccessTokens();
+  const revocations = await startRevocationListener({
+    kafka,
+    topicPrefix: config.topicPrefix,
+    revoked,
+    log,
+  });
+
   const commands = createExpenseCommands({
     models,
     producer,
@@ -116,11 +128,14 @@ export async function startExpenseSubgraph(
     subscriptions: true,
     port: config.port,
     host: config.host,
-    verifier: createAccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.audience,
-      publicKeyFor: overrides.publicKeyFor ?? jwksKeySource({ jwksUrl: config.jwksUrl }),
-    }),
+    verifier: refuseRevokedTokens(
+      createAccessTokenVerifier({
+        issuer: config.issuer,
+        audience: config.audience,
+        publicKeyFor: overrides.publicKeyFor ?? jwksKeySource({ jwksUrl: config.jwksUrl }),
+      }),
+      revoked,
+    ),
     // Commands need the database and a running projector (their answers wait for it).
     isReady: async () => (await mongo.ping()) && projector.stats().state === 'running',
     logger: log,
@@ -130,6 +145,7 @@ export async function startExpenseSubgraph(
     { name: 'http', stop: () => server.close() },
     { name: 'change announcements', stop: () => changeHub.stop() },
     { name: 'projector', stop: () => projector.stop() },
+    { name: 'revocation listener', stop: () => revocations.stop() },
     { name: 'change producer', stop: () => changeProducer.disconnect() },
     { name: 'kafka producer', stop: () => producer.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },

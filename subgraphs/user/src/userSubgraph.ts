@@ -2,6 +2,7 @@ import {
   createEventProducer,
   ensureTopics,
   runEventConsumer,
+  startRevocationListener,
   topicNames,
   type EventConsumer,
 } from '@cashtrack/events';
@@ -13,6 +14,8 @@ import {
   createLogger,
   jwksKeySource,
   loadSchemaFile,
+  refuseRevokedTokens,
+  RevokedAccessTokens,
   startSubgraphServer,
   type Logger,
   type ShutdownStep,
@@ -71,6 +74,15 @@ export async function startUserSubgraph(
     logger: log,
   });
 
+  // Read before the server starts, so a restarted replica refuses logged-out tokens at once.
+  const revoked = new RevokedAccessTokens();
+  const revocations = await startRevocationListener({
+    kafka,
+    topicPrefix: config.topicPrefix,
+    revoked,
+    log,
+  });
+
   const server = await startSubgraphServer({
     name: 'user',
     typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
@@ -86,14 +98,17 @@ export async function startUserSubgraph(
     ),
     port: config.port,
     host: config.host,
-    verifier: createAccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.audience,
-      publicKeyFor: jwksKeySource({
-        jwksUrl: config.jwksUrl,
-        minRefetchIntervalMs: config.jwksMinRefetchMs,
+    verifier: refuseRevokedTokens(
+      createAccessTokenVerifier({
+        issuer: config.issuer,
+        audience: config.audience,
+        publicKeyFor: jwksKeySource({
+          jwksUrl: config.jwksUrl,
+          minRefetchIntervalMs: config.jwksMinRefetchMs,
+        }),
       }),
-    }),
+      revoked,
+    ),
     isReady: async () => consumer.stats().state === 'running' && (await mongo.ping()),
     logger: log,
   });
@@ -101,6 +116,7 @@ export async function startUserSubgraph(
   const shutdownSteps: ShutdownStep[] = [
     { name: 'http', stop: () => server.close() },
     { name: 'consumer', stop: () => consumer.stop() },
+    { name: 'revocation listener', stop: () => revocations.stop() },
     { name: 'producer', stop: () => producer.disconnect() },
     { name: 'mongo', stop: () => mongo.close() },
   ];

@@ -46,7 +46,7 @@ export function mutationResolvers(auth: AuthService): SubgraphResolvers {
         context: SubgraphContext,
       ) => answer(context, await auth.refreshSession(refreshToken)),
       logOut: (_: unknown, { refreshToken }: RefreshTokenArgs, context: SubgraphContext) =>
-        auth.logOut(requireViewer(context).userId, refreshToken),
+        auth.logOut(requireViewer(context), refreshToken, context),
     },
   };
 }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineEvent } from './eventDefinition.ts';
+import { rule } from './fields.ts';
+
+/**
+ * Events of one access token (aggregateId = the token's `jti`), on
+ * `cashtrack.access-token-revocations`. Every verifier (the gateway and each subgraph) reads them
+ * into memory and refuses the token until it expires (revocationListener.ts).
+ */
+
+const utcInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+const instantSchema = z
+  .string()
+  .superRefine(
+    rule(
+      (value: string) => utcInstant.test(value) && !Number.isNaN(Date.parse(value)),
+      'must be an ISO-8601 UTC instant such as 2026-11-24T10:15:00.000Z',
+    ),
+  );
+
+/** `logOut` ended the session an access token belongs to; the token is refused until `expiresAt`. */
+export const accessTokenRevoked = defineEvent({
+  type: 'AccessTokenRevoked',
+  topic: 'accessTokenRevocations',
+  version: 1,
+  payload: z.object({
+    /** The token's `jti`. */
+    tokenId: z.string().min(1).max(200),
+    /** The token's `exp`: after it the token is refused anyway, so verifiers forget it then. */
+    expiresAt: instantSchema,
+  }),
+  upcasters: {},
+  aggregateVersion: 1,
+});

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { errorCodes, postGraphQL, waitFor } from '@cashtrack/test-support';
+import { gatewayClient, gql } from './support/apolloClient.ts';
+import { subscriptionClient } from './support/subscriptionClient.ts';
+import { startGatewayFor, startSystem, type RunningSystem } from './support/system.ts';
+
+/**
+ * `logOut` ends the access token it was called with, everywhere tokens are checked: HTTP at the
+ * gateway, each subgraph, open sockets, and a gateway started after the log-out.
+ */
+
+let system: RunningSystem;
+let people = 0;
+
+interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly user: { readonly id: string };
+}
+
+async function signUp(): Promise<Session> {
+  people += 1;
+  const answer = await gatewayClient(system.graphqlUrl).mutate<{ signUp: Session }>(
+    gql`
+      mutation ($input: SignUpInput!) {
+        signUp(input: $input) {
+          accessToken
+          refreshToken
+          user {
+            id
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        email: `leaving${people}@example.com`,
+        password: 'leaving-pass',
+        displayName: `Leaving ${people}`,
+      },
+    },
+  );
+  const session = answer.data?.signUp;
+  if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
+  return session;
+}
+
+const me = gql`
+  query {
+    me {
+      id
+    }
+  }
+`;
+const meText = 'query { me { id } }';
+
+async function logOut(session: Session): Promise<void> {
+  const answer = await gatewayClient(system.graphqlUrl, session.accessToken).mutate<{
+    logOut: boolean;
+  }>(
+    gql`
+      mutation ($refreshToken: String!) {
+        logOut(refreshToken: $refreshToken)
+      }
+    `,
+    { refreshToken: session.refreshToken },
+  );
+  expect(answer.data?.logOut).toBe(true);
+}
+
+beforeAll(async () => {
+  system = await startSystem({ auth: { passwordHashCost: { log2N: 12, r: 8, p: 1 } } });
+});
+
+afterAll(async () => {
+  await system.stop();
+});
+
+describe('an access token after logOut', () => {
+  it('is refused over HTTP by the gateway and by the subgraphs, and another session goes on', async () => {
+    const leaving = await signUp();
+    const staying = await signUp();
+    // Verified (and remembered by the gateway's cache) before the log-out.
+    expect((await gatewayClient(system.graphqlUrl, leaving.accessToken).query(me)).codes).toEqual(
+      [],
+    );
+    const direct = await postGraphQL(
+      system.identity.user.url,
+      meText,
+      {},
+      {
+        token: leaving.accessToken,
+      },
+    );
+    expect(errorCodes(direct)).toEqual([]);
+
+    await logOut(leaving);
+
+    await waitFor(
+      async () => {
+        const answer = await gatewayClient(system.graphqlUrl, leaving.accessToken).query(me);
+        return answer.status === 401 && answer.codes.join() === 'UNAUTHENTICATED';
+      },
+      { timeoutMs: 5_000, description: 'the gateway to refuse the token' },
+    );
+    for (const subgraph of [
+      system.identity.user.url,
+      system.identity.auth.url,
+      system.expense.url,
+    ]) {
+      await waitFor(
+        async () => {
+          const answer = await postGraphQL(
+            subgraph,
+            meProbe(subgraph),
+            {},
+            {
+              token: leaving.accessToken,
+            },
+          );
+          return errorCodes(answer).includes('UNAUTHENTICATED');
+        },
+        { timeoutMs: 5_000, description: `${subgraph} to refuse the token` },
+      );
+    }
+    expect((await gatewayClient(system.graphqlUrl, staying.accessToken).query(me)).codes).toEqual(
+      [],
+    );
+  });
+
+  it('closes an open socket speaking with it with 4420 within a couple of seconds', async () => {
+    const leaving = await signUp();
+    const socket = subscriptionClient(system.graphqlUrl, leaving.accessToken);
+    socket.subscribe('subscription { expenseChanged { cursor kind } }');
+    await waitFor(() => system.expense.liveSubscriptionsOf(leaving.user.id) > 0, {
+      description: 'the subscription to be live',
+    });
+    const loggedOutAt = Date.now();
+    await logOut(leaving);
+    await waitFor(() => socket.closures.length > 0, {
+      timeoutMs: 5_000,
+      description: 'the socket to be closed',
+    });
+    expect(socket.closures[0]).toEqual({ code: 4420, reason: 'Access token revoked' });
+    expect(Date.now() - loggedOutAt).toBeLessThan(3_000);
+
+    // Nor can it open a new one.
+    const again = subscriptionClient(system.graphqlUrl, leaving.accessToken);
+    await waitFor(() => again.closures.length > 0, { description: 'the new socket to be refused' });
+    expect(again.closures[0]?.code).toBe(4403);
+    await Promise.all([socket.dispose(), again.dispose()]);
+  });
+
+  it('is refused by a gateway started after the log-out', async () => {
+    const leaving = await signUp();
+    await logOut(leaving);
+    const restarted = await startGatewayFor(system.identity, {
+      expenseUrl: `${system.expense.url}/graphql`,
+    });
+    try {
+      const answer = await gatewayClient(restarted.url, leaving.accessToken).query(me);
+      expect(answer.status).toBe(401);
+      expect(answer.codes).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
+
+/** An operation on `subgraph` that needs a signed-in caller. */
+function meProbe(subgraph: string): string {
+  if (subgraph === system.identity.user.url) return meText;
+  if (subgraph === system.identity.auth.url) return 'mutation { logOut(refreshToken: "x") }';
+  return 'query { expenses(first: 1) { edges { node { id } } } }';
+}
