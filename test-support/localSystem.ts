@@ -110,8 +110,13 @@ export interface LocalSystem {
   /** Every service exit seen so far, in order; see `unexpectedExits()` for crashes. */
   readonly exits: readonly ServiceExit[];
 
-  /** Starts whatever is not running: Kafka and FerretDB, then each service in order, each ready. */
-  start(): Promise<void>;
+  /**
+   * Starts whatever is not running: Kafka and FerretDB, then the services, each ready. The first
+   * service (auth: the others fetch its keys) starts alone, then the middle ones together, then
+   * the last (the gateway: it composes them); `{ sequential: true }` starts them one by one,
+   * exactly as `npm start` does.
+   */
+  start(options?: { readonly sequential?: boolean }): Promise<void>;
   /** Stops every service in reverse order, then Kafka and FerretDB; SIGKILL crashes them all. */
   stop(signal?: StopSignal): Promise<void>;
 
@@ -453,15 +458,25 @@ export async function createLocalSystem(options: LocalSystemOptions = {}): Promi
     }
   }
 
-  async function start(): Promise<void> {
+  async function start(startOptions: { readonly sequential?: boolean } = {}): Promise<void> {
     await Promise.all(
       (['kafka', 'ferretdb'] as const).map(async (name) => {
         if ((await runningRecord(dir, name)) === undefined) await startServer(name);
       }),
     );
-    // In order, each ready before the next: user and expense fetch auth's keys, the gateway
-    // composes the subgraphs.
-    for (const s of slots) if (s.child === undefined) await startService(s.name);
+    const stopped = (group: readonly ServiceSlot[]): ServiceName[] =>
+      group.filter((s) => s.child === undefined).map((s) => s.name);
+    if (startOptions.sequential === true || slots.length < 3) {
+      for (const name of stopped(slots)) await startService(name);
+      return;
+    }
+    // Start-up is mostly waiting on Kafka and module loading, so the middle services overlap;
+    // a failure of one still lets the others finish starting before it is thrown.
+    for (const name of stopped(slots.slice(0, 1))) await startService(name);
+    const middle = await Promise.allSettled(stopped(slots.slice(1, -1)).map(startService));
+    const failed = middle.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    for (const name of stopped(slots.slice(-1))) await startService(name);
   }
 
   async function stop(signal: StopSignal = 'SIGTERM'): Promise<void> {

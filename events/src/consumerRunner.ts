@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Partitioners, type Batch, type Kafka, type KafkaMessage } from 'kafkajs';
 import {
   createLogger,
+  envInt,
   errorMessage,
   retryAtStartup,
   withCorrelation,
@@ -102,7 +103,11 @@ export interface EventConsumerSettings {
   readonly retry?: RetryPolicy;
   /** Decides per handler error: retry, dead-letter, or stop. Default `defaultClassifyError`. */
   readonly classifyError?: (error: unknown) => FailureAction;
-  /** Default 30 000. Tests use a few seconds so a killed member's partitions move on quickly. */
+  /**
+   * Default `KAFKA_CONSUMER_SESSION_TIMEOUT_MS`, else 30 000. A member killed without leaving
+   * holds its partitions this long, and a replacement's start-up waits for them just as long;
+   * tests use a few seconds so a killed member's partitions move on quickly.
+   */
   readonly sessionTimeoutMs?: number;
   /** Default a tenth of the session timeout, at most 3 000. */
   readonly heartbeatIntervalMs?: number;
@@ -179,7 +184,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     fromBeginning = true,
     retry = defaultRetryPolicy,
     classifyError = defaultClassifyError,
-    sessionTimeoutMs = 30_000,
+    sessionTimeoutMs = envInt('KAFKA_CONSUMER_SESSION_TIMEOUT_MS', 30_000),
     rebalanceTimeoutMs = 60_000,
     maxWaitTimeMs = 1_000,
     partitionsConsumedConcurrently = 1,
