@@ -55,6 +55,15 @@ describe('name-based ids', () => {
 });
 
 describe('recordedEvents', () => {
+  it('strips control and bidi characters a model put in a description, rather than fail the contract', () => {
+    const dirty = {
+      ...outcome,
+      expenses: [{ ...outcome.expenses[0]!, description: 'uber\u0000 ride\n\u202eto work' }],
+    };
+    const [event] = recordedEvents(submitted, dirty, now);
+    expect(event?.payload.description).toBe('uber ride to work');
+  });
+
   it('makes one ExpenseRecorded per expense, from the message, caused by it', () => {
     const events = recordedEvents(submitted, outcome, now);
     expect(events).toHaveLength(2);
