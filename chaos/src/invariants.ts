@@ -38,7 +38,7 @@ export interface ChaosVerdict {
   readonly operationsAcknowledged: number;
   readonly operationsFailed: number;
   readonly faultsInjected: number;
-  /** The longest time from a kill to the next acknowledged write of any user (ms). */
+  /** The longest time from a kill to the end of the first acknowledged write (of any user) started after it, in ms. */
   readonly maxFaultToAckMs: number | null;
   /** One line per broken invariant instance, the first few of each kind, for the report. */
   readonly details: readonly string[];
@@ -445,14 +445,18 @@ function faultRecovery(
   faults: readonly FaultRecord[],
   operations: readonly OperationRecord[],
 ): { readonly longestMs: number | null; readonly unanswered: readonly FaultRecord[] } {
-  const acknowledgedAt = operations
-    .filter((record) => record.acknowledged)
-    .map((record) => record.endedAt)
-    .sort((a, b) => a - b);
+  const acknowledged = operations.filter((record) => record.acknowledged);
   let longestMs: number | null = null;
   const unanswered: FaultRecord[] = [];
   for (const fault of faults) {
-    const next = acknowledgedAt.find((at) => at >= fault.killedAt);
+    // A write already under way when the process died proves nothing about recovery: count
+    // from the first acknowledged write started after the kill.
+    const next = acknowledged
+      .filter((record) => record.startedAt >= fault.killedAt)
+      .reduce<number | undefined>(
+        (first, record) => Math.min(first ?? Infinity, record.endedAt),
+        undefined,
+      );
     if (next === undefined) unanswered.push(fault);
     else longestMs = Math.max(longestMs ?? 0, next - fault.killedAt);
   }

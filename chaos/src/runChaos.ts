@@ -261,10 +261,9 @@ function faultTimeline(
 ): string[] {
   const acknowledged = records
     .filter((record) => record.acknowledged)
-    .map((record) => record.endedAt)
-    .sort((a, b) => a - b);
+    .sort((a, b) => a.endedAt - b.endedAt);
   return faults.map((fault) => {
-    const next = acknowledged.find((at) => at >= fault.killedAt);
+    const next = acknowledged.find((record) => record.startedAt >= fault.killedAt)?.endedAt;
     const failed = records.filter(
       (record) =>
         !record.acknowledged &&
