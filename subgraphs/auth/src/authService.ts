@@ -5,7 +5,6 @@ import type { AccessTokenIssuer } from './accessTokenIssuer.ts';
 import type { AccessTokenRevocations } from './accessTokenRevocations.ts';
 import type { CredentialStore } from './credentialStore.ts';
 import { normalizeEmail, validateSignUp, type SignUpInput } from './domain/credentialRules.ts';
-import { combineVerdicts, type ThrottlePolicy } from './domain/loginThrottle.ts';
 import {
   canLogOut,
   decideRefresh,
@@ -47,8 +46,6 @@ export interface AuthServiceDependencies {
   /** HMAC key for refresh-token successors (refreshTokenKey.ts). */
   readonly refreshTokenKey: Buffer;
   readonly refreshPolicy: RefreshPolicy;
-  readonly emailThrottle: ThrottlePolicy;
-  readonly addressThrottle: ThrottlePolicy;
   /** Called after a write that left events in an outbox, so the relay need not wait for its tick. */
   readonly outboxWritten: () => void;
   readonly now: () => Date;

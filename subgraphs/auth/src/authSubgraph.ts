@@ -108,8 +108,6 @@ export async function startAuthSubgraph(
     revocations,
     refreshTokenKey: await loadRefreshTokenKey(mongo.db, now()),
     refreshPolicy: config.refresh,
-    emailThrottle: config.emailThrottle,
-    addressThrottle: config.addressThrottle,
     outboxWritten: () => relay.wake(),
     now,
     log,
