@@ -89,6 +89,10 @@ export function readGatewayConfig(): GatewayConfig {
         capacity: envInt('GATEWAY_RATE_ADDRESS_BURST', 60),
         refillPerSecond: envInt('GATEWAY_RATE_ADDRESS_PER_SECOND', 10),
       },
+      signUpsPerAddress: {
+        capacity: envInt('GATEWAY_RATE_SIGNUP_BURST', 5),
+        refillPerSecond: envInt('GATEWAY_RATE_SIGNUP_PER_HOUR', 10) / 3_600,
+      },
     },
     trustProxy: flag('GATEWAY_TRUST_PROXY', false),
     subgraphSecret: subgraphSharedSecretFromEnv({ host }),
