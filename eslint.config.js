@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.infra/', 'dist/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.infra/',
+      'dist/',
+      'coverage/',
+      'app/dist/',
+      'app/dist.building-*/',
+      'app/.expo/',
+      'app/src/api/generated/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,6 +40,15 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The app's Metro and Babel configs are CommonJS, as Expo loads them.
+    files: ['app/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

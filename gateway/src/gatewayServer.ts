@@ -26,11 +26,13 @@ import {
 } from '@cashtrack/platform';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
+import { appRoute } from './http/appRoute.ts';
 import { subgraphHealth } from './http/health.ts';
 import { playgroundAssets, playgroundPage } from './http/playground.ts';
 import { rateLimit } from './plugins/rateLimit.ts';
 import { requestLogging } from './plugins/requestLogging.ts';
 import { requireAuthentication } from './plugins/requireAuthentication.ts';
+import { sessionCookie } from './plugins/sessionCookie.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { keepAliveFetch } from './replicas/keepAliveFetch.ts';
 import { signedFetcher } from './replicas/signedFetcher.ts';
@@ -131,6 +133,7 @@ export async function startGateway(
       requireAuthentication({ introspection: config.introspection }),
       rateLimit(config.rateLimits),
       requestLogging(log),
+      sessionCookie(),
     ],
   });
   await server.start();
@@ -166,6 +169,7 @@ export async function startGateway(
       }),
     }),
   );
+  app.use(appRoute());
   app.use(refuseUnreadableBodies);
 
   async function authenticate(

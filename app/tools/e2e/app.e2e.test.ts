@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@cashtrack/test-support';
+import { startAppSystem, type AppSystem } from './appSystem.ts';
+
+/**
+ * The app in headless Chromium at phone size against the real system, found by accessible
+ * names as a screen reader would. Access tokens live 20 s here, so they expire again and again
+ * while a person uses the app; nothing of that may show.
+ */
+const tokenLifetimeMs = 20_000;
+
+let app: AppSystem;
+let phone: BrowserContext;
+let page: Page;
+const email = `app-${Date.now()}@example.com`;
+
+beforeAll(async () => {
+  app = await startAppSystem({ accessTokenLifetimeMs: tokenLifetimeMs });
+  phone = await app.newPhone();
+  page = await phone.newPage();
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function logMessage(on: Page, text: string): Promise<void> {
+  const field = on.getByLabel('What did you spend?');
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+function expenseRow(on: Page, name: RegExp) {
+  return on.getByRole('button', { name });
+}
+
+describe('the CashTrack app in a browser', () => {
+  it('signs up a new person', async () => {
+    await page.goto(app.appUrl);
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await app.screenshot(page, '01-log-in');
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Display name').fill('Ada Phone');
+    await app.screenshot(page, '02-sign-up');
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+    await page.getByRole('tab', { name: 'Expenses' }).waitFor();
+    await page.getByText('Ada Phone').waitFor();
+    expect(await page.getByRole('tab', { name: 'Spending' }).isVisible()).toBe(true);
+    expect(await page.getByRole('tab', { name: 'Profile' }).isVisible()).toBe(true);
+  });
+
+  it('logs "Spent $50 on groceries today": pending at once, then the expense, live', async () => {
+    await waitFor(() => app.system.gateway.openSockets() >= 1, { timeoutMs: 15_000 });
+    await logMessage(page, 'Spent $50 on groceries today');
+    await page
+      .getByText('Spent $50 on groceries today', { exact: true })
+      .waitFor({ timeout: 2_000 });
+    await expenseRow(page, /^groceries, \$50\.00, groceries/).waitFor({ timeout: 15_000 });
+    await page.getByText(/\$50\.00 · groceries/).waitFor();
+    await app.screenshot(page, '03-expenses');
+  });
+
+  it('shows a second tab a new expense live', async () => {
+    const second = await phone.newPage();
+    await second.goto(app.appUrl);
+    await expenseRow(second, /^groceries, \$50\.00/).waitFor({ timeout: 15_000 });
+    await waitFor(() => app.system.gateway.openSockets() >= 2, { timeoutMs: 15_000 });
+    await logMessage(page, 'coffee 4.50');
+    await expenseRow(second, /\$4\.50/).waitFor({ timeout: 15_000 });
+    await app.screenshot(second, '04-second-tab');
+    await second.close();
+  });
+
+  it('answers a message with no expense in it', async () => {
+    await logMessage(page, 'hello there');
+    const answer = page.getByRole('listitem').filter({ hasText: 'hello there' }).getByRole('alert');
+    await answer.waitFor({ timeout: 15_000 });
+    expect((await answer.innerText()).length).toBeGreaterThan(5);
+    await app.screenshot(page, '05-no-expense');
+  });
+
+  it('edits an expense', async () => {
+    await expenseRow(page, /^groceries, \$50\.00/).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit expense' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Amount').fill('55');
+    await dialog.getByLabel('Description').fill('weekly groceries');
+    await app.screenshot(page, '06-edit');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expenseRow(page, /^weekly groceries, \$55\.00/).waitFor({ timeout: 10_000 });
+  });
+
+  it('shows the total on Spending', async () => {
+    await page.getByRole('tab', { name: 'Spending' }).click();
+    await page.getByLabel('Total spent').getByText('$59.50').waitFor({ timeout: 15_000 });
+    await page.getByRole('listitem', { name: 'groceries: $55.00' }).waitFor();
+    await app.screenshot(page, '07-spending');
+    await page.getByRole('tab', { name: 'Expenses' }).click();
+  });
+
+  it('deletes an expense', async () => {
+    await expenseRow(page, /^weekly groceries, \$55\.00/).click();
+    await page
+      .getByRole('dialog', { name: 'Edit expense' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await waitFor(async () => (await expenseRow(page, /^weekly groceries/).count()) === 0, {
+      timeoutMs: 10_000,
+    });
+    await page.reload();
+    await expenseRow(page, /\$4\.50/).waitFor({ timeout: 15_000 });
+    expect(await expenseRow(page, /^weekly groceries/).count()).toBe(0);
+  });
+
+  it('keeps the session over a reload, with no refresh token a script can read', async () => {
+    await page.reload();
+    await page.getByRole('tab', { name: 'Expenses' }).waitFor({ timeout: 15_000 });
+    const cookies = await phone.cookies();
+    const refresh = cookies.find((cookie) => cookie.name === 'cashtrack_refresh');
+    expect(refresh?.httpOnly).toBe(true);
+    expect(refresh?.sameSite).toBe('Strict');
+    expect(await page.evaluate(() => document.cookie)).not.toContain('cashtrack_refresh');
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ ...localStorage, ...sessionStorage }),
+    );
+    expect(stored).toBe('{}');
+  });
+
+  it('changes nothing for the person when the access token expires mid-session', async () => {
+    await expenseRow(page, /\$4\.50/).waitFor({ timeout: 15_000 });
+    await waitFor(() => app.system.gateway.openSockets() >= 1, { timeoutMs: 15_000 });
+    // Past the token's life: the socket is closed with 4419 and HTTP would answer 401.
+    await page.waitForTimeout(tokenLifetimeMs + 3_000);
+    await logMessage(page, 'taxi 12 today');
+    await expenseRow(page, /\$12\.00/).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Log in', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Offline' }).count()).toBe(0);
+  });
+
+  it('shows the profile and logs out', async () => {
+    await page.getByRole('tab', { name: 'Profile' }).click();
+    await page.getByText(email).waitFor();
+    await app.screenshot(page, '08-profile');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
+    await waitFor(() => app.system.gateway.openSockets() === 0, { timeoutMs: 10_000 });
+    expect((await phone.cookies()).some((cookie) => cookie.name === 'cashtrack_refresh')).toBe(
+      false,
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
+  });
+});
