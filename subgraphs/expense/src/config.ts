@@ -26,7 +26,10 @@ export interface ExpenseConfig extends AccessTokenAudience {
    * the read models before answering from the event, marked pending.
    */
   readonly projectionWaitMs: number;
-  /** `EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS`, default 30 000. */
+  /**
+   * `EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS`, default 10 000: how long a crashed replica's
+   * partitions wait before another (or its restart) takes them over.
+   */
   readonly projectorSessionTimeoutMs: number;
   /**
    * `EXPENSE_PROJECTOR_KNOWN_BUCKETS`, default 50 000: how many totals buckets (one per user,
@@ -49,7 +52,7 @@ export function expenseConfigFromEnv(): ExpenseConfig {
     topicPrefix: envString('KAFKA_TOPIC_PREFIX', ''),
     jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     projectionWaitMs: envInt('EXPENSE_PROJECTION_WAIT_MS', 2_000),
-    projectorSessionTimeoutMs: envInt('EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS', 30_000),
+    projectorSessionTimeoutMs: envInt('EXPENSE_PROJECTOR_SESSION_TIMEOUT_MS', 10_000),
     projectorKnownBuckets: envInt('EXPENSE_PROJECTOR_KNOWN_BUCKETS', defaultKnownBuckets),
   };
 }
