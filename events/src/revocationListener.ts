@@ -4,6 +4,7 @@ import {
   accessTokenLifetimeSeconds,
   createLogger,
   errorMessage,
+  retryAtStartup,
   waitFor,
   type Logger,
   type RevokedAccessTokens,
@@ -53,16 +54,19 @@ export async function startRevocationListener(
   const groupId = `${prefix}access-token-revocations-${randomUUID()}`;
 
   await ensureTopics(options.kafka, { prefix });
-  const admin = options.kafka.admin();
-  await admin.connect();
-  let starts: { partition: number; offset: string }[];
-  let ends: { partition: number; high: string }[];
-  try {
-    starts = await admin.fetchTopicOffsetsByTimestamp(topic, now() - lookBackMs);
-    ends = await admin.fetchTopicOffsets(topic);
-  } finally {
-    await admin.disconnect();
-  }
+  // A topic another process has just created may not have its leaders yet.
+  const { starts, ends } = await retryAtStartup(`offsets of ${topic}`, async () => {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      return {
+        starts: await admin.fetchTopicOffsetsByTimestamp(topic, now() - lookBackMs),
+        ends: await admin.fetchTopicOffsets(topic),
+      };
+    } finally {
+      await admin.disconnect();
+    }
+  });
   // Partitions still to read up to their end as of the start, with that end.
   const behind = new Map<number, bigint>();
   for (const { partition, high } of ends) {
@@ -75,8 +79,10 @@ export async function startRevocationListener(
     sessionTimeout: 10_000,
     maxWaitTimeInMs: 100,
   });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: false });
+  await retryAtStartup(`consumer group ${groupId}`, async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: false });
+  });
   await consumer.run({
     autoCommit: false,
     eachMessage: ({ partition, message }) => {
