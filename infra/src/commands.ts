@@ -14,7 +14,7 @@ export async function runStep(
   args: readonly string[],
   options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
-  log.info({ step: description }, `${description}…`);
+  log.info(`${description}…`);
   const child = spawn(command, [...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
