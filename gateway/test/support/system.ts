@@ -19,6 +19,7 @@ import {
 } from '../../../parser/src/worker/parserWorker.ts';
 import { readGatewayConfig, type GatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gatewayServer.ts';
+import { defaultSocketLimits } from '../../src/subscriptions/socketLimits.ts';
 
 /** The whole system in-process for one test file: every subgraph on a free port, then the gateway. */
 export interface RunningSystem {
@@ -44,6 +45,16 @@ export interface SystemOptions {
 const relaxedRateLimits: GatewayConfig['rateLimits'] = {
   perUser: { capacity: 10_000, refillPerSecond: 10_000 },
   perAddress: { capacity: 10_000, refillPerSecond: 10_000 },
+};
+
+/**
+ * Every test client connects from loopback, and some open hundreds of sockets (or thousands, in
+ * bench:subscriptions, many as one user): only socketLimits.e2e.test.ts meets these.
+ */
+const relaxedSocketLimits: GatewayConfig['socketLimits'] = {
+  ...defaultSocketLimits,
+  maxSocketsPerAddress: 1_000_000,
+  maxSocketsPerUser: 1_000_000,
 };
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
@@ -114,6 +125,7 @@ export async function startGatewayFor(
     // The file's own revocations topic, where its auth publishes `logOut`s.
     topicPrefix: identity.namespace.topicPrefix,
     rateLimits: relaxedRateLimits,
+    socketLimits: relaxedSocketLimits,
     subgraphUrls: (name) => {
       const own = urls[name];
       return own === undefined ? undefined : [own, ...(options.extraReplicas?.[name] ?? [])];
