@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '@cashtrack/events';
 import {
@@ -8,12 +9,22 @@ import {
   type ThrottleVerdict,
 } from './domain/loginThrottle.ts';
 
-interface AttemptCounterDocument extends AttemptCounter {
-  /** `pair:<email>|<address>`, `address:<ip>`, `email:<email>` or `device:<id>`. */
+/**
+ * One state of a counter. Every change inserts the next state under `<key>#<seq>` instead of
+ * updating one document: the unique `_id` makes two racing writers of the same next state collide,
+ * and the loser reads again. A conditional update would do on MongoDB, but FerretDB lets two
+ * concurrent `updateOne`s with the same filter both match (events/README.md), which let 13 of 20
+ * racing attempts through where 3 were allowed.
+ */
+interface CounterStateDocument extends AttemptCounter {
+  /** `<key>#<seq>`. */
   readonly _id: string;
+  /** `pair:<email>|<address>`, `address:<ip>`, `email:<email>` or `device:<id>`. */
+  readonly key: string;
+  readonly seq: number;
 }
 
-/** Log-in attempt counters in `authServiceDB.loginFailures`, shared by every replica. */
+/** Log-in attempt counters in `authServiceDB.loginAttempts`, shared by every replica. */
 export interface LoginThrottleStore {
   /** The verdict on one more attempt, without charging it. */
   verdict(key: string, now: Date, policy: DelayPolicy): Promise<ThrottleVerdict>;
@@ -24,53 +35,94 @@ export interface LoginThrottleStore {
   admit(key: string, now: Date, policy: DelayPolicy): Promise<ThrottleVerdict>;
   /** Gives one admitted attempt back (it succeeded). */
   release(key: string): Promise<void>;
+  /** Starts the counter over. */
   clear(key: string): Promise<void>;
 }
 
 /**
- * An admission that keeps losing its compare-and-set is refused for a second rather than retried
- * without end: only attempts hammering one counter at once get here, and they are the ones to slow.
+ * A change that keeps losing its race is given up rather than retried without end: only
+ * attempts hammering one counter at once get here, and an admission then is refused for a second.
  */
-const maxConflicts = 5;
+const maxConflicts = 8;
+/**
+ * Older states are deleted, all but this many: a writer still holding a state this far back
+ * cannot exist in practice, and a deleted `_id` could otherwise be written again without a collision.
+ */
+const keptStates = 100;
+
+const cleared: AttemptCounter = {
+  attempts: 0,
+  lastAttemptAt: new Date(0),
+  nextAttemptAt: new Date(0),
+};
 
 export function createLoginThrottleStore(db: Db): LoginThrottleStore {
-  const collection: Collection<AttemptCounterDocument> = db.collection('loginFailures');
-  const read = async (key: string): Promise<AttemptCounterDocument | null> =>
-    collection.findOne({ _id: key });
+  const collection: Collection<CounterStateDocument> = db.collection('loginAttempts');
+  let indexed: Promise<unknown> | undefined;
+  const latest = async (key: string): Promise<CounterStateDocument | null> => {
+    indexed ??= collection.createIndex({ key: 1, seq: -1 }).catch((error: unknown) => {
+      indexed = undefined;
+      throw error;
+    });
+    await indexed;
+    return collection.findOne({ key }, { sort: { seq: -1 } });
+  };
+
+  /**
+   * Writes the state `next` makes of the latest one: true once written, `unchanged` when `next`
+   * answered undefined, false when every try lost a race.
+   */
+  async function change(
+    key: string,
+    next: (current: CounterStateDocument | null) => AttemptCounter | undefined,
+  ): Promise<boolean | 'unchanged'> {
+    for (let attempt = 0; attempt < maxConflicts; attempt += 1) {
+      const current = await latest(key);
+      const state = next(current);
+      if (state === undefined) return 'unchanged';
+      const seq = (current?.seq ?? 0) + 1;
+      try {
+        await collection.insertOne({ _id: `${key}#${seq}`, key, seq, ...state });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // FerretDB may still answer the next read from before the winner's write: a few
+        // milliseconds, jittered so the losers do not collide again in step.
+        await delay(Math.random() * 4 * (attempt + 1));
+        continue;
+      }
+      if (seq > keptStates) {
+        await collection.deleteMany({ key, seq: { $lte: seq - keptStates } });
+      }
+      return true;
+    }
+    return false;
+  }
+
   return {
     async verdict(key, now, policy) {
-      return counterVerdict(await read(key), now, policy);
+      return counterVerdict(await latest(key), now, policy);
     },
     async admit(key, now, policy) {
-      for (let attempt = 0; attempt < maxConflicts; attempt += 1) {
-        const current = await read(key);
-        const verdict = counterVerdict(current, now, policy);
-        if (!verdict.allowed) return verdict;
-        const next = counterAfterAttempt(current, now, policy);
-        if (current === null) {
-          try {
-            await collection.insertOne({ _id: key, ...next });
-            return verdict;
-          } catch (error) {
-            if (!isDuplicateKey(error)) throw error;
-            continue;
-          }
-        }
-        // Compare-and-set on what was read, so two attempts at once count as two.
-        const result = await collection.updateOne(
-          { _id: key, attempts: current.attempts, lastAttemptAt: current.lastAttemptAt },
-          { $set: next },
-        );
-        if (result.matchedCount === 1) return verdict;
-      }
-      return { allowed: false, retryAfterSeconds: 1 };
+      let verdict: ThrottleVerdict = { allowed: true };
+      const written = await change(key, (current) => {
+        verdict = counterVerdict(current, now, policy);
+        return verdict.allowed ? counterAfterAttempt(current, now, policy) : undefined;
+      });
+      return written === false ? { allowed: false, retryAfterSeconds: 1 } : verdict;
     },
     async release(key) {
-      // $inc is atomic; the filter keeps a counter that was reset meanwhile from going negative.
-      await collection.updateOne({ _id: key, attempts: { $gt: 0 } }, { $inc: { attempts: -1 } });
+      await change(key, (current) =>
+        current === null || current.attempts === 0
+          ? undefined
+          : {
+              attempts: current.attempts - 1,
+              lastAttemptAt: current.lastAttemptAt,
+              nextAttemptAt: current.nextAttemptAt,
+            },
+      );
     },
     async clear(key) {
-      await collection.deleteOne({ _id: key });
+      await change(key, (current) => (current === null ? undefined : cleared));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, postGraphQL } from '@cashtrack/test-support';
+import { errorCodes, mongoForTests, postGraphQL } from '@cashtrack/test-support';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../src/authSubgraph.ts';
+import { createLoginThrottleStore } from '../src/loginThrottleStore.ts';
 import type { DelayPolicy, LoginThrottlePolicy } from '../src/domain/loginThrottle.ts';
 import {
   authPayloadFields,
@@ -132,10 +133,32 @@ describe('log-in throttling over two auth replicas', () => {
       ),
     );
     const codes = racing.flatMap((answer) => errorCodes(answer));
+    // Never more than the limit; under contention a loser may be refused early (retry in 1 s).
     const admitted = codes.filter((code) => code === 'INVALID_CREDENTIALS').length;
     expect(admitted).toBeGreaterThanOrEqual(1);
     expect(admitted).toBeLessThanOrEqual(3);
     expect(codes.filter((code) => code === 'TOO_MANY_ATTEMPTS')).toHaveLength(10 - admitted);
+  });
+
+  it('never admits more than the free attempts of many racing at one counter in the shared database', async () => {
+    // FerretDB lets two racing conditional updates both match; the store must not rely on them.
+    const database = await mongoForTests(`${stack.namespace.database}_a`);
+    try {
+      const stores = [createLoginThrottleStore(database.db), createLoginThrottleStore(database.db)];
+      for (let round = 0; round < 5; round += 1) {
+        const now = stack.clock.now();
+        const verdicts = await Promise.all(
+          Array.from({ length: 30 }, (_, index) =>
+            stores[index % 2]!.admit(`pair:race-${round}`, now, delays(3)),
+          ),
+        );
+        const admitted = verdicts.filter((verdict) => verdict.allowed).length;
+        expect(admitted).toBeGreaterThanOrEqual(1);
+        expect(admitted).toBeLessThanOrEqual(3);
+      }
+    } finally {
+      await database.close();
+    }
   });
 
   it('slows down an address spraying many emails, and only that address', async () => {
