@@ -25,7 +25,7 @@ import { createExpenseCommands } from './commands/expenseCommands.ts';
 import type { ExpenseConfig } from './config.ts';
 import type { ReportExpenseChanges } from './projections/expenseChanges.ts';
 import { startExpenseProjector } from './projections/expenseProjector.ts';
-import { openChangeLog } from './subscriptions/changeLog.ts';
+import { openChangeEvents, openChangeLog } from './subscriptions/changeLog.ts';
 import {
   ChangeNotificationHub,
   changeNotificationsTopic,
@@ -95,7 +95,14 @@ export async function startExpenseSubgraph(
     models,
     topicPrefix: config.topicPrefix,
     reportChanges:
-      overrides.reportChanges ?? changeReporter(changeLog, changeProducer, changesTopic, changeHub),
+      overrides.reportChanges ??
+      changeReporter(
+        changeLog,
+        openChangeEvents(mongo.db),
+        changeProducer,
+        changesTopic,
+        changeHub,
+      ),
     sessionTimeoutMs: config.projectorSessionTimeoutMs,
     knownBuckets: config.projectorKnownBuckets,
     exitOnFatal: overrides.exitOnFatal ?? true,

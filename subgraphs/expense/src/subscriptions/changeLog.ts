@@ -32,6 +32,28 @@ export const changeLogCollectionName = 'expenseChanges';
  */
 const byUserCursor = { userId: 1, _id: 1 } as const;
 
+/**
+ * The cursor at which each event's change was first logged, by event id. A producer that dies
+ * after publishing but before committing what it consumed (the parser worker, say) publishes the
+ * same event, with the same id, again at a later offset; the projector finds it applied already
+ * and would log its change a second time under the new cursor, so a subscriber would hear it
+ * twice. Only the cursor recorded here is logged (again, idempotently, after a redelivery).
+ */
+export interface ChangeEventEntry {
+  /** The event id. */
+  readonly _id: string;
+  readonly cursor: string;
+}
+
+export type ChangeEvents = Collection<ChangeEventEntry>;
+
+export const changeEventsCollectionName = 'expenseChangeEvents';
+
+/** Keyed by `_id` alone: no index to create. */
+export function openChangeEvents(db: Db): ChangeEvents {
+  return db.collection<ChangeEventEntry>(changeEventsCollectionName);
+}
+
 export async function openChangeLog(db: Db): Promise<ChangeLog> {
   const changeLog = db.collection<ChangeLogEntry>(changeLogCollectionName);
   await changeLog.createIndex(byUserCursor);

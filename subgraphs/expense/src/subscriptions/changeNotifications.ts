@@ -47,7 +47,7 @@ async function createChangeNotificationsTopic(kafka: Kafka, topic: string): Prom
 
 /** One send for many notices; each user's are in order on their partition. */
 export async function announceChanges(
-  producer: Producer,
+  producer: Pick<Producer, 'send'>,
   topic: string,
   notices: readonly ChangeNotice[],
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
-import type { ReportExpenseChanges } from '../projections/expenseChanges.ts';
-import type { ChangeLog } from './changeLog.ts';
+import type { ExpenseChange, ReportExpenseChanges } from '../projections/expenseChanges.ts';
+import type { ChangeEvents, ChangeLog } from './changeLog.ts';
 import {
   announceChanges,
   type ChangeNotice,
@@ -13,15 +13,18 @@ import {
  * newest cursor (a stream woken by it reads everything after its own last cursor anyway): this
  * replica's subscribers at once through `localHub`, every replica's through the announcement on
  * Kafka. Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
- * the events, which are retried.
+ * the events, which are retried. An event published twice (at two offsets) is logged once, at
+ * the first (see `ChangeEventEntry`).
  */
 export function changeReporter(
   changeLog: ChangeLog,
-  producer: Producer,
+  changeEvents: ChangeEvents,
+  producer: Pick<Producer, 'send'>,
   topic: string,
-  localHub: ChangeNotificationHub,
+  localHub: Pick<ChangeNotificationHub, 'deliver'>,
 ): ReportExpenseChanges {
-  return async (changes) => {
+  return async (reported) => {
+    const changes = await firstDeliveries(changeEvents, reported);
     if (changes.length === 0) return;
     await changeLog.bulkWrite(
       changes.map(({ cursor, userId, kind, expenseId, expense, messageId, occurredAt }) => ({
@@ -39,4 +42,47 @@ export function changeReporter(
     for (const notice of notices) localHub.deliver(notice);
     await announceChanges(producer, topic, notices);
   };
+}
+
+/**
+ * The changes reported at the cursor their event was first reported at: a copy of an event
+ * published again at a later offset is dropped, while a redelivery of the same offset (the
+ * projector died between this report and its commit) is kept and logged again, idempotently.
+ * One write per batch; the read only for events seen before, which is rare.
+ */
+async function firstDeliveries(
+  changeEvents: ChangeEvents,
+  changes: readonly ExpenseChange[],
+): Promise<ExpenseChange[]> {
+  if (changes.length === 0) return [];
+  // Both copies may also arrive in one batch: the first in the topic wins.
+  const firstInBatch = new Map<string, ExpenseChange>();
+  for (const change of changes) {
+    if (!firstInBatch.has(change.eventId)) firstInBatch.set(change.eventId, change);
+  }
+  const candidates = [...firstInBatch.values()];
+  const written = await changeEvents.bulkWrite(
+    candidates.map(({ eventId, cursor }) => ({
+      updateOne: {
+        filter: { _id: eventId },
+        update: { $setOnInsert: { cursor } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  const recordedNow = new Set(Object.values(written.upsertedIds).map(String));
+  const seenBefore = candidates
+    .map((change) => change.eventId)
+    .filter((eventId) => !recordedNow.has(eventId));
+  const firstCursor = new Map<string, string>();
+  if (seenBefore.length > 0) {
+    for (const entry of await changeEvents.find({ _id: { $in: seenBefore } }).toArray()) {
+      firstCursor.set(entry._id, entry.cursor);
+    }
+  }
+  return candidates.filter(
+    (change) =>
+      recordedNow.has(change.eventId) || firstCursor.get(change.eventId) === change.cursor,
+  );
 }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Producer } from 'kafkajs';
+import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
+import type { ExpenseChange, ReportExpenseChanges } from '../src/projections/expenseChanges.ts';
+import {
+  openChangeEvents,
+  openChangeLog,
+  type ChangeEvents,
+  type ChangeLog,
+} from '../src/subscriptions/changeLog.ts';
+import type { ChangeNotice } from '../src/subscriptions/changeNotifications.ts';
+import { changeReporter } from '../src/subscriptions/changeReporter.ts';
+
+/**
+ * Found by the restart test (test/restart): a parser worker killed after publishing a message's
+ * expense but before committing the message publishes the same event (same id) again at a later
+ * offset, and subscribers heard the expense ADDED twice, under two cursors.
+ */
+describe('changeReporter', () => {
+  const namespace = testNamespace();
+  let database: TestDatabase;
+  let changeLog: ChangeLog;
+  let changeEvents: ChangeEvents;
+  let report: ReportExpenseChanges;
+  const announced: ChangeNotice[] = [];
+  const delivered: ChangeNotice[] = [];
+  const producer: Pick<Producer, 'send'> = {
+    send: async (record) => {
+      for (const message of record.messages) {
+        announced.push(JSON.parse(String(message.value)) as ChangeNotice);
+      }
+      return [];
+    },
+  };
+
+  beforeAll(async () => {
+    database = await mongoForTests(namespace.database);
+    changeLog = await openChangeLog(database.db);
+    changeEvents = openChangeEvents(database.db);
+    report = changeReporter(changeLog, changeEvents, producer, 'changes', {
+      deliver: (notice) => void delivered.push(notice),
+    });
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  function added(eventId: string, cursor: string, userId = 'user-1'): ExpenseChange {
+    return {
+      cursor,
+      kind: 'ADDED',
+      userId,
+      eventId,
+      correlationId: `correlation-${eventId}`,
+      expenseId: `expense-${eventId}`,
+      expense: null,
+      messageId: null,
+      occurredAt: '2026-11-26T10:00:00.000Z',
+    };
+  }
+
+  const cursorsOf = async (userId: string): Promise<string[]> =>
+    (await changeLog.find({ userId }).sort({ _id: 1 }).toArray()).map((entry) => entry._id);
+
+  it('logs an event once, at the cursor it was first reported at, whatever is published again', async () => {
+    await report([added('a', '00001-0001')]);
+    // Redelivered at the same offset (the projector died before committing): logged again, same entry.
+    await report([added('a', '00001-0001')]);
+    // Published again at a later offset (its producer died before committing): not heard again.
+    await report([added('a', '00001-0005'), added('b', '00001-0006')]);
+    // Both copies in one batch: the first in the topic counts.
+    await report([added('c', '00001-0007'), added('c', '00001-0009')]);
+
+    expect(await cursorsOf('user-1')).toEqual(['00001-0001', '00001-0006', '00001-0007']);
+    expect(announced.map((notice) => notice.cursor)).toEqual([
+      '00001-0001',
+      '00001-0001',
+      '00001-0006',
+      '00001-0007',
+    ]);
+    expect(delivered).toEqual(announced);
+  });
+
+  it('reports nothing, and announces nothing, for a batch of copies only', async () => {
+    const before = announced.length;
+    await report([added('a', '00001-0010'), added('b', '00001-0011')]);
+    expect(announced).toHaveLength(before);
+    expect(await cursorsOf('user-1')).toEqual(['00001-0001', '00001-0006', '00001-0007']);
+  });
+});
