@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     };
   } catch (error) {
     phase = 'running';
-    log.error(errorMessage(error));
+    logFailure(error);
     await stop('startup failure', 1);
     return;
   }
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // A signal during start-up stops the children, which fails the wait: not a start-up failure.
     if (isStopping()) return;
-    log.error(errorMessage(error));
+    logFailure(error);
     await stop('startup failure', 1);
     return;
   }
@@ -229,8 +229,13 @@ async function refuseTakenPorts(settings: InfraSettings): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+/** One line: the error's code and its message, which names what failed and what to do. */
+function logFailure(error: unknown): void {
   const code = error instanceof CodedError ? error.code : 'START_FAILED';
   log.error({ code }, errorMessage(error));
+}
+
+main().catch((error: unknown) => {
+  logFailure(error);
   process.exit(1);
 });
