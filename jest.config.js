@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 /** Test levels by file suffix: *.unit.test.ts (pure logic), *.int.test.ts (real Kafka and
  * MongoDB-protocol server), *.e2e.test.ts (through the gateway with a real GraphQL client). */
 // ts-jest transpiles file by file (tsconfig isolatedModules); `npm run typecheck` checks types.
@@ -23,6 +26,13 @@ const shared = {
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
+    {
+      // The app's component and hook tests: React Native under jest-expo, Babel as Expo builds.
+      displayName: 'app',
+      rootDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'app'),
+      preset: 'jest-expo',
+      testMatch: ['<rootDir>/src/**/*.test.ts?(x)'],
+    },
     {
       ...shared,
       displayName: 'integration',

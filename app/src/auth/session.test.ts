@@ -1,0 +1,131 @@
+import { getOperationAST } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { ApiError } from '../api/errors';
+import type { RefreshTokenStore } from './refreshTokenStore';
+import { Session, type SessionState } from './session';
+
+function operationName(document: TypedDocumentNode<unknown, unknown>): string {
+  return getOperationAST(document)?.name?.value ?? '';
+}
+
+function payload(n: number, now: number) {
+  return {
+    accessToken: `access-${n}`,
+    refreshToken: `refresh-${n}`,
+    accessTokenExpiresAt: new Date(now + 15 * 60_000).toISOString(),
+    refreshTokenExpiresAt: new Date(now + 7 * 86_400_000).toISOString(),
+    user: { id: 'user-1' },
+  };
+}
+
+function memoryStore(initial: string | null): RefreshTokenStore & { token: string | null } {
+  return {
+    mode: 'stored',
+    token: initial,
+    async load() {
+      return this.token;
+    },
+    async save(token) {
+      this.token = token;
+    },
+    async clear() {
+      this.token = null;
+    },
+  };
+}
+
+describe('Session', () => {
+  it('renews once for many racing requests, and rotates the stored refresh token', async () => {
+    let now = 1_000_000;
+    const store = memoryStore('refresh-0');
+    const calls: string[] = [];
+    let issued = 0;
+    const session = new Session({
+      endpoint: 'http://gateway/graphql',
+      store,
+      now: () => now,
+      post: async (document, variables, options) => {
+        const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+        calls.push(`${name}:${options?.accessToken ?? JSON.stringify(variables)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (name === 'RefreshSession') {
+          issued += 1;
+          return { refreshSession: payload(issued, now) } as never;
+        }
+        return { me: null } as never;
+      },
+    });
+    await session.restore();
+    expect(session.state).toEqual({ status: 'signedIn', userId: 'user-1' });
+    expect(store.token).toBe('refresh-1');
+
+    now += 15 * 60_000; // the access token has expired
+    const { MeDocument } = await import('../api/generated/graphql');
+    await Promise.all([1, 2, 3, 4].map(() => session.request(MeDocument, {})));
+    expect(calls.filter((call) => call.startsWith('RefreshSession'))).toEqual([
+      'RefreshSession:{"refreshToken":"refresh-0"}',
+      'RefreshSession:{"refreshToken":"refresh-1"}',
+    ]);
+    expect(calls.filter((call) => call.startsWith('Me'))).toEqual(Array(4).fill('Me:access-2'));
+    expect(store.token).toBe('refresh-2');
+  });
+
+  it('goes back to log-in with a plain message when the refresh token is refused', async () => {
+    let refuse = false;
+    const store = memoryStore('refresh-0');
+    const session = new Session({
+      endpoint: 'http://gateway/graphql',
+      store,
+      post: async (document) => {
+        const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+        if (name === 'RefreshSession' && refuse) {
+          throw new ApiError('INVALID_REFRESH_TOKEN', 'reused');
+        }
+        if (name === 'RefreshSession') {
+          return {
+            refreshSession: {
+              ...payload(1, Date.now()),
+              accessTokenExpiresAt: new Date(Date.now() - 1).toISOString(),
+            },
+          } as never;
+        }
+        throw new ApiError('UNAUTHENTICATED', 'expired');
+      },
+    });
+    const states: SessionState[] = [];
+    session.subscribe((state) => states.push(state));
+    await session.restore();
+    refuse = true;
+    const { MeDocument } = await import('../api/generated/graphql');
+    await expect(session.request(MeDocument, {})).rejects.toMatchObject({
+      code: 'INVALID_REFRESH_TOKEN',
+    });
+    expect(states.at(-1)).toEqual({
+      status: 'signedOut',
+      notice: 'Your session has ended. Please log in again.',
+    });
+    expect(store.token).toBeNull();
+  });
+
+  it('never holds the refresh token in cookie mode: it sends the placeholder and the header', async () => {
+    const seen: unknown[] = [];
+    const session = new Session({
+      endpoint: 'http://gateway/graphql',
+      store: {
+        mode: 'cookie',
+        load: async () => null,
+        save: async () => undefined,
+        clear: async () => undefined,
+      },
+      post: async (document, variables, options) => {
+        seen.push({ variables, headers: options?.headers });
+        return { refreshSession: { ...payload(1, Date.now()), refreshToken: '' } } as never;
+      },
+    });
+    await session.restore();
+    expect(seen).toEqual([
+      { variables: { refreshToken: 'cookie' }, headers: { 'x-cashtrack-session': 'cookie' } },
+    ]);
+    expect(session.state.status).toBe('signedIn');
+  });
+});

@@ -1,0 +1,139 @@
+import { getOperationAST } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react-native';
+import { ApiError } from '../api/errors';
+import { Session } from '../auth/session';
+import { SignedInProvider } from '../shell/AppContext';
+import { ExpenseStore, type Expense } from './expenseStore';
+import { ExpensesScreen } from './ExpensesScreen';
+
+function nameOf(document: TypedDocumentNode<unknown, unknown>): string {
+  return getOperationAST(document)?.name?.value ?? '';
+}
+
+const groceries: Expense = {
+  id: 'e1',
+  amount: { amountMinor: 5000, currency: 'USD' },
+  category: 'groceries',
+  description: 'groceries',
+  occurredOn: '2026-11-24',
+  source: 'MESSAGE',
+  messageId: 'm0',
+  createdAt: '2026-11-24T10:00:00Z',
+  version: 1,
+};
+
+function signedIn(handle: (name: string, variables: unknown) => unknown): Session {
+  const session = new Session({
+    endpoint: 'http://gateway/graphql',
+    store: {
+      mode: 'cookie',
+      load: async () => null,
+      save: async () => undefined,
+      clear: async () => undefined,
+    },
+    post: async (document, variables) => {
+      const name = nameOf(document as TypedDocumentNode<unknown, unknown>);
+      if (name === 'RefreshSession') {
+        return {
+          refreshSession: {
+            accessToken: 'a',
+            refreshToken: '',
+            accessTokenExpiresAt: new Date(Date.now() + 900_000).toISOString(),
+            refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            user: { id: 'u1' },
+          },
+        } as never;
+      }
+      if (name === 'Me') return { me: null } as never;
+      return handle(name, variables) as never;
+    },
+  });
+  return session;
+}
+
+const onePage = {
+  expenses: {
+    edges: [{ cursor: 'c1', node: groceries }],
+    pageInfo: { hasNextPage: false, endCursor: 'c1' },
+  },
+};
+
+describe('ExpensesScreen', () => {
+  it('lists expenses with money formatted from minor units', async () => {
+    const session = signedIn(() => onePage);
+    await session.restore();
+    render(
+      <SignedInProvider session={session} live={false}>
+        <ExpensesScreen />
+      </SignedInProvider>,
+    );
+    expect(await screen.findByText('$50.00')).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: /^groceries, \$50\.00, groceries, 2026-11-24/ }),
+    ).toBeTruthy();
+  });
+
+  it('shows a message as pending at once, then the expense a live change brings', async () => {
+    let answer: ((value: unknown) => void) | undefined;
+    const session = signedIn((name) => {
+      if (name === 'Expenses') return onePage;
+      if (name === 'LogExpense') return new Promise((resolve) => (answer = resolve));
+      return {};
+    });
+    await session.restore();
+    const store = new ExpenseStore();
+    render(
+      <SignedInProvider session={session} live={false} store={store}>
+        <ExpensesScreen />
+      </SignedInProvider>,
+    );
+    await screen.findByText('$50.00');
+    fireEvent.changeText(screen.getByLabelText('What did you spend?'), 'coffee 4');
+    fireEvent(screen.getByLabelText('What did you spend?'), 'submitEditing');
+    expect(await screen.findByText('coffee 4')).toBeTruthy();
+    expect(screen.getByText('Reading…')).toBeTruthy();
+    await act(async () => {
+      answer?.({
+        logExpense: { id: 'm1', text: 'coffee 4', status: 'PENDING', reason: null, expenses: [] },
+      });
+    });
+    act(() => {
+      store.applyChange({
+        cursor: 'k1',
+        kind: 'ADDED',
+        expenseId: 'e2',
+        expense: {
+          ...groceries,
+          id: 'e2',
+          amount: { amountMinor: 400, currency: 'USD' },
+          category: 'dining',
+          description: 'coffee',
+          messageId: 'm1',
+        },
+        message: { id: 'm1', text: 'coffee 4', status: 'PARSED', reason: null },
+      });
+    });
+    expect(await screen.findByText('$4.00')).toBeTruthy();
+    expect(screen.queryByText('Reading…')).toBeNull();
+  });
+
+  it('takes an optimistic delete back and says why when the API refuses it', async () => {
+    const session = signedIn((name) => {
+      if (name === 'Expenses') return onePage;
+      if (name === 'DeleteExpense')
+        throw new ApiError('RATE_LIMITED', 'slow', { retryAfterSeconds: 7 });
+      return {};
+    });
+    await session.restore();
+    render(
+      <SignedInProvider session={session} live={false}>
+        <ExpensesScreen />
+      </SignedInProvider>,
+    );
+    fireEvent.press(await screen.findByRole('button', { name: /^groceries, \$50\.00/ }));
+    fireEvent.press(screen.getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Too many requests. Try again in 7 seconds.')).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('$50.00')).toBeTruthy());
+  });
+});
