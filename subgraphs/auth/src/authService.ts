@@ -141,7 +141,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
 
     async logIn(input, origin) {
       const email = normalizeEmail(input.email);
-      // Throws TOO_MANY_ATTEMPTS; an admitted attempt already counts as a failure.
+      // Throws TOO_MANY_ATTEMPTS; an admitted attempt already counts on most counters.
       const attempt = await deps.loginGuard.admit({
         email,
         clientAddress: origin.clientAddress,
@@ -151,6 +151,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       // Unknown email or wrong password: the same work, the same answer.
       const matches = await deps.hasher.verify(input.password, credential?.password);
       if (credential === undefined || !matches) {
+        await attempt.failed();
         log.info({ clientAddress: origin.clientAddress }, 'log-in failed');
         throw invalidCredentials();
       }

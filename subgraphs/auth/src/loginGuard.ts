@@ -2,8 +2,8 @@ import { CodedError, type Logger } from '@cashtrack/platform';
 import { issueDeviceToken, knownDeviceId } from './domain/deviceToken.ts';
 import {
   clearedOnSuccess,
-  combineVerdicts,
   countersFor,
+  reservedBeforeCheck,
   type ChargedCounter,
   type LoginThrottlePolicy,
 } from './domain/loginThrottle.ts';
@@ -13,13 +13,15 @@ import type { LoginThrottleStore } from './loginThrottleStore.ts';
 export interface AdmittedLogIn {
   /** The password was right: the caller's own counter starts over. */
   succeeded(): Promise<void>;
+  /** The email or password was wrong. */
+  failed(): Promise<void>;
 }
 
 /** Applies domain/loginThrottle.ts to log-ins, with the counters in the shared store. */
 export interface LoginGuard {
   /**
    * Charges the attempt to its counters, or throws `TOO_MANY_ATTEMPTS` with
-   * `retryAfterSeconds` (the longest wait among them) without charging anything more.
+   * `retryAfterSeconds` as soon as one of them asks for a wait.
    */
   admit(attempt: {
     readonly email: string;
@@ -46,27 +48,40 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       const now = options.now();
       const deviceId = knownDeviceId(deviceKey, email, deviceToken);
       const counters = countersFor({ email, clientAddress, knownDeviceId: deviceId });
-      // Read every verdict first, so a refusal by one counter charges none of the others.
-      const refused = combineVerdicts(
-        await Promise.all(counters.map((c) => store.verdict(c.key, now, policy[c.kind]))),
-      );
-      const verdict = refused.allowed ? combineVerdicts(await admitAll(counters, now)) : refused;
-      if (!verdict.allowed) {
-        log.warn(
-          { clientAddress, knownClient: deviceId !== undefined, ...verdict },
-          'log-in throttled',
-        );
-        throw new CodedError('TOO_MANY_ATTEMPTS', 'Too many failed log-ins; try again later', {
-          retryAfterSeconds: verdict.retryAfterSeconds,
-        });
+      const reserved: ChargedCounter[] = [];
+      const afterwards: ChargedCounter[] = [];
+      // One after another, in countersFor's order: a counter that refuses charges none after it.
+      for (const counter of counters) {
+        const reserve = reservedBeforeCheck(counter.kind);
+        const verdict = reserve
+          ? await store.admit(counter.key, now, policy[counter.kind])
+          : await store.verdict(counter.key, now, policy[counter.kind]);
+        if (!verdict.allowed) {
+          log.warn(
+            {
+              clientAddress,
+              knownClient: deviceId !== undefined,
+              counter: counter.kind,
+              ...verdict,
+            },
+            'log-in throttled',
+          );
+          throw new CodedError('TOO_MANY_ATTEMPTS', 'Too many failed log-ins; try again later', {
+            retryAfterSeconds: verdict.retryAfterSeconds,
+          });
+        }
+        (reserve ? reserved : afterwards).push(counter);
       }
       return {
         async succeeded() {
           await Promise.all(
-            counters.map((c) =>
+            reserved.map((c) =>
               clearedOnSuccess(c.kind) ? store.clear(c.key) : store.release(c.key),
             ),
           );
+        },
+        async failed() {
+          await Promise.all(afterwards.map((c) => store.recordFailure(c.key, now, policy[c.kind])));
         },
       };
     },
@@ -74,15 +89,4 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       return issueDeviceToken(deviceKey, email);
     },
   };
-
-  /** One after another: a counter that refuses stops the rest being charged. */
-  async function admitAll(counters: readonly ChargedCounter[], now: Date) {
-    const verdicts = [];
-    for (const counter of counters) {
-      const verdict = await store.admit(counter.key, now, policy[counter.kind]);
-      verdicts.push(verdict);
-      if (!verdict.allowed) break;
-    }
-    return verdicts;
-  }
 }

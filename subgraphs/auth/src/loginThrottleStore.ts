@@ -33,6 +33,8 @@ export interface LoginThrottleStore {
    * of replicas, only as many are admitted as the policy allows.
    */
   admit(key: string, now: Date, policy: DelayPolicy): Promise<ThrottleVerdict>;
+  /** Counts one failed attempt that was not charged before (best effort under heavy racing). */
+  recordFailure(key: string, now: Date, policy: DelayPolicy): Promise<void>;
   /** Gives one admitted attempt back (it succeeded). */
   release(key: string): Promise<void>;
   /** Starts the counter over. */
@@ -109,6 +111,9 @@ export function createLoginThrottleStore(db: Db): LoginThrottleStore {
         return verdict.allowed ? counterAfterAttempt(current, now, policy) : undefined;
       });
       return written === false ? { allowed: false, retryAfterSeconds: 1 } : verdict;
+    },
+    async recordFailure(key, now, policy) {
+      await change(key, (current) => counterAfterAttempt(current, now, policy));
     },
     async release(key) {
       await change(key, (current) =>

@@ -7,6 +7,7 @@ import {
   counterVerdict,
   countersFor,
   delayAfter,
+  reservedBeforeCheck,
   type AttemptCounter,
   type DelayPolicy,
 } from '../src/domain/loginThrottle.ts';
@@ -102,10 +103,17 @@ describe('the counters an attempt is charged to', () => {
         knownDeviceId: undefined,
       }),
     ).toEqual([
-      { kind: 'pair', key: 'pair:ann@example.com|10.0.0.1' },
       { kind: 'address', key: 'address:10.0.0.1' },
+      { kind: 'pair', key: 'pair:ann@example.com|10.0.0.1' },
       { kind: 'email', key: 'email:ann@example.com' },
     ]);
+  });
+
+  it('reserves on every counter but the address, which everyone behind a NAT shares and counts failures', () => {
+    expect(reservedBeforeCheck('pair')).toBe(true);
+    expect(reservedBeforeCheck('email')).toBe(true);
+    expect(reservedBeforeCheck('device')).toBe(true);
+    expect(reservedBeforeCheck('address')).toBe(false);
   });
 
   it('given a known client, then only its own device counter, which nobody else can fill', () => {

@@ -12,11 +12,14 @@
  *   address spraying many accounts), and the `email` over every unknown client, a ceiling high
  *   enough to be met only by guessing spread over many addresses.
  *
- * Every admitted attempt counts before its password is checked (a reservation), so attempts
- * racing each other, on one replica or several, cannot slip past a counter between a check and a
- * later write; a success then clears the caller's own counter and gives back its reservation on
- * the shared ones. Pure: the store reads a counter, asks these functions, and writes the answer
- * back with a compare-and-set.
+ * On the pair, email and device counters an attempt counts before its password is checked (a
+ * reservation), so attempts racing each other, on one replica or several, cannot slip past a
+ * counter between a check and a later write; a success then clears the pair or device counter
+ * and gives the email counter its reservation back. The address counter counts failures only,
+ * after the check: everyone behind one address (an office or carrier NAT) shares it, and
+ * reserving on it would make their log-ins contend with each other; the guesses it could let
+ * slip through in a burst are still bounded by the pair and email counters.
+ * Pure: the store reads a counter, asks these functions, and writes the answer back.
  */
 
 /** How one counter slows attempts down. */
@@ -71,11 +74,17 @@ export function countersFor(attempt: LogInAttempt): readonly ChargedCounter[] {
   if (attempt.knownDeviceId !== undefined) {
     return [{ kind: 'device', key: `device:${attempt.knownDeviceId}` }];
   }
+  // The pair before the email: an attempt the pair refuses must not fill the email's ceiling.
   return [
-    { kind: 'pair', key: `pair:${attempt.email}|${attempt.clientAddress}` },
     { kind: 'address', key: `address:${attempt.clientAddress}` },
+    { kind: 'pair', key: `pair:${attempt.email}|${attempt.clientAddress}` },
     { kind: 'email', key: `email:${attempt.email}` },
   ];
+}
+
+/** Whether an attempt is charged before its password is checked, or only once it has failed. */
+export function reservedBeforeCheck(kind: CounterKind): boolean {
+  return kind !== 'address';
 }
 
 /** After a success the caller's own counter starts over; shared ones only get the attempt back. */
