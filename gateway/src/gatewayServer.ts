@@ -32,6 +32,7 @@ import { playgroundAssets, playgroundPage } from './http/playground.ts';
 import { rateLimit } from './plugins/rateLimit.ts';
 import { requestLogging } from './plugins/requestLogging.ts';
 import { requireAuthentication } from './plugins/requireAuthentication.ts';
+import { revokeOnLogOut } from './plugins/revokeOnLogOut.ts';
 import { sessionCookie } from './plugins/sessionCookie.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { keepAliveFetch } from './replicas/keepAliveFetch.ts';
@@ -133,6 +134,7 @@ export async function startGateway(
       requireAuthentication({ introspection: config.introspection }),
       rateLimit(config.rateLimits),
       requestLogging(log),
+      revokeOnLogOut(revoked),
       sessionCookie(),
     ],
   });
