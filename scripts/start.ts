@@ -13,6 +13,7 @@ import {
   type InfraWatchdog,
 } from '@cashtrack/infra';
 import { CodedError, createLogger, errorMessage, waitFor } from '@cashtrack/platform';
+import { buildAppWebIfStale } from './appWebBuild.ts';
 import { describeHolder, findPortHolders, type WantedPort } from './portHolders.ts';
 import { serviceAddressEnvironment, serviceProcesses, type ServiceProcess } from './processes.ts';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const settings = readInfraSettings();
   // Before anything starts: a half-running system must be stopped first, not reported ready.
   await refuseTakenPorts(settings);
+  void buildAppWebIfStale(log);
 
   const supervised: Supervised[] = serviceProcesses.map((service) => ({
     service,
