@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { buildSchema } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createLogger, serveGraphQLWs, waitFor } from '@cashtrack/platform';
+import {
+  createLogger,
+  serveGraphQLWs,
+  waitFor,
+  type GraphQLWsServerOptions,
+} from '@cashtrack/platform';
 
 const schema = buildSchema(`
   type Query { hello: String }
@@ -21,13 +26,16 @@ const roots = {
 
 const running: { server: Server; dispose(): Promise<void> }[] = [];
 
-async function start(keepAliveMs: number): Promise<string> {
+async function start(
+  keepAliveMs: number,
+  options: Pick<GraphQLWsServerOptions<object>, 'maxPayloadBytes' | 'admit'> = {},
+): Promise<string> {
   const server = createServer();
   const webSocketServer = new WebSocketServer({ server, path: '/graphql' });
   const graphqlWs = serveGraphQLWs(
     webSocketServer,
     { schema, roots },
-    { extra: () => ({}), keepAliveMs, log: createLogger('graphql-ws-test') },
+    { extra: () => ({}), keepAliveMs, log: createLogger('graphql-ws-test'), ...options },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   running.push({ server, dispose: () => graphqlWs.dispose() });
@@ -68,5 +76,35 @@ describe('serveGraphQLWs', () => {
     expect(answering.closes).toEqual([]);
     expect(answering.socket.readyState).toBe(WebSocket.OPEN);
     answering.socket.close();
+  });
+
+  it('closes a socket whose frame passes the payload limit with 1009, 1 MiB unless told', async () => {
+    const closeCodeAfterSending = async (url: string, bytes: number): Promise<number | 'open'> => {
+      const socket = new WebSocket(url, 'graphql-transport-ws');
+      socket.on('error', () => undefined);
+      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => socket.on('open', resolve));
+      socket.send(JSON.stringify({ type: 'ping', payload: { pad: 'x'.repeat(bytes) } }));
+      const outcome = await Promise.race([
+        closed,
+        new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 300)),
+      ]);
+      socket.close();
+      return outcome;
+    };
+    const byDefault = await start(0);
+    expect(await closeCodeAfterSending(byDefault, 2 * 1024 * 1024)).toBe(1009);
+    expect(await closeCodeAfterSending(byDefault, 900 * 1024)).toBe('open');
+    const small = await start(0, { maxPayloadBytes: 1_000 });
+    expect(await closeCodeAfterSending(small, 2_000)).toBe(1009);
+  });
+
+  it('closes a socket the admit hook refuses with its code, before graphql-ws sees it', async () => {
+    const url = await start(0, { admit: () => ({ code: 4430, reason: 'Not you' }) });
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const closure = await new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    expect(closure).toEqual({ code: 4430, reason: 'Not you' });
   });
 });
