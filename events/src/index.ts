@@ -11,7 +11,12 @@ export {
 export { isTimeZone } from './timeZones.ts';
 export { isCalendarDate } from './calendarDate.ts';
 export { isEmailAddress, maxEmailLength } from './emailAddress.ts';
-export { forbiddenCharacterIn, isSafeText, stripForbiddenCharacters } from './safeText.ts';
+export {
+  forbiddenCharacterIn,
+  isSafeText,
+  refuseUnsafeText,
+  stripForbiddenCharacters,
+} from './safeText.ts';
 export type { TextKind } from './safeText.ts';
 
 // Contracts: the envelope, the event types and the codec.

@@ -18,6 +18,8 @@
  * text is written correctly and cannot reorder anything beyond their own neutral neighbours.
  */
 
+import { CodedError } from '@cashtrack/platform';
+
 export type TextKind = 'singleLine' | 'multiLine';
 
 /** Tab, line feed, carriage return: ordinary in multi-line text. */
@@ -74,4 +76,18 @@ export function stripForbiddenCharacters(text: string, kind: TextKind): string {
     else if (separatesWords(code)) kept += ' ';
   }
   return kind === 'singleLine' ? kept.replace(/ {2,}/g, ' ').trim() : kept;
+}
+
+/**
+ * The command-edge check: throws `INVALID_CHARACTERS` naming the `field` and the character
+ * (`U+202E`), with a message about `label` (e.g. "Display name") a person can act on.
+ */
+export function refuseUnsafeText(text: string, kind: TextKind, field: string, label: string): void {
+  const character = forbiddenCharacterIn(text, kind);
+  if (character === undefined) return;
+  throw new CodedError(
+    'INVALID_CHARACTERS',
+    `${label} must not contain control or text-direction characters (${character})`,
+    { field, character },
+  );
 }

@@ -5,6 +5,7 @@ import {
   forbiddenCharacterIn,
   isEmailAddress,
   newEvent,
+  refuseUnsafeText,
   stripForbiddenCharacters,
 } from '../src/index.ts';
 
@@ -74,6 +75,18 @@ describe('the safe-text rule', () => {
     for (const text of ['<b>Ann</b> & "Bob"', 'café ☕️ 👩‍👩‍👧', 'שלום\u200fעולם', 'مرحبا']) {
       expect(forbiddenCharacterIn(text, 'singleLine')).toBeUndefined();
     }
+  });
+
+  it('refuses at the command edge with INVALID_CHARACTERS naming the field and the character', () => {
+    expect(() =>
+      refuseUnsafeText('Ann\u202e', 'singleLine', 'displayName', 'Display name'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CHARACTERS',
+        details: { field: 'displayName', character: 'U+202E' },
+      }),
+    );
+    expect(() => refuseUnsafeText('a\nb', 'multiLine', 'text', 'A message')).not.toThrow();
   });
 
   it('strips for text no one can be asked to fix: whitespace controls become a space', () => {

@@ -1,4 +1,4 @@
-import { forbiddenCharacterIn, isEmailAddress } from '@cashtrack/events';
+import { isEmailAddress, refuseUnsafeText } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /** What a sign-up or log-in must look like before any hashing or database work is done. */
@@ -10,14 +10,6 @@ export const displayNameMaxLength = 100;
 /** Trimmed and lower-cased, so `Ann@Example.com ` and `ann@example.com` are one account. */
 export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
-}
-
-/**
- * The `UserRegistered` contract's own rule (events/emailAddress.ts), so every address accepted
- * here can be published. Deliverability is the mailbox's business.
- */
-export function isAcceptableEmail(email: string): boolean {
-  return isEmailAddress(email);
 }
 
 export interface SignUpInput {
@@ -33,7 +25,8 @@ export interface SignUpInput {
  */
 export function validateSignUp(input: SignUpInput): SignUpInput {
   const email = normalizeEmail(input.email);
-  if (!isAcceptableEmail(email)) {
+  // The UserRegistered contract's own rule, so every address accepted here can be published.
+  if (!isEmailAddress(email)) {
     throw new CodedError('INVALID_EMAIL', 'Enter a valid email address', { field: 'email' });
   }
   const passwordProblem = passwordRuleBroken(input.password);
@@ -42,14 +35,7 @@ export function validateSignUp(input: SignUpInput): SignUpInput {
   if (displayName === '' || displayName.length > displayNameMaxLength) {
     throw badInput('displayName', `Display name must be 1 to ${displayNameMaxLength} characters`);
   }
-  const forbidden = forbiddenCharacterIn(displayName, 'singleLine');
-  if (forbidden !== undefined) {
-    throw new CodedError(
-      'INVALID_CHARACTERS',
-      `Display name must not contain control or text-direction characters (${forbidden})`,
-      { field: 'displayName', character: forbidden },
-    );
-  }
+  refuseUnsafeText(displayName, 'singleLine', 'displayName', 'Display name');
   return { email, password: input.password, displayName };
 }
 

@@ -1,4 +1,4 @@
-import { forbiddenCharacterIn, type PayloadOf } from '@cashtrack/events';
+import { refuseUnsafeText, type PayloadOf } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /**
@@ -38,14 +38,7 @@ export function decideSubmitExpenseMessage(
       field: 'text',
     });
   }
-  const forbidden = forbiddenCharacterIn(text, 'multiLine');
-  if (forbidden !== undefined) {
-    throw new CodedError(
-      'INVALID_CHARACTERS',
-      `A message must not contain control or text-direction characters (${forbidden})`,
-      { field: 'text', character: forbidden },
-    );
-  }
+  refuseUnsafeText(text, 'multiLine', 'text', 'A message');
   return {
     type: 'ExpenseMessageSubmitted',
     aggregateVersion: 1,

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import {
   categories,
-  forbiddenCharacterIn,
   isCalendarDate,
   isCategory,
   isCurrency,
   parseAmountToMinor,
+  refuseUnsafeText,
   type Category,
 } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
@@ -66,14 +66,7 @@ export function checkExpenseInput(input: ExpenseInput, today: string): ExpenseVa
       { field: 'description' },
     );
   }
-  const forbidden = forbiddenCharacterIn(description, 'singleLine');
-  if (forbidden !== undefined) {
-    throw new CodedError(
-      'INVALID_CHARACTERS',
-      `Description must not contain control or text-direction characters (${forbidden})`,
-      { field: 'description', character: forbidden },
-    );
-  }
+  refuseUnsafeText(description, 'singleLine', 'description', 'Description');
   return {
     amountMinor,
     currency,

@@ -1,4 +1,4 @@
-import { forbiddenCharacterIn, isCurrency, isTimeZone, type PayloadOf } from '@cashtrack/events';
+import { isCurrency, isTimeZone, refuseUnsafeText, type PayloadOf } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 
 /** A user's profile as the user subgraph knows it (projected from `cashtrack.users`). */
@@ -43,14 +43,7 @@ export function decideProfileUpdate(
         { field: 'displayName' },
       );
     }
-    const forbidden = forbiddenCharacterIn(displayName, 'singleLine');
-    if (forbidden !== undefined) {
-      throw new CodedError(
-        'INVALID_CHARACTERS',
-        `Display name must not contain control or text-direction characters (${forbidden})`,
-        { field: 'displayName', character: forbidden },
-      );
-    }
+    refuseUnsafeText(displayName, 'singleLine', 'displayName', 'Display name');
     if (displayName !== current.displayName) changes.displayName = displayName;
   }
   if (input.currency !== undefined && input.currency !== null) {
