@@ -254,11 +254,22 @@ async function snapshot(current: Account): Promise<Snapshot> {
     if (!page.expenses.pageInfo.hasNextPage) break;
     after = page.expenses.pageInfo.endCursor;
   }
+  // Ten messages a request: aliases are capped by the gateway.
   const messages: ExpenseMessage[] = [];
-  for (const id of current.messageIds) {
-    const message = await messageById(id, current.accessToken);
-    if (message === null) throw new Error(`message ${id} is gone`);
-    messages.push(message);
+  for (let start = 0; start < current.messageIds.length; start += 10) {
+    const ids = current.messageIds.slice(start, start + 10);
+    const answer = await call<Record<string, ExpenseMessage | null>>(
+      `query (${ids.map((_, index) => `$m${index}: ID!`).join(', ')}) {
+        ${ids.map((_, index) => `m${index}: expenseMessage(id: $m${index}) { ${messageFields} }`).join('\n')}
+      }`,
+      Object.fromEntries(ids.map((id, index) => [`m${index}`, id])),
+      current.accessToken,
+    );
+    ids.forEach((id, index) => {
+      const message = answer[`m${index}`];
+      if (message == null) throw new Error(`message ${id} is gone`);
+      messages.push(message);
+    });
   }
   return {
     profile: data.me,
