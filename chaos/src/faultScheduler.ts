@@ -17,13 +17,21 @@ export interface FaultRunOptions {
   /** Aborting stops injecting new faults; a killed process is always started again. */
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /**
+   * True once a write started after `killedAt` has been acknowledged. The next fault waits for
+   * it (at most `recoveryWaitMs`), so each fault's time to recovery is measured on its own
+   * rather than hidden behind the next kill.
+   */
+  readonly writesRecovered?: (killedAt: number) => boolean;
+  /** Default 60 000. */
+  readonly recoveryWaitMs?: number;
   readonly now?: () => number;
 }
 
 /**
  * Carries out a fault plan, one fault at a time: waits for the planned moment (or for the
  * previous fault's recovery when that overran), kills, waits the planned down time, starts the
- * process again and waits until it is ready. Every fault is recorded, including a start that
+ * process again, waits until it is ready and until writes succeed again. Every fault is recorded, including a start that
  * failed, which the checks count as a process that did not come back.
  */
 export async function runFaults(
@@ -54,6 +62,9 @@ export async function runFaults(
         'fault: ready again',
       );
       records.push({ target: fault.target, killedAt, readyAt });
+      const recovered = options.writesRecovered;
+      const giveUpAt = now() + (options.recoveryWaitMs ?? 60_000);
+      while (recovered !== undefined && !recovered(killedAt) && now() < giveUpAt) await delay(100);
     } catch (error) {
       options.log.error({ target: fault.target, err: error }, 'fault: did not come back');
       records.push({ target: fault.target, killedAt, readyAt: undefined, error: message(error) });

@@ -167,7 +167,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       startedAt,
       signal: stopFaults.signal,
       log,
+      writesRecovered: (killedAt) =>
+        workload.records.some((record) => record.acknowledged && record.startedAt >= killedAt),
     });
+    // Each subscriber also loses its socket now and then and resumes after its last cursor.
+    const dropRandom = random.fork('drops');
+    const dropTimers = new Set<NodeJS.Timeout>();
+    const scheduleDrop = (subscriber: ResumableSubscriber): void => {
+      const timer = setTimeout(
+        () => {
+          dropTimers.delete(timer);
+          if (stopWriting.signal.aborted) return;
+          subscriber.drop();
+          scheduleDrop(subscriber);
+        },
+        dropRandom.int(5_000, 15_000),
+      );
+      dropTimers.add(timer);
+    };
+    for (const subscriber of subscribers) scheduleDrop(subscriber);
     const progress = setInterval(() => {
       print(
         `chaos: ${Math.round((Date.now() - startedAt) / 1000)} s, ${workload.acknowledgedCount()} writes acknowledged`,
@@ -180,6 +198,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // (which may overrun the plan), so every fault is followed by writes that must succeed.
     await delay(Math.max(startedAt + durationMs - Date.now(), minWritingAfterRecoveryMs));
     stopWriting.abort();
+    for (const timer of dropTimers) clearTimeout(timer);
     await writing;
     clearInterval(progress);
     print(

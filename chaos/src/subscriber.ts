@@ -65,6 +65,14 @@ export class ResumableSubscriber {
     return this.heard.length;
   }
 
+  /**
+   * Closes the socket as a phone losing its network would, so the subscriber resumes with
+   * `after: <last cursor>`: the path the "missed or heard twice" checks are about.
+   */
+  drop(): void {
+    this.resume(this.generation, 'dropped by the workload');
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
