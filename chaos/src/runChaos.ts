@@ -51,6 +51,8 @@ export interface ChaosReport extends InvariantCounts {
   readonly operationsFailed: number;
   readonly faultsInjected: number;
   readonly faultsByTarget: Readonly<Record<string, number>>;
+  /** Failed writes by error code (`NETWORK`, `TIMEOUT`, or the GraphQL error's code). */
+  readonly failuresByCode: Readonly<Record<string, number>>;
   readonly maxFaultToAckMs: number | null;
   readonly maxRecoveryMs: number | null;
   readonly subscriberReconnects: number;
@@ -247,6 +249,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faultsByTarget: Record<string, number> = {};
     for (const fault of faults)
       faultsByTarget[fault.target] = (faultsByTarget[fault.target] ?? 0) + 1;
+    const failuresByCode: Record<string, number> = {};
+    for (const record of workload.records)
+      if (!record.acknowledged) {
+        const code = record.errorCode ?? 'UNKNOWN';
+        failuresByCode[code] = (failuresByCode[code] ?? 0) + 1;
+      }
     const recoveries = faults.flatMap((fault) =>
       fault.readyAt === undefined ? [] : [fault.readyAt - fault.killedAt],
     );
@@ -259,6 +267,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       operationsFailed: verdict.operationsFailed,
       faultsInjected: verdict.faultsInjected,
       faultsByTarget,
+      failuresByCode,
       ...verdict.counts,
       maxFaultToAckMs: verdict.maxFaultToAckMs,
       maxRecoveryMs: recoveries.length === 0 ? null : Math.max(...recoveries),
@@ -307,7 +316,11 @@ function faultTimeline(
 
 function printReport(report: ChaosReport, print: (line: string) => void): void {
   print(
-    `operations acknowledged      ${report.operationsAcknowledged} (failed: ${report.operationsFailed})`,
+    `operations acknowledged      ${report.operationsAcknowledged} (failed: ${report.operationsFailed}${Object.entries(
+      report.failuresByCode,
+    )
+      .map(([code, count]) => `, ${code} ${count}`)
+      .join('')})`,
   );
   print(
     `faults injected              ${report.faultsInjected} (${Object.entries(report.faultsByTarget)
