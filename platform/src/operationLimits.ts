@@ -63,7 +63,8 @@ export function operationLimitsFromEnv(): OperationLimits {
   return {
     maxDepth: envInt('GATEWAY_MAX_DEPTH', 10),
     maxAliases: envInt('GATEWAY_MAX_ALIASES', 15),
-    maxCost: envInt('GATEWAY_MAX_COST', 5_000),
+    // A page of 100 expenses with every field costs 8,450; two nested pages cost far more.
+    maxCost: envInt('GATEWAY_MAX_COST', 10_000),
     maxTokens: envInt('GATEWAY_MAX_TOKENS', 2_000),
     maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', 20),
     maxRepresentations: envInt('SUBGRAPH_MAX_REPRESENTATIONS', 500),
@@ -90,6 +91,12 @@ export interface OperationLimitOptions {
  * number: the largest page our connections serve.
  */
 export const unknownListSize = 100;
+
+/**
+ * What `first: $n` counts as when the request leaves `$n` out or null: our connections' default
+ * page (expense's `defaultPageSize`), which is what the subgraph then serves.
+ */
+export const defaultListSize = 20;
 
 /**
  * The limits as validation rules, each rejecting with its own `extensions.code` and the limit in
@@ -233,7 +240,11 @@ function costRule(
         if (name === 'first' || name === 'last') {
           const value = argumentValue(argument.value);
           const known = typeof value === 'number' && Number.isInteger(value) && value >= 0;
-          size = Math.max(size, known ? value : unknownListSize);
+          // Left out of variables the request did send, or written null: the default page.
+          const omitted =
+            argument.value.kind === Kind.NULL ||
+            (argument.value.kind === Kind.VARIABLE && variables !== undefined && value == null);
+          size = Math.max(size, known ? value : omitted ? defaultListSize : unknownListSize);
         } else if (name === 'representations' && field.name.value === '_entities') {
           const value = argumentValue(argument.value);
           const count = Array.isArray(value) ? value.length : unknownListSize;

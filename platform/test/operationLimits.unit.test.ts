@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildSchema, parse, specifiedRules, validate } from 'graphql';
-import { operationLimitRules, type OperationLimits } from '../src/operationLimits.ts';
+import { readFileSync } from 'node:fs';
+import { buildASTSchema, buildSchema, parse, specifiedRules, validate } from 'graphql';
+import {
+  operationLimitRules,
+  operationLimitsFromEnv,
+  type OperationLimits,
+} from '../src/operationLimits.ts';
 
 // The shape of the expense subgraph where the abuse happened: a connection whose nodes lead back
 // to the user, and `_entities` in front.
@@ -61,6 +66,37 @@ describe('the shared operation limits', () => {
 
   it('count an unknown page-size variable at the largest page', () => {
     expect(codesOf(`query ($n: Int) { me { ${nested(2, '$n')} } }`)).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
+  it('count a page-size variable the request leaves out, or null, at the default page', () => {
+    // One page of this shape costs 426 at the default 20 items and 2,130 at the largest page.
+    const tight = { ...limits, maxCost: 1_000 };
+    const codes = (query: string, variables?: Record<string, unknown>): unknown[] =>
+      validate(schema, parse(query), operationLimitRules(tight, { variables })).map(
+        (error) => error.extensions.code,
+      );
+    const page = `query ($n: Int) { me { ${nested(1, '$n')} } }`;
+    expect(codes(page, {})).toEqual([]);
+    expect(codes(page, { n: null })).toEqual([]);
+    expect(codes(`{ me { ${nested(1, 'null')} } }`)).toEqual([]);
+    expect(codes(page, { n: 100 })).toEqual(['QUERY_TOO_COSTLY']);
+    // Variables not known at all (a document checked once for many requests): the largest page.
+    expect(codes(page)).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
+  it('accept a full page of 100 expenses with every field under the default limits', () => {
+    const fields = `id amount { amountMinor currency amount } category description occurredOn
+      source messageId version pending user { id }`;
+    const page = `expenses(first: 100) { edges { cursor node { ${fields} } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }`;
+    const supergraph = buildASTSchema(
+      parse(readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8')),
+      { assumeValidSDL: true },
+    );
+    const errors = validate(supergraph, parse(`{ ${page} }`), [
+      ...operationLimitRules(operationLimitsFromEnv()),
+    ]);
+    expect(errors.map((error) => error.message)).toEqual([]);
   });
 
   it('refuse the _entities abuse that exhausted the expense subgraph, at any depth it fits', () => {
