@@ -49,6 +49,7 @@ const loginThrottle: LoginThrottlePolicy = {
   device: { freeAttempts: 3, firstDelayMs: 30_000, maxDelayMs: 60_000, resetAfterMs: 900_000 },
   address: { freeAttempts: 50, firstDelayMs: 30_000, maxDelayMs: 60_000, resetAfterMs: 900_000 },
   email: { freeAttempts: 5, firstDelayMs: 30_000, maxDelayMs: 60_000, resetAfterMs: 86_400_000 },
+  signUp: { freeAttempts: 1_000_000, firstDelayMs: 1_000, maxDelayMs: 1_000, resetAfterMs: 1_000 },
 };
 
 let system: RunningSystem;

@@ -108,6 +108,8 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
   return {
     async signUp(input, origin) {
       const valid = validateSignUp(input);
+      // Before the password hash and the write, which are what a flood of sign-ups would cost.
+      await deps.loginGuard.admitSignUp(origin.clientAddress);
       const userId = randomUUID();
       const now = deps.now();
       const registered = newEvent({

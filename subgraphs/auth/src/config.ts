@@ -30,7 +30,8 @@ export interface AuthConfig extends AccessTokenAudience {
    * from unknown clients `AUTH_EMAIL_CEILING_FAILURES` (100, counted over
    * `AUTH_EMAIL_CEILING_WINDOW_SECONDS`, 86 400); then waits from 1 s doubling up to
    * `AUTH_THROTTLE_MAX_DELAY_SECONDS` (300); the other counters start over after
-   * `AUTH_THROTTLE_WINDOW_SECONDS` (900) without an attempt.
+   * `AUTH_THROTTLE_WINDOW_SECONDS` (900) without an attempt. Sign-ups per address:
+   * `AUTH_SIGNUP_FREE_PER_ADDRESS` (30) over `AUTH_SIGNUP_WINDOW_SECONDS` (3 600), then waits.
    */
   readonly loginThrottle: LoginThrottlePolicy;
   /** A signing key older than this is replaced: `AUTH_KEY_ROTATION_DAYS`, default 30. */
@@ -77,6 +78,11 @@ export function authConfigFromEnv(): AuthConfig {
         'AUTH_EMAIL_CEILING_FAILURES',
         100,
         envInt('AUTH_EMAIL_CEILING_WINDOW_SECONDS', 86_400) * 1000,
+      ),
+      signUp: delays(
+        'AUTH_SIGNUP_FREE_PER_ADDRESS',
+        30,
+        envInt('AUTH_SIGNUP_WINDOW_SECONDS', 3_600) * 1000,
       ),
     },
     keyRotationMs: envInt('AUTH_KEY_ROTATION_DAYS', 30) * day,

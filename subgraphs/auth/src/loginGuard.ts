@@ -30,6 +30,8 @@ export interface LoginGuard {
   }): Promise<AdmittedLogIn>;
   /** A device token for `email`, handed out with each session so the client becomes known. */
   deviceTokenFor(email: string): string;
+  /** Charges one sign-up to the client address, or throws `RATE_LIMITED` with `retryAfterSeconds`. */
+  admitSignUp(clientAddress: string): Promise<void>;
 }
 
 export interface LoginGuardOptions {
@@ -87,6 +89,14 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
     },
     deviceTokenFor(email) {
       return issueDeviceToken(deviceKey, email);
+    },
+    async admitSignUp(clientAddress) {
+      const verdict = await store.admit(`signUp:${clientAddress}`, options.now(), policy.signUp);
+      if (verdict.allowed) return;
+      log.warn({ clientAddress, ...verdict }, 'sign-up throttled');
+      throw new CodedError('RATE_LIMITED', 'Too many sign-ups from this address; try again later', {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
     },
   };
 }

@@ -26,6 +26,7 @@ const loginThrottle: LoginThrottlePolicy = {
   device: delays(3),
   address: delays(6),
   email: { ...delays(8), resetAfterMs: 86_400_000 },
+  signUp: delays(1_000_000),
 };
 
 describe('log-in throttling over two auth replicas', () => {
@@ -171,5 +172,41 @@ describe('log-in throttling over two auth replicas', () => {
     expect(errorCodes(slowed)).toEqual(['TOO_MANY_ATTEMPTS']);
     const elsewhere = await logIn({ email: person.email, password: person.password }, '10.5.0.2');
     expect(elsewhere.data?.logIn.user.id).toBe(person.user.id);
+  });
+
+  it('limits sign-ups per client address across replicas, with RATE_LIMITED and a wait', async () => {
+    const config = authTestConfig(stack.namespace, {
+      loginThrottle: { ...loginThrottle, signUp: delays(3) },
+    });
+    const limited = await Promise.all([
+      startAuthSubgraph(config, { now: stack.clock.now }),
+      startAuthSubgraph(config, { now: stack.clock.now }),
+    ]);
+    try {
+      const signUpFrom = (index: number, clientAddress: string) =>
+        postGraphQL(
+          limited[index % 2]!.url,
+          `mutation ($input: SignUpInput!) { signUp(input: $input) { ${authPayloadFields} } }`,
+          {
+            input: {
+              email: `signup-${index}-${clientAddress}-${Date.now()}@example.com`,
+              password: 'correct horse battery',
+              displayName: 'Many',
+            },
+          },
+          { clientAddress, headers: { 'x-forwarded-for': clientAddress } },
+        );
+      for (let index = 0; index < 3; index += 1) {
+        expect(errorCodes(await signUpFrom(index, '10.4.0.1'))).toEqual([]);
+      }
+      const refused = await signUpFrom(3, '10.4.0.1');
+      expect(refused.errors[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: expect.any(Number),
+      });
+      expect(errorCodes(await signUpFrom(4, '10.4.0.2'))).toEqual([]);
+    } finally {
+      await Promise.all(limited.map((replica) => replica.close()));
+    }
   });
 });

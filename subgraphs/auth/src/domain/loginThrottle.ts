@@ -39,6 +39,11 @@ export interface LoginThrottlePolicy {
   readonly address: DelayPolicy;
   readonly email: DelayPolicy;
   readonly device: DelayPolicy;
+  /**
+   * Sign-ups per client address (`signUp:<address>`), every one counted: the gateway limits them
+   * too, but per gateway replica, in memory; this one holds across every replica of both.
+   */
+  readonly signUp: DelayPolicy;
 }
 
 export type CounterKind = keyof LoginThrottlePolicy;
