@@ -82,22 +82,57 @@ describe('the CashTrack app in a browser', () => {
     await app.screenshot(page, '05-no-expense');
   });
 
+  it('adds an expense by hand', async () => {
+    await page.getByRole('button', { name: 'Add expense' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add expense' });
+    await dialog.getByLabel('Amount').fill('7.25');
+    await dialog.getByRole('radio', { name: 'transport' }).click();
+    await dialog.getByLabel('Description').fill('bus ticket');
+    await app.screenshot(page, '06-add');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expenseRow(page, /^bus ticket, \$7\.25, transport/).waitFor({ timeout: 10_000 });
+  });
+
+  it('filters the list by category and by text', async () => {
+    await page.getByRole('button', { name: 'Filters' }).click();
+    await page
+      .getByRole('radiogroup', { name: 'Category filter' })
+      .getByRole('radio', { name: 'dining' })
+      .click();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expenseRow(page, /\$4\.50/).waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await expenseRow(page, /^groceries/).count()) === 0, {
+      timeoutMs: 10_000,
+    });
+    await app.screenshot(page, '07-filters');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Search').fill('bus');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await waitFor(async () => (await expenseRow(page, /\$4\.50/).count()) === 0, {
+      timeoutMs: 10_000,
+    });
+    await expenseRow(page, /^bus ticket/).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expenseRow(page, /^groceries, \$50\.00/).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Hide filters' }).click();
+  });
+
   it('edits an expense', async () => {
     await expenseRow(page, /^groceries, \$50\.00/).click();
     const dialog = page.getByRole('dialog', { name: 'Edit expense' });
     await dialog.waitFor();
     await dialog.getByLabel('Amount').fill('55');
     await dialog.getByLabel('Description').fill('weekly groceries');
-    await app.screenshot(page, '06-edit');
+    await app.screenshot(page, '08-edit');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expenseRow(page, /^weekly groceries, \$55\.00/).waitFor({ timeout: 10_000 });
   });
 
   it('shows the total on Spending', async () => {
     await page.getByRole('tab', { name: 'Spending' }).click();
-    await page.getByLabel('Total spent').getByText('$59.50').waitFor({ timeout: 15_000 });
+    await page.getByLabel('Total spent').getByText('$66.75').waitFor({ timeout: 15_000 });
     await page.getByRole('listitem', { name: 'groceries: $55.00' }).waitFor();
-    await app.screenshot(page, '07-spending');
+    await app.screenshot(page, '09-spending');
     await page.getByRole('tab', { name: 'Expenses' }).click();
   });
 
@@ -143,7 +178,7 @@ describe('the CashTrack app in a browser', () => {
   it('shows the profile and logs out', async () => {
     await page.getByRole('tab', { name: 'Profile' }).click();
     await page.getByText(email).waitFor();
-    await app.screenshot(page, '08-profile');
+    await app.screenshot(page, '10-profile');
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
     await waitFor(() => app.system.gateway.openSockets() === 0, { timeoutMs: 10_000 });
