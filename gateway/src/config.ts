@@ -40,7 +40,10 @@ export interface GatewayConfig {
   /** `GATEWAY_MAX_BODY_BYTES`, default 100 000: larger bodies get 413 PAYLOAD_TOO_LARGE. */
   readonly maxBodyBytes: number;
   readonly rateLimits: RateLimitPolicies;
-  /** `GATEWAY_TRUST_PROXY=1` when a proxy in front sets `x-forwarded-for`; otherwise the socket address counts. */
+  /**
+   * `GATEWAY_TRUST_PROXY=1` when one proxy in front appends to `x-forwarded-for`: its right-most
+   * entry counts. Otherwise the socket address counts.
+   */
   readonly trustProxy: boolean;
   /** What one client may hold open over WebSocket (`GATEWAY_WS_*`, see socketLimits.ts). */
   readonly socketLimits: SocketLimits;

@@ -113,7 +113,8 @@ export async function startGateway(
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // One hop: the address our own proxy appended, never one the client wrote in front of it.
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   const httpServer = createServer(app);
 
   const server = new ApolloServer<GatewayContext>({

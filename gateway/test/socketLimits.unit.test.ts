@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { describe, expect, it } from '@jest/globals';
 import { clientAddressOf, SocketCounts } from '../src/subscriptions/socketLimits.ts';
 
@@ -39,10 +42,27 @@ describe('the client address of a socket', () => {
     expect(clientAddressOf(upgrade('10.0.0.5', '203.0.113.9'), false)).toBe('10.0.0.5');
   });
 
-  it('is the left-most x-forwarded-for entry behind a trusted proxy, as express takes it', () => {
-    expect(clientAddressOf(upgrade('10.0.0.5', ' 203.0.113.9 , 10.0.0.1'), true)).toBe(
-      '203.0.113.9',
-    );
+  it('is the right-most x-forwarded-for entry behind the trusted proxy, as express takes it', async () => {
+    // A client that writes its own x-forwarded-for gets the proxy's entry appended after it.
+    const spoofed = ' 203.0.113.9 , 198.51.100.7';
+    expect(clientAddressOf(upgrade('10.0.0.5', spoofed), true)).toBe('198.51.100.7');
     expect(clientAddressOf(upgrade('10.0.0.5'), true)).toBe('10.0.0.5');
+
+    const app = express();
+    app.set('trust proxy', 1);
+    app.get('/', (request, response) => {
+      response.json({ express: request.ip, socket: clientAddressOf(request, true) });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await fetch(`http://127.0.0.1:${port}/`, {
+        headers: { 'x-forwarded-for': spoofed },
+      });
+      expect(await answer.json()).toEqual({ express: '198.51.100.7', socket: '198.51.100.7' });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -63,14 +63,15 @@ export class SocketCounts {
 }
 
 /**
- * The client's address as express works it out for HTTP requests (`trust proxy` on or off), so
- * a socket and a request from the same client count against the same address: the left-most
- * `x-forwarded-for` entry when a trusted proxy sets it, otherwise the TCP peer.
+ * The client's address as express works it out for HTTP requests (`trust proxy` set to one hop),
+ * so a socket and a request from the same client count against the same address: behind the one
+ * trusted proxy, the right-most `x-forwarded-for` entry, which that proxy appended; otherwise the
+ * TCP peer. Entries left of it are whatever the client wrote and never count.
  */
 export function clientAddressOf(request: IncomingMessage, trustProxy: boolean): string {
   const peer = request.socket.remoteAddress ?? 'unknown';
   if (!trustProxy) return peer;
   const header = request.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : header)?.split(',')[0]?.trim();
+  const forwarded = (Array.isArray(header) ? header.join(',') : header)?.split(',').at(-1)?.trim();
   return forwarded === undefined || forwarded === '' ? peer : forwarded;
 }
