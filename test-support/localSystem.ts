@@ -148,6 +148,11 @@ export interface LocalSystem {
   logTail(name: ProcessName, lines?: number): Promise<string>;
   /** Service exits the harness did not cause. */
   unexpectedExits(): ServiceExit[];
+  /**
+   * For a failed test's message: the folder, any crash, and the last `lines` lines of every
+   * process's log. Also makes `dispose()` keep the folder.
+   */
+  failureReport(lines?: number): Promise<string>;
 
   /**
    * Kills every process still running (SIGKILL: their data is thrown away) and removes the folder
@@ -523,6 +528,18 @@ export async function createLocalSystem(options: LocalSystemOptions = {}): Promi
     logFile,
     logTail,
     unexpectedExits: () => exits.filter((exit) => !exit.expected),
+    async failureReport(lines = 15) {
+      sawFailure = true;
+      const crashes = exits.filter((exit) => !exit.expected);
+      const parts = [
+        `local system in ${dir}`,
+        ...(crashes.length === 0 ? [] : [`crashes: ${JSON.stringify(crashes)}`]),
+      ];
+      for (const name of [...slots.map((s) => s.name), 'kafka', 'ferretdb'] as const) {
+        parts.push(`--- ${logFile(name)} ends:\n${await logTail(name, lines)}`);
+      }
+      return parts.join('\n');
+    },
     async dispose(disposeOptions = {}) {
       if (disposed) return;
       disposed = true;

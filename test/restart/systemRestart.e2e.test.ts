@@ -474,39 +474,59 @@ async function theAccount(): Promise<Account> {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('the whole system, stopped and started again on the same data', () => {
-  it('keeps the account, its expenses, totals and messages; parses and delivers what comes next', async () => {
-    const current = await theAccount();
-    const before = await settledSnapshot(current);
-    expect(before.profile).toMatchObject({
-      id: current.userId,
-      email: current.email,
-      displayName: 'Restart Tester',
-      timezone: 'Europe/Berlin',
-    });
-    expect(before.expenses.map((e) => e.amount.amount).sort()).toEqual([
-      '15.50',
-      '23.40',
-      '4.00',
-      '50.00',
-    ]);
-    expectSummaryMatches(before);
-    const accessTokenBefore = current.accessToken;
-
-    await system.stop();
-    for (const name of [...system.services, 'kafka', 'ferretdb'] as const) {
-      expect([name, system.isRunning(name)]).toEqual([name, false]);
+/** A test body whose failure carries the tail of every process's log (and keeps the folder). */
+function withLogs(body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await body();
+    } catch (error) {
+      const report = await system.failureReport();
+      if (error instanceof Error) {
+        error.message = `${error.message}\n\n${report}`;
+        throw error;
+      }
+      throw new Error(`${String(error)}\n\n${report}`);
     }
-    await system.start();
+  };
+}
 
-    // A token signed before the stop still verifies: the signing keys were kept.
-    const { me } = await call<{ me: { id: string } }>('{ me { id } }', {}, accessTokenBefore);
-    expect(me.id).toBe(current.userId);
-    await expectSessionSurvives(current);
-    expect(await settledSnapshot(current)).toEqual(before);
-    await newMessageIsParsedAndHeard(current, 'taxi $9.20 today');
-    expect(system.unexpectedExits()).toEqual([]);
-  }, 300_000);
+describe('the whole system, stopped and started again on the same data', () => {
+  it(
+    'keeps the account, its expenses, totals and messages; parses and delivers what comes next',
+    withLogs(async () => {
+      const current = await theAccount();
+      const before = await settledSnapshot(current);
+      expect(before.profile).toMatchObject({
+        id: current.userId,
+        email: current.email,
+        displayName: 'Restart Tester',
+        timezone: 'Europe/Berlin',
+      });
+      expect(before.expenses.map((e) => e.amount.amount).sort()).toEqual([
+        '15.50',
+        '23.40',
+        '4.00',
+        '50.00',
+      ]);
+      expectSummaryMatches(before);
+      const accessTokenBefore = current.accessToken;
+
+      await system.stop();
+      for (const name of [...system.services, 'kafka', 'ferretdb'] as const) {
+        expect([name, system.isRunning(name)]).toEqual([name, false]);
+      }
+      await system.start();
+
+      // A token signed before the stop still verifies: the signing keys were kept.
+      const { me } = await call<{ me: { id: string } }>('{ me { id } }', {}, accessTokenBefore);
+      expect(me.id).toBe(current.userId);
+      await expectSessionSurvives(current);
+      expect(await settledSnapshot(current)).toEqual(before);
+      await newMessageIsParsedAndHeard(current, 'taxi $9.20 today');
+      expect(system.unexpectedExits()).toEqual([]);
+    }),
+    300_000,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +540,8 @@ interface LoadOutcome {
   readonly logged: string[];
   /** Accounts signed up and acknowledged. */
   readonly signedUp: { email: string; password: string; userId: string }[];
+  /** The display name sent in flight, and whether the change was acknowledged. */
+  readonly renamed: { readonly displayName: string; acknowledged: boolean };
 }
 
 /**
@@ -537,6 +559,7 @@ async function writesDuring(
     unanswered: new Set(),
     logged: [],
     signedUp: [],
+    renamed: { displayName: `Restart Tester ${label}`, acknowledged: false },
   };
   const token = current.accessToken;
   const writes: Promise<void>[] = [];
@@ -570,6 +593,16 @@ async function writesDuring(
       ),
     );
   }
+  writes.push(
+    call(
+      `mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`,
+      { input: { displayName: outcome.renamed.displayName } },
+      token,
+    ).then(
+      () => void (outcome.renamed.acknowledged = true),
+      () => undefined,
+    ),
+  );
   // Let the first requests reach the service, then kill it with the rest in flight.
   await new Promise((resolve) => setTimeout(resolve, 150));
   await fault();
@@ -585,7 +618,15 @@ async function expectWritesKept(
 ): Promise<Snapshot> {
   current.messageIds.push(...load.logged);
   const after = await settledSnapshot(current);
-  expect(after.profile).toEqual(before.profile);
+  // The rename sent in flight is there if it was acknowledged, and may be if it was not.
+  const { displayName, ...profile } = after.profile;
+  const { displayName: displayNameBefore, ...profileBefore } = before.profile;
+  expect(profile).toEqual(profileBefore);
+  expect(
+    load.renamed.acknowledged
+      ? [load.renamed.displayName]
+      : [displayNameBefore, load.renamed.displayName],
+  ).toContain(displayName);
   // What was there is unchanged.
   const byId = new Map(after.expenses.map((expense) => [expense.id, expense]));
   for (const expense of before.expenses) expect(byId.get(expense.id)).toEqual(expense);
@@ -647,29 +688,33 @@ const rounds: readonly (readonly [ServiceName, StopSignal])[] = services.flatMap
 describe('one service restarted while Kafka and FerretDB keep running', () => {
   it.each(rounds)(
     '%s after %s',
-    async (service, signal) => {
-      const current = await theAccount();
-      const before = await settledSnapshot(current);
-      if (signal === 'SIGTERM') {
-        await system.restartService(service);
-        await expectSessionSurvives(current);
-        expect(await settledSnapshot(current)).toEqual(before);
-      } else {
-        // Killed mid-write: writes of every kind are in flight when it dies.
-        const load = await writesDuring(current, `${service}-kill`, () =>
-          system.restartService(service, { signal: 'SIGKILL' }),
-        );
-        await expectSessionSurvives(current);
-        await expectWritesKept(current, before, load);
-        // Resuming after its last cursor, the subscriber hears every acknowledged write.
-        const heard = await newMessageIsParsedAndHeard(current, `bus $2.${service.length}0 today`);
-        const added = new Set(heard.filter((c) => c.kind === 'ADDED').map((c) => c.expenseId));
-        for (const id of load.added.values()) expect([id, added.has(id)]).toEqual([id, true]);
-        return;
-      }
-      await newMessageIsParsedAndHeard(current, `bus $2.${service.length}0 today`);
-      expect(system.unexpectedExits()).toEqual([]);
-    },
+    (service, signal) =>
+      withLogs(async () => {
+        const current = await theAccount();
+        const before = await settledSnapshot(current);
+        if (signal === 'SIGTERM') {
+          await system.restartService(service);
+          await expectSessionSurvives(current);
+          expect(await settledSnapshot(current)).toEqual(before);
+        } else {
+          // Killed mid-write: writes of every kind are in flight when it dies.
+          const load = await writesDuring(current, `${service}-kill`, () =>
+            system.restartService(service, { signal: 'SIGKILL' }),
+          );
+          await expectSessionSurvives(current);
+          await expectWritesKept(current, before, load);
+          // Resuming after its last cursor, the subscriber hears every acknowledged write.
+          const heard = await newMessageIsParsedAndHeard(
+            current,
+            `bus $2.${service.length}0 today`,
+          );
+          const added = new Set(heard.filter((c) => c.kind === 'ADDED').map((c) => c.expenseId));
+          for (const id of load.added.values()) expect([id, added.has(id)]).toEqual([id, true]);
+          return;
+        }
+        await newMessageIsParsedAndHeard(current, `bus $2.${service.length}0 today`);
+        expect(system.unexpectedExits()).toEqual([]);
+      })(),
     180_000,
   );
 });
