@@ -218,6 +218,7 @@ function Filters({
       </View>
       <Chips
         label="Category filter"
+        oneLine
         options={[
           { value: 'all', label: 'all' },
           ...categories.map((value) => ({ value, label: categoryLabel(value) })),

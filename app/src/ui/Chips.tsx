@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Pressable, StyleSheet, Text, View } from 'react-native';
+import { Pressable, ScrollView, StyleSheet, Text, View } from 'react-native';
 import { colors, spacing } from './theme';
 
 export interface ChipOption {
@@ -13,35 +13,55 @@ export function Chips({
   options,
   selected,
   onSelect,
+  oneLine = false,
 }: {
+  /** One scrolling line instead of wrapped rows (saves height on a phone). */
+  readonly oneLine?: boolean;
   readonly label: string;
   readonly options: readonly ChipOption[];
   readonly selected: string | undefined;
   readonly onSelect: (value: string) => void;
 }): ReactNode {
+  const chips = options.map((option) => {
+    const on = option.value === selected;
+    return (
+      <Pressable
+        key={option.value}
+        role="radio"
+        aria-checked={on}
+        aria-label={option.label}
+        onPress={() => onSelect(option.value)}
+        style={[styles.chip, on && styles.on]}
+      >
+        <Text style={[styles.text, on && styles.onText]}>{option.label}</Text>
+      </Pressable>
+    );
+  });
+  if (oneLine) {
+    return (
+      <ScrollView
+        horizontal
+        showsHorizontalScrollIndicator={false}
+        role="radiogroup"
+        aria-label={label}
+        style={styles.line}
+        contentContainerStyle={styles.lineContent}
+      >
+        {chips}
+      </ScrollView>
+    );
+  }
   return (
     <View role="radiogroup" aria-label={label} style={styles.row}>
-      {options.map((option) => {
-        const on = option.value === selected;
-        return (
-          <Pressable
-            key={option.value}
-            role="radio"
-            aria-checked={on}
-            aria-label={option.label}
-            onPress={() => onSelect(option.value)}
-            style={[styles.chip, on && styles.on]}
-          >
-            <Text style={[styles.text, on && styles.onText]}>{option.label}</Text>
-          </Pressable>
-        );
-      })}
+      {chips}
     </View>
   );
 }
 
 const styles = StyleSheet.create({
   row: { flexDirection: 'row', flexWrap: 'wrap', gap: spacing.s, marginBottom: spacing.m },
+  line: { flexGrow: 0, marginBottom: spacing.m },
+  lineContent: { gap: spacing.s },
   chip: {
     paddingHorizontal: spacing.m,
     minHeight: 36,
