@@ -8,55 +8,40 @@ export type ExpenseChangeKind =
   | 'ADDED'
   | 'UPDATED'
   | 'DELETED'
-  /** The parser found no expense in a message (see message.reason). */
   | 'REJECTED';
 
 export type ExpenseFilter = {
-  /** First day included (YYYY-MM-DD). */
   from?: string | null | undefined;
-  /** Last day included (YYYY-MM-DD). */
   to?: string | null | undefined;
   category?: string | null | undefined;
-  /** Case-insensitive text the description contains (at most 100 characters). */
   search?: string | null | undefined;
 };
 
 export type ExpenseInput = {
-  /** Decimal string, more than 0, at most 1,000,000,000, no more decimals than the currency has: "12.50". */
   amount: string;
-  /** ISO-4217 code; default the user's currency. */
   currency?: string | null | undefined;
   category: string;
-  /** At most 200 characters. */
   description?: string | null | undefined;
-  /** YYYY-MM-DD within ten years of today; default today in the user's time zone. */
   occurredOn?: string | null | undefined;
 };
 
 export type ExpenseMessageStatus =
-  /** Waiting for the parser. */
   | 'PENDING'
-  /** Every expense found in it has been recorded (see expenses). */
   | 'PARSED'
-  /** No expense could be read from it (see reason). */
   | 'REJECTED';
 
 export type ExpenseSource =
-  /** Parsed from a chat message (see messageId). */
   | 'MESSAGE'
-  /** Entered with addExpense. */
   | 'MANUAL';
 
 export type LogInInput = {
   email: string;
   password: string;
-  /** The deviceToken of an earlier AuthPayload for this email, if this device kept one. */
   deviceToken?: string | null | undefined;
 };
 
 export type SignUpInput = {
   email: string;
-  /** 8 to 256 characters. */
   password: string;
   displayName: string;
 };
