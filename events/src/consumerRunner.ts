@@ -399,21 +399,34 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     stale: () => boolean,
   ): Promise<Outcome> {
     let error = firstError;
+    // Only failures of the event itself count toward dead-lettering; an outage of the database
+    // or the broker is waited out on the same message however long it lasts (pauses capped at
+    // the policy's maximum), so it neither empties the topic into the DLQ nor stops the process.
+    let failures = 0;
+    let waits = 0;
     for (let number = 1; ; number += 1) {
       const action = classifyError(error);
       if (action === 'fatal') throw error;
-      if (action === 'dead-letter' || number >= retry.maxAttempts) {
+      if (action === 'wait') waits += 1;
+      else failures += 1;
+      if (action === 'dead-letter' || failures >= retry.maxAttempts) {
         await sendToDeadLetter(batch, message, error, number);
         return 'handled';
       }
       retries += 1;
       lastError = errorMessage(error);
-      log.warn(
-        { type: event.type, eventId: event.eventId, attempt: number, err: error },
-        'handler failed, retrying',
-      );
+      if (action === 'retry' || waits === 1 || waits % 10 === 0) {
+        log.warn(
+          { type: event.type, eventId: event.eventId, attempt: number, err: error },
+          action === 'wait'
+            ? 'dependency unreachable; waiting to retry'
+            : 'handler failed, retrying',
+        );
+      }
+      const pauseMs =
+        action === 'wait' ? retryDelayMs(retry, waits) : retryDelayMs(retry, failures);
       // Abandoning leaves the offset uncommitted: whoever owns the partition next retries it.
-      if (await pause(retryDelayMs(retry, number), heartbeat, stale)) return 'abandoned';
+      if (await pause(pauseMs, heartbeat, stale)) return 'abandoned';
       try {
         await attempt(batch, message, event, number + 1, heartbeat);
         processed += 1;

@@ -61,6 +61,7 @@ export type {
 export {
   defaultRetryPolicy,
   defaultClassifyError,
+  isOutage,
   retryDelayMs,
   PoisonEventError,
   FatalConsumerError,

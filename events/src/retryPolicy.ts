@@ -30,8 +30,12 @@ export function retryDelayMs(
   return Math.round(step / 2 + (step / 2) * random());
 }
 
-/** What a consumer does with a handler error: try again, park the message, or stop the process. */
-export type FailureAction = 'retry' | 'dead-letter' | 'fatal';
+/**
+ * What a consumer does with a handler error: try again (a few times, then park the message),
+ * wait for an unreachable dependency and try again for as long as it takes, park the message at
+ * once, or stop the process.
+ */
+export type FailureAction = 'retry' | 'wait' | 'dead-letter' | 'fatal';
 
 /** Thrown by a handler for an event that can never succeed: dead-lettered without retries. */
 export class PoisonEventError extends CodedError {
@@ -53,7 +57,9 @@ export class FatalConsumerError extends CodedError {
 /**
  * Errors that mean "our database or broker is unreachable", recognised by name so this module
  * imports neither driver. Dead-lettering every message during an outage would empty the topic
- * into the DLQ; stopping lets a supervisor restart the process once the dependency is back.
+ * into the DLQ. Exiting was the answer once, but `npm run chaos` showed its cost: a FerretDB
+ * restart of one second took the whole expense subgraph (its GraphQL API included) down, for
+ * good when nothing restarts it. The consumer now waits the outage out on the same message.
  */
 const outageErrorNames = new Set([
   'MongoNetworkError',
@@ -66,12 +72,41 @@ const outageErrorNames = new Set([
   'KafkaJSRequestTimeoutError',
 ]);
 
-/** Invalid events and `PoisonEventError` are parked at once, outages are fatal, the rest retried. */
+/** A connection lost under a driver error that does not say so by its name. */
+const connectionLost =
+  /connection .*closed|ECONNRESET|ECONNREFUSED|EPIPE|not connected|Topology is closed|Server selection timed out/i;
+
+/**
+ * True when `error` (or an error it wraps) says our database or broker is unreachable. The
+ * MongoDB driver reports a connection lost in the middle of a bulk write as a
+ * `MongoBulkWriteError` carrying the network error's message and no write errors.
+ */
+export function isOutage(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (outageErrorNames.has(current.name)) return true;
+    if (current.name === 'MongoBulkWriteError' && !hasWriteErrors(current)) {
+      if (connectionLost.test(current.message)) return true;
+    }
+    current = current.cause;
+  }
+  return false;
+}
+
+function hasWriteErrors(error: Error): boolean {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  return Array.isArray(writeErrors) ? writeErrors.length > 0 : writeErrors !== undefined;
+}
+
+/**
+ * Invalid events and `PoisonEventError` are parked at once, outages are waited out, a
+ * `FatalConsumerError` stops the process, the rest is retried.
+ */
 export function defaultClassifyError(error: unknown): FailureAction {
   if (error instanceof EventValidationError || error instanceof PoisonEventError) {
     return 'dead-letter';
   }
   if (error instanceof FatalConsumerError) return 'fatal';
-  if (error instanceof Error && outageErrorNames.has(error.name)) return 'fatal';
+  if (isOutage(error)) return 'wait';
   return 'retry';
 }

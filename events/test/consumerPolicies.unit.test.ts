@@ -4,6 +4,7 @@ import {
   defaultClassifyError,
   EventValidationError,
   FatalConsumerError,
+  isOutage,
   PoisonEventError,
   readDeadLetter,
   retryDelayMs,
@@ -21,7 +22,7 @@ describe('retry delays', () => {
 });
 
 describe('error classification', () => {
-  it('parks invalid and poison events, stops on outages, retries the rest', () => {
+  it('parks invalid and poison events, waits outages out, stops when told, retries the rest', () => {
     expect(defaultClassifyError(new EventValidationError([{ path: 'x', message: 'y' }]))).toBe(
       'dead-letter',
     );
@@ -29,8 +30,33 @@ describe('error classification', () => {
     expect(defaultClassifyError(new FatalConsumerError('stop'))).toBe('fatal');
     const outage = new Error('connection refused');
     outage.name = 'MongoServerSelectionError';
-    expect(defaultClassifyError(outage)).toBe('fatal');
+    expect(defaultClassifyError(outage)).toBe('wait');
     expect(defaultClassifyError(new Error('write conflict'))).toBe('retry');
+  });
+
+  // Found by `npm run chaos`: a FerretDB restart made the projector exit (outages were fatal),
+  // and its bulk writes' lost connections, not recognised as an outage, risked the DLQ.
+  it('recognises a lost connection under the driver errors that carry it', () => {
+    const named = (name: string, message: string, extra: Record<string, unknown> = {}) =>
+      Object.assign(Object.defineProperty(new Error(message), 'name', { value: name }), extra);
+    expect(isOutage(named('MongoNetworkError', 'read ECONNRESET'))).toBe(true);
+    expect(
+      isOutage(
+        named('MongoBulkWriteError', 'connection 2 to 127.0.0.1:34469 closed', { writeErrors: [] }),
+      ),
+    ).toBe(true);
+    expect(
+      isOutage(
+        named('MongoBulkWriteError', 'E11000 duplicate key', {
+          writeErrors: [{ code: 11000 }],
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      isOutage(new Error('projection failed', { cause: named('KafkaJSConnectionError', 'gone') })),
+    ).toBe(true);
+    expect(isOutage(new Error('connection closed'))).toBe(false);
+    expect(isOutage('ECONNRESET')).toBe(false);
   });
 });
 
