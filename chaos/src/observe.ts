@@ -79,10 +79,27 @@ async function readMessages(
       .map((_, i) => `m${i}: expenseMessage(id: $m${i}) { id text status }`)
       .join(' ')} }`;
     const variables = Object.fromEntries(batch.map((id, i) => [`m${i}`, id]));
-    const data: Record<string, ObservedMessage | null> = need(
-      await client.request(query, variables, user.accessToken),
-      'expenseMessage',
+    const answer = await client.request<Record<string, ObservedMessage | null>>(
+      query,
+      variables,
+      user.accessToken,
     );
+    if (!answer.ok && answer.code === 'NOT_FOUND') {
+      // A message that does not exist is a finding, not a failed observation: read the batch
+      // one by one and leave the missing ones out (the checks then report them).
+      for (const id of batch) {
+        const one = await client.request<{ expenseMessage: ObservedMessage | null }>(
+          `query ($id: ID!) { expenseMessage(id: $id) { id text status } }`,
+          { id },
+          user.accessToken,
+        );
+        if (one.ok && one.data.expenseMessage !== null) messages.set(id, one.data.expenseMessage);
+        else if (!one.ok && one.code !== 'NOT_FOUND')
+          throw new Error(`expenseMessage: ${one.code} ${one.message}`);
+      }
+      continue;
+    }
+    const data: Record<string, ObservedMessage | null> = need(answer, 'expenseMessage');
     for (const message of Object.values(data))
       if (message !== null) messages.set(message.id, message);
   }

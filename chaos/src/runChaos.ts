@@ -211,6 +211,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const settleStarted = Date.now();
     const settleDeadline = settleStarted + (options.settleTimeoutMs ?? 90_000);
     let verdict: ChaosVerdict | undefined;
+    let observationError: string | undefined;
     for (;;) {
       try {
         const today = new Date();
@@ -233,16 +234,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           deadLetters: await countDeadLetters([system.kafkaBrokers]),
           faults,
         });
+        observationError = undefined;
         if (settled(verdict) || Date.now() > settleDeadline) break;
         log.info({ broken: verdict.details.slice(0, 3) }, 'not settled yet');
       } catch (error) {
         log.warn({ err: error }, 'observing failed; retrying');
-        if (Date.now() > settleDeadline && verdict === undefined) throw error;
+        observationError = error instanceof Error ? error.message : String(error);
         if (Date.now() > settleDeadline) break;
       }
       await delay(3_000);
     }
-    if (verdict === undefined) throw new Error('the system could not be observed');
+    // A system that cannot even be read back is a failed run, reported like any other.
+    if (verdict === undefined)
+      verdict = checkInvariants({
+        operations: workload.records,
+        subscribers: [],
+        observed: [],
+        deadLetters: 0,
+        faults,
+      });
+    const unobservable =
+      observationError === undefined
+        ? []
+        : [`the system could not be read back through the gateway: ${observationError}`];
     const settleMs = Date.now() - settleStarted;
     await Promise.all(subscribers.map((subscriber) => subscriber.stop()));
 
@@ -258,7 +272,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const recoveries = faults.flatMap((fault) =>
       fault.readyAt === undefined ? [] : [fault.readyAt - fault.killedAt],
     );
-    ok = allHold(verdict);
+    ok = allHold(verdict) && unobservable.length === 0;
     const report: ChaosReport = {
       seed: options.seed,
       seconds: options.seconds,
@@ -275,7 +289,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       unexpectedExits: system.unexpectedExits().length,
       settleMs,
       ok,
-      details: ok ? [] : [...verdict.details, `logs kept in ${system.dir}`],
+      details: ok ? [] : [...unobservable, ...verdict.details, `logs kept in ${system.dir}`],
     };
     printReport(report, print);
     for (const line of faultTimeline(faults, workload.records, startedAt)) print(line);

@@ -88,6 +88,9 @@ export class ResumableSubscriber {
       connectionParams: () => ({ authorization: `Bearer ${this.options.token()}` }),
       lazy: false,
       retryAttempts: 0,
+      // A failed connection is reported to the subscription's sink, which resumes; graphql-ws's
+      // default would also print it with console.error.
+      onNonLazyError: () => undefined,
       on: { closed: () => this.resume(generation, 'socket closed') },
     });
     this.client = client;
@@ -154,6 +157,7 @@ export async function replayAfter(
     connectionParams: { authorization: `Bearer ${token}` },
     lazy: false,
     retryAttempts: 0,
+    onNonLazyError: () => undefined,
   });
   let lastAt = Date.now();
   client.subscribe<ChangeData>(
