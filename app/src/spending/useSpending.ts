@@ -14,7 +14,9 @@ export interface SpendingState {
  * any expense changes, so the charts follow what is logged on this or another device.
  */
 export function useSpending(from: string, to: string, active: boolean): SpendingState {
-  const { store, request } = useSignedIn();
+  const { store, request, profile } = useSignedIn();
+  // Totals are in the person's currency: a change of it in Profile reloads them.
+  const currency = profile?.currency;
   const revision = useSyncExternalStore(store.subscribe, () => store.getSnapshot().revision);
   const [state, setState] = useState<SpendingState>({
     data: undefined,
@@ -40,7 +42,7 @@ export function useSpending(from: string, to: string, active: boolean): Spending
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [active, from, to, request, revision]);
+  }, [active, from, to, request, revision, currency]);
 
   return state;
 }
