@@ -183,7 +183,7 @@ function checkExpenses(
         if (message?.status !== settled)
           broken(
             'messagesUnprocessed',
-            `${user}: message ${operation.messageId} is ${message?.status ?? 'missing'}, expected ${settled}`,
+            `${user}: message ${operation.messageId} (acknowledged ${new Date(record.endedAt).toISOString()} after ${record.endedAt - record.startedAt} ms) is ${message?.status ?? 'missing'}, expected ${settled}`,
           );
         break;
       }
