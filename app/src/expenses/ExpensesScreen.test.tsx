@@ -136,4 +136,28 @@ describe('ExpensesScreen', () => {
     expect(await screen.findByText('Too many requests. Try again in 7 seconds.')).toBeTruthy();
     await waitFor(() => expect(screen.getByText('$50.00')).toBeTruthy());
   });
+  it('renders a window of a 1,000-expense list, not every row (virtualised)', async () => {
+    const edges = Array.from({ length: 1_000 }, (_, i) => ({
+      cursor: `c${i}`,
+      node: {
+        ...groceries,
+        id: `e${String(1_000 - i).padStart(4, '0')}`,
+        description: `item ${i}`,
+      },
+    }));
+    const session = signedIn(() => ({
+      expenses: { edges, pageInfo: { hasNextPage: false, endCursor: 'c999' } },
+    }));
+    await session.restore();
+    render(
+      <SignedInProvider session={session} live={false}>
+        <ExpensesScreen />
+      </SignedInProvider>,
+    );
+    await screen.findByText('item 0');
+    const rows = screen.getAllByRole('button', { name: /^item \d+, \$50\.00/ });
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(200);
+    expect(screen.queryByText('item 999')).toBeNull();
+  });
 });

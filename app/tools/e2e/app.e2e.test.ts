@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserContext, Page } from 'playwright-core';
-import { waitFor } from '@cashtrack/test-support';
+import { errorCodes, postGraphQL, waitFor } from '@cashtrack/test-support';
 import { startAppSystem, type AppSystem } from './appSystem.ts';
 
 /**
@@ -179,12 +179,22 @@ describe('the CashTrack app in a browser', () => {
     await page.getByRole('tab', { name: 'Profile' }).click();
     await page.getByText(email).waitFor();
     await app.screenshot(page, '10-profile');
+    const cookie = (await phone.cookies()).find((c) => c.name === 'cashtrack_refresh');
+    const refreshToken = cookie === undefined ? undefined : decodeURIComponent(cookie.value);
+    expect(refreshToken).toBeTruthy();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
     await waitFor(() => app.system.gateway.openSockets() === 0, { timeoutMs: 10_000 });
     expect((await phone.cookies()).some((cookie) => cookie.name === 'cashtrack_refresh')).toBe(
       false,
     );
+    // The refresh token was revoked, not just forgotten.
+    const refused = await postGraphQL(
+      app.system.graphqlUrl.replace(/\/graphql$/, ''),
+      'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
+      { token: refreshToken },
+    );
+    expect(errorCodes(refused)).toEqual(['INVALID_REFRESH_TOKEN']);
     await page.reload();
     await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
   });
