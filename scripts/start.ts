@@ -20,6 +20,8 @@ import { serviceAddressEnvironment, serviceProcesses, type ServiceProcess } from
 const log = createLogger('start');
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const restartDelaysMs = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** A service that ran this long before it exited was not crash-looping: it restarts at once. */
+const stableRunMs = 30_000;
 
 interface Supervised {
   readonly service: ServiceProcess;
@@ -144,9 +146,11 @@ async function main(): Promise<void> {
       },
     );
     entry.child = child;
+    const launchedAt = Date.now();
     child.once('exit', (code, signal) => {
       entry.child = undefined;
       if (phase === 'stopping') return;
+      if (Date.now() - launchedAt >= stableRunMs) entry.restarts = 0;
       const delay = restartDelaysMs[Math.min(entry.restarts, restartDelaysMs.length - 1)] ?? 30_000;
       entry.restarts += 1;
       log.error(
