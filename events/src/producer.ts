@@ -27,6 +27,14 @@ const log = createLogger('event-producer');
  * A kafkajs idempotent producer: the broker drops the duplicates its own retries would make, so a
  * retried send does not publish an event twice (a re-run of `publish` still can; consumers are
  * idempotent by `aggregateVersion`).
+ *
+ * After a failed send the producer takes a new producer id before it sends anything else. kafkajs
+ * hands a failed batch's sequence numbers back and gives them to the next batch; when the broker
+ * had in fact written the failed one (it died, or the connection dropped, before its answer
+ * arrived), it takes the next batch for a retry of that one and answers success without writing
+ * it. `npm run chaos` lost an acknowledged `logExpense` that way across a Kafka SIGKILL. Sends go
+ * one at a time (kafkajs already sends one request at a time to the one leader), so no batch can
+ * take the handed-back numbers between the failure and the renewal.
  */
 export function createEventProducer(
   kafka: Kafka,
@@ -41,6 +49,30 @@ export function createEventProducer(
     // The Java-compatible murmur2 partitioner, named so kafkajs does not warn about its default.
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  // Set when a send failed: its sequence numbers may be on the broker already.
+  let identitySpent = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const send = (topicMessages: TopicMessages[]): Promise<void> =>
+    oneAtATime(async () => {
+      if (identitySpent) {
+        // disconnect() forgets the producer id; connect() asks the broker for a new one.
+        await producer.disconnect().catch(() => undefined);
+        await producer.connect();
+        identitySpent = false;
+        log.info('new producer id after a failed send');
+      }
+      try {
+        await producer.sendBatch({ topicMessages, acks: -1 });
+      } catch (error) {
+        identitySpent = true;
+        throw error;
+      }
+    });
   return {
     connect: () => retryAtStartup('Kafka producer', () => producer.connect()),
     disconnect: () => producer.disconnect(),
@@ -59,7 +91,7 @@ export function createEventProducer(
         });
         byTopic.set(topic, entry);
       }
-      await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      await send([...byTopic.values()]);
       log.debug({ count: events.length }, 'published events');
     },
   };
