@@ -26,7 +26,7 @@ export function SignedInApp(): ReactNode {
       </View>
       {online ? null : (
         <Text role="status" style={styles.offline}>
-          Offline. Reconnecting… changes will show up once you are back.
+          Offline. Reconnecting…
         </Text>
       )}
       <View style={styles.body}>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { errorCodes, postGraphQL, waitFor } from '@cashtrack/test-support';
 import { startAppSystem, type AppSystem } from './appSystem.ts';
 
@@ -74,6 +74,45 @@ describe('the CashTrack app in a browser', () => {
     await second.close();
   });
 
+  it('says unobtrusively when it is offline, and catches up once back', async () => {
+    const third = await phone.newPage();
+    let reachable = true;
+    let live: WebSocketRoute | undefined;
+    await third.routeWebSocket(/\/graphql$/, (socket) => {
+      if (!reachable) {
+        void socket.close({ code: 1011, reason: 'unreachable' });
+        return;
+      }
+      socket.connectToServer();
+      live = socket;
+    });
+    await third.goto(app.appUrl);
+    await expenseRow(third, /\$4\.50/).waitFor({ timeout: 15_000 });
+    await waitFor(() => live !== undefined && app.system.gateway.openSockets() >= 2, {
+      timeoutMs: 15_000,
+    });
+    await logMessage(page, 'tea 2.25 today');
+    await expenseRow(third, /\$2\.25/).waitFor({ timeout: 15_000 });
+
+    reachable = false;
+    await live?.close({ code: 1006, reason: 'network lost' });
+    await third.getByRole('status').filter({ hasText: 'Offline' }).waitFor({ timeout: 10_000 });
+    await app.screenshot(third, '05-offline');
+    await logMessage(page, 'parking 3 today');
+    await expenseRow(page, /\$3\.00/).waitFor({ timeout: 15_000 });
+
+    reachable = true;
+    // Back online, it resubscribes after the last change it saw: the missed one arrives.
+    await expenseRow(third, /\$3\.00/).waitFor({ timeout: 30_000 });
+    await waitFor(
+      async () => (await third.getByRole('status').filter({ hasText: 'Offline' }).count()) === 0,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    await third.close();
+  });
+
   it('answers a message with no expense in it', async () => {
     await logMessage(page, 'hello there');
     const answer = page.getByRole('listitem').filter({ hasText: 'hello there' }).getByRole('alert');
@@ -130,7 +169,7 @@ describe('the CashTrack app in a browser', () => {
 
   it('shows the total on Spending', async () => {
     await page.getByRole('tab', { name: 'Spending' }).click();
-    await page.getByLabel('Total spent').getByText('$66.75').waitFor({ timeout: 15_000 });
+    await page.getByLabel('Total spent').getByText('$72.00').waitFor({ timeout: 15_000 });
     await page.getByRole('listitem', { name: 'groceries: $55.00' }).waitFor();
     await app.screenshot(page, '09-spending');
     await page.getByRole('tab', { name: 'Expenses' }).click();
