@@ -5,6 +5,7 @@ import { SafeAreaProvider, SafeAreaView } from 'react-native-safe-area-context';
 import { graphqlHttpUrl } from './api/endpoint';
 import { SignedInProvider } from './shell/AppContext';
 import { SignedInApp } from './shell/SignedInApp';
+import { deviceTokenStore } from './auth/deviceTokens';
 import { refreshTokenStore } from './auth/refreshTokenStore';
 import { Session, type SessionState } from './auth/session';
 import { AuthScreen } from './auth/AuthScreen';
@@ -13,7 +14,13 @@ import { colors } from './ui/theme';
 /** The whole app: the session decides between the log-in screen and the signed-in tabs. */
 export function App({ session: given }: { readonly session?: Session | undefined }): ReactNode {
   const session = useMemo(
-    () => given ?? new Session({ endpoint: graphqlHttpUrl, store: refreshTokenStore }),
+    () =>
+      given ??
+      new Session({
+        endpoint: graphqlHttpUrl,
+        store: refreshTokenStore,
+        devices: deviceTokenStore,
+      }),
     [given],
   );
   const [state, setState] = useState<SessionState>(session.state);

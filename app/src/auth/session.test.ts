@@ -128,4 +128,27 @@ describe('Session', () => {
     ]);
     expect(session.state.status).toBe('signedIn');
   });
+  it('sends the device token kept for that email with the next log-in, and keeps the new one', async () => {
+    const kept: Record<string, string> = { 'ada@example.com': 'device-1' };
+    const sent: unknown[] = [];
+    const session = new Session({
+      endpoint: 'http://gateway/graphql',
+      store: memoryStore(null),
+      devices: {
+        get: async (email) => kept[email.toLowerCase()],
+        put: async (email, token) => {
+          kept[email.toLowerCase()] = token;
+        },
+      },
+      post: async (_document, variables) => {
+        sent.push(variables);
+        return { logIn: { ...payload(1, Date.now()), deviceToken: 'device-2' } } as never;
+      },
+    });
+    await session.logIn({ email: 'Ada@example.com', password: 'correct horse' });
+    expect(sent).toEqual([
+      { input: { email: 'Ada@example.com', password: 'correct horse', deviceToken: 'device-1' } },
+    ]);
+    expect(kept).toEqual({ 'ada@example.com': 'device-2' });
+  });
 });

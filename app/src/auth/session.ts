@@ -10,6 +10,7 @@ import {
   type SignUpInput,
 } from '../api/generated/graphql';
 import { postOperation, type HttpOptions } from '../api/graphqlHttp';
+import type { DeviceTokenStore } from './deviceTokens';
 import type { RefreshTokenStore } from './refreshTokenStore';
 
 /** What the app shows: still finding out, the log-in screen, or the signed-in app. */
@@ -32,6 +33,8 @@ type Post = <Result, Variables>(
 export interface SessionOptions {
   readonly endpoint: string;
   readonly store: RefreshTokenStore;
+  /** Device tokens per email (sent with the next log-in). Default: none kept. */
+  readonly devices?: DeviceTokenStore;
   /** Default Date.now. */
   readonly now?: () => number;
   /** Default: postOperation to the endpoint. */
@@ -47,6 +50,7 @@ const endedNotice = 'Your session has ended. Please log in again.';
  */
 export class Session {
   private readonly store: RefreshTokenStore;
+  private readonly devices: DeviceTokenStore | undefined;
   private readonly now: () => number;
   private readonly post: Post;
   private readonly listeners = new Set<(state: SessionState) => void>();
@@ -58,6 +62,7 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.store = options.store;
+    this.devices = options.devices;
     this.now = options.now ?? Date.now;
     const endpoint = options.endpoint;
     this.post =
@@ -98,12 +103,24 @@ export class Session {
 
   async signUp(input: SignUpInput): Promise<void> {
     const answer = await this.post(SignUpDocument, { input }, this.authOptions());
+    await this.rememberDevice(input.email, answer.signUp.deviceToken);
     await this.begin(answer.signUp);
   }
 
   async logIn(input: LogInInput): Promise<void> {
-    const answer = await this.post(LogInDocument, { input }, this.authOptions());
+    const deviceToken = await this.devices?.get(input.email).catch(() => undefined);
+    const answer = await this.post(
+      LogInDocument,
+      { input: deviceToken === undefined ? input : { ...input, deviceToken } },
+      this.authOptions(),
+    );
+    await this.rememberDevice(input.email, answer.logIn.deviceToken);
     await this.begin(answer.logIn);
+  }
+
+  private async rememberDevice(email: string, token: string | null): Promise<void> {
+    if (token === null || this.devices === undefined) return;
+    await this.devices.put(email, token).catch(() => undefined);
   }
 
   /** Revokes the refresh token (best effort when offline) and forgets the session. */

@@ -197,10 +197,15 @@ describe('the CashTrack app in a browser', () => {
     expect(refresh?.httpOnly).toBe(true);
     expect(refresh?.sameSite).toBe('Strict');
     expect(await page.evaluate(() => document.cookie)).not.toContain('cashtrack_refresh');
-    const stored = await page.evaluate(() =>
-      JSON.stringify({ ...localStorage, ...sessionStorage }),
-    );
-    expect(stored).toBe('{}');
+    // Web storage holds at most the device token (not a credential), never the refresh token.
+    const storage = await page.evaluate(() => ({
+      local: Object.keys(localStorage),
+      session: Object.keys(sessionStorage),
+      text: JSON.stringify({ ...localStorage }),
+    }));
+    expect(storage.session).toEqual([]);
+    expect(storage.local.filter((key) => key !== 'cashtrack.deviceTokens')).toEqual([]);
+    expect(storage.text).not.toContain(decodeURIComponent(refresh?.value ?? 'missing'));
   });
 
   it('changes nothing for the person when the access token expires mid-session', async () => {
