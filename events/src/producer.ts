@@ -41,14 +41,16 @@ export function createEventProducer(
   options: EventProducerOptions = {},
 ): EventProducer {
   const prefix = options.topicPrefix ?? '';
-  const producer = kafka.producer({
-    idempotent: true,
-    // Idempotence in kafkajs requires one request in flight, which also keeps order on retries.
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // The Java-compatible murmur2 partitioner, named so kafkajs does not warn about its default.
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const newProducer = () =>
+    kafka.producer({
+      idempotent: true,
+      // Idempotence in kafkajs requires one request in flight, which also keeps order on retries.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java-compatible murmur2 partitioner, named so kafkajs does not warn about its default.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  let producer = newProducer();
   // Set when a send failed: its sequence numbers may be on the broker already.
   let identitySpent = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -60,8 +62,11 @@ export function createEventProducer(
   const send = (topicMessages: TopicMessages[]): Promise<void> =>
     oneAtATime(async () => {
       if (identitySpent) {
-        // disconnect() forgets the producer id; connect() asks the broker for a new one.
-        await producer.disconnect().catch(() => undefined);
+        // A kafkajs producer keeps its producer id across disconnect and connect: only a new
+        // producer asks the broker for a new one.
+        const spent = producer;
+        producer = newProducer();
+        await spent.disconnect().catch(() => undefined);
         await producer.connect();
         identitySpent = false;
         log.info('new producer id after a failed send');
