@@ -5,7 +5,7 @@ import {
   startIdentityStack,
   type IdentityStack,
 } from '../../../subgraphs/auth/test/support/identityStack.ts';
-import type { AuthConfig } from '../../../subgraphs/auth/src/config.ts';
+import { authConfigFromEnv, type AuthConfig } from '../../../subgraphs/auth/src/config.ts';
 import type { UserConfig } from '../../../subgraphs/user/src/config.ts';
 import { expenseConfigFromEnv, type ExpenseConfig } from '../../../subgraphs/expense/src/config.ts';
 import {
@@ -57,8 +57,22 @@ const relaxedSocketLimits: GatewayConfig['socketLimits'] = {
   maxSocketsPerUser: 1_000_000,
 };
 
+/**
+ * Every test client signs up from loopback, some hundreds of people in one file (the 200
+ * subscribers), past auth's per-address sign-up limit: only abuseLimits.e2e.test.ts meets it.
+ */
+function relaxedSignUps(): Partial<AuthConfig> {
+  const throttle = authConfigFromEnv().loginThrottle;
+  return {
+    loginThrottle: { ...throttle, signUp: { ...throttle.signUp, freeAttempts: 1_000_000 } },
+  };
+}
+
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
-  const identity = await startIdentityStack({ auth: options.auth, user: options.user });
+  const identity = await startIdentityStack({
+    auth: { ...relaxedSignUps(), ...options.auth },
+    user: options.user,
+  });
   const { namespace } = identity;
   const jwksUrl = `${identity.auth.url}/.well-known/jwks.json`;
   const expense = await startExpenseSubgraph(

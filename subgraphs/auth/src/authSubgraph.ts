@@ -27,6 +27,7 @@ import { createCredentialStore } from './credentialStore.ts';
 import { jwksRoute } from './jwksRoute.ts';
 import { createLoginGuard } from './loginGuard.ts';
 import { createLoginThrottleStore } from './loginThrottleStore.ts';
+import { createSignUpLedger } from './signUpLedger.ts';
 import { createPasswordHasher } from './passwordHasher.ts';
 import { reconnectingPublisher } from './reconnectingPublisher.ts';
 import { createRefreshFamilyStore } from './refreshFamilyStore.ts';
@@ -98,6 +99,7 @@ export async function startAuthSubgraph(
     families: createRefreshFamilyStore(mongo.db),
     loginGuard: createLoginGuard({
       store: createLoginThrottleStore(mongo.db),
+      signUps: createSignUpLedger(mongo.db),
       policy: config.loginThrottle,
       deviceKey: await loadDeviceTokenKey(mongo.db, now()),
       now,

@@ -31,7 +31,7 @@ export interface AuthConfig extends AccessTokenAudience {
    * `AUTH_EMAIL_CEILING_WINDOW_SECONDS`, 86 400); then waits from 1 s doubling up to
    * `AUTH_THROTTLE_MAX_DELAY_SECONDS` (300); the other counters start over after
    * `AUTH_THROTTLE_WINDOW_SECONDS` (900) without an attempt. Sign-ups per address:
-   * `AUTH_SIGNUP_FREE_PER_ADDRESS` (30) over `AUTH_SIGNUP_WINDOW_SECONDS` (3 600), then waits.
+   * `AUTH_SIGNUP_FREE_PER_ADDRESS` (30) within a sliding `AUTH_SIGNUP_WINDOW_SECONDS` (3 600).
    */
   readonly loginThrottle: LoginThrottlePolicy;
   /** A signing key older than this is replaced: `AUTH_KEY_ROTATION_DAYS`, default 30. */

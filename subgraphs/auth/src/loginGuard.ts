@@ -8,6 +8,7 @@ import {
   type LoginThrottlePolicy,
 } from './domain/loginThrottle.ts';
 import type { LoginThrottleStore } from './loginThrottleStore.ts';
+import type { SignUpLedger } from './signUpLedger.ts';
 
 /** One admitted log-in attempt, told how it ended. */
 export interface AdmittedLogIn {
@@ -36,6 +37,7 @@ export interface LoginGuard {
 
 export interface LoginGuardOptions {
   readonly store: LoginThrottleStore;
+  readonly signUps: SignUpLedger;
   readonly policy: LoginThrottlePolicy;
   /** The device-token HMAC key (refreshTokenKey.ts). */
   readonly deviceKey: Buffer;
@@ -91,7 +93,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       return issueDeviceToken(deviceKey, email);
     },
     async admitSignUp(clientAddress) {
-      const verdict = await store.admit(`signUp:${clientAddress}`, options.now(), policy.signUp);
+      const verdict = await options.signUps.admit(clientAddress, options.now(), policy.signUp);
       if (verdict.allowed) return;
       log.warn({ clientAddress, ...verdict }, 'sign-up throttled');
       throw new CodedError('RATE_LIMITED', 'Too many sign-ups from this address; try again later', {

@@ -205,6 +205,15 @@ describe('log-in throttling over two auth replicas', () => {
         retryAfterSeconds: expect.any(Number),
       });
       expect(errorCodes(await signUpFrom(4, '10.4.0.2'))).toEqual([]);
+
+      // People signing up at once behind one address: within the limit all get through, past it
+      // exactly the limit does, on both replicas together.
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => signUpFrom(10 + index, '10.4.0.3')),
+      );
+      const admitted = burst.filter((answer) => errorCodes(answer).length === 0);
+      expect(admitted).toHaveLength(3);
+      expect(burst.flatMap(errorCodes).every((code) => code === 'RATE_LIMITED')).toBe(true);
     } finally {
       await Promise.all(limited.map((replica) => replica.close()));
     }

@@ -40,8 +40,9 @@ export interface LoginThrottlePolicy {
   readonly email: DelayPolicy;
   readonly device: DelayPolicy;
   /**
-   * Sign-ups per client address (`signUp:<address>`), every one counted: the gateway limits them
-   * too, but per gateway replica, in memory; this one holds across every replica of both.
+   * Sign-ups per client address: `freeAttempts` within `resetAfterMs` (signUpLedger.ts). The
+   * gateway limits them too, but per gateway replica, in memory; this one holds across every
+   * replica of both.
    */
   readonly signUp: DelayPolicy;
 }
