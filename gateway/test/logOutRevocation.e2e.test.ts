@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, postGraphQL, waitFor } from '@cashtrack/test-support';
 import { gatewayClient, gql } from './support/apolloClient.ts';
 import { subscriptionClient } from './support/subscriptionClient.ts';
+import { signUpThroughGateway, type GatewaySession } from './support/signUp.ts';
 import { startGatewayFor, startSystem, type RunningSystem } from './support/system.ts';
 
 /**
@@ -10,40 +11,7 @@ import { startGatewayFor, startSystem, type RunningSystem } from './support/syst
  */
 
 let system: RunningSystem;
-let people = 0;
-
-interface Session {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly user: { readonly id: string };
-}
-
-async function signUp(): Promise<Session> {
-  people += 1;
-  const answer = await gatewayClient(system.graphqlUrl).mutate<{ signUp: Session }>(
-    gql`
-      mutation ($input: SignUpInput!) {
-        signUp(input: $input) {
-          accessToken
-          refreshToken
-          user {
-            id
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        email: `leaving${people}@example.com`,
-        password: 'leaving-pass',
-        displayName: `Leaving ${people}`,
-      },
-    },
-  );
-  const session = answer.data?.signUp;
-  if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
-  return session;
-}
+const signUp = (): Promise<GatewaySession> => signUpThroughGateway(system.graphqlUrl, 'leaving');
 
 const me = gql`
   query {
@@ -54,7 +22,7 @@ const me = gql`
 `;
 const meText = 'query { me { id } }';
 
-async function logOut(session: Session): Promise<void> {
+async function logOut(session: GatewaySession): Promise<void> {
   const answer = await gatewayClient(system.graphqlUrl, session.accessToken).mutate<{
     logOut: boolean;
   }>(

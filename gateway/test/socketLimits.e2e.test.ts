@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import WebSocket from 'ws';
 import { waitFor } from '@cashtrack/test-support';
-import { gatewayClient, gql } from './support/apolloClient.ts';
 import { subscriptionClient, type SocketClosure } from './support/subscriptionClient.ts';
+import { signUpThroughGateway, type GatewaySession } from './support/signUp.ts';
 import { startSystem, type RunningSystem } from './support/system.ts';
 
 /**
@@ -20,38 +20,7 @@ const limits = {
 };
 
 let system: RunningSystem;
-let people = 0;
-
-interface Session {
-  readonly accessToken: string;
-  readonly user: { readonly id: string };
-}
-
-async function signUp(): Promise<Session> {
-  people += 1;
-  const answer = await gatewayClient(system.graphqlUrl).mutate<{ signUp: Session }>(
-    gql`
-      mutation ($input: SignUpInput!) {
-        signUp(input: $input) {
-          accessToken
-          user {
-            id
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        email: `limited${people}@example.com`,
-        password: 'limited-pass',
-        displayName: `Limited ${people}`,
-      },
-    },
-  );
-  const session = answer.data?.signUp;
-  if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
-  return session;
-}
+const signUp = (): Promise<GatewaySession> => signUpThroughGateway(system.graphqlUrl, 'limited');
 
 const changes = `
   subscription {
