@@ -82,6 +82,33 @@ describe('changeReporter', () => {
     expect(delivered).toEqual(announced);
   });
 
+  it('keeps what a change was when it is redelivered after the expense moved on', async () => {
+    const atVersion = (version: number): ExpenseChange => ({
+      ...added('d', '00002-0001', 'user-2'),
+      expense: {
+        id: 'expense-d',
+        userId: 'user-2',
+        amountMinor: 100 * version,
+        currency: 'USD',
+        category: 'dining',
+        description: `version ${version}`,
+        occurredOn: '2026-11-26',
+        source: 'MANUAL',
+        messageId: null,
+        createdAt: '2026-11-26T10:00:00.000Z',
+        updatedAt: '2026-11-26T10:00:00.000Z',
+        version,
+        pending: false,
+      },
+    });
+    await report([atVersion(1)]);
+    // The projector applied version 2 too, then died before committing: the ADDED is redelivered
+    // with the document as it is now.
+    await report([atVersion(2)]);
+    const logged = await changeLog.findOne({ _id: '00002-0001' });
+    expect(logged?.expense).toMatchObject({ version: 1, description: 'version 1' });
+  });
+
   it('reports nothing, and announces nothing, for a batch of copies only', async () => {
     const before = announced.length;
     await report([added('a', '00001-0010'), added('b', '00001-0011')]);

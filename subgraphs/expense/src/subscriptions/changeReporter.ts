@@ -26,11 +26,14 @@ export function changeReporter(
   return async (reported) => {
     const changes = await firstDeliveries(changeEvents, reported);
     if (changes.length === 0) return;
+    // Insert-only: a redelivery (the projector died after this write, before its commit) finds
+    // the expense at a later version than the event's and would overwrite the change with it;
+    // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
     await changeLog.bulkWrite(
       changes.map(({ cursor, userId, kind, expenseId, expense, messageId, occurredAt }) => ({
-        replaceOne: {
+        updateOne: {
           filter: { _id: cursor },
-          replacement: { userId, kind, expenseId, expense, messageId, occurredAt },
+          update: { $setOnInsert: { userId, kind, expenseId, expense, messageId, occurredAt } },
           upsert: true,
         },
       })),
