@@ -3,7 +3,9 @@
  * the same topic read by a bare kafkajs consumer in the same run, for the ratio of the two.
  * Figures are printed as it goes; the last line is one JSON object. `bareConsumerPerSec` is a
  * bare consumer that JSON-parses each value; `bareCountingPerSec` one that only counts.
- * Consumption is timed from the first message to the last, so group joins do not count.
+ * Consumption is timed from the first message to the last, so group joins do not count. CPU time
+ * per event (this process's user and system time over the same span) is printed beside each
+ * rate: on a shared machine it moves less with the load of others than the rate does.
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -82,24 +84,44 @@ async function produce(events: readonly CashTrackEvent[]): Promise<number> {
   return perSecond(events.length, elapsed);
 }
 
-/** Counts messages from the first to the `total`-th; returns messages per second. */
+/** One consumer's pass over the topic. */
+interface Pass {
+  readonly perSec: number;
+  /** Microseconds of this process's CPU (user and system) per message. */
+  readonly cpuMicros: number;
+}
+
+/** Counts messages from the first to the `total`-th: their rate and the CPU spent per message. */
 async function timeUntilAll(
   run: (onMessages: (count: number) => void) => Promise<() => Promise<void>>,
-): Promise<number> {
+): Promise<Pass> {
   let seen = 0;
   let first = 0;
   let last = 0;
+  let cpuAtFirst = process.cpuUsage();
+  let cpu: NodeJS.CpuUsage | undefined;
   const stop = await run((count) => {
-    if (seen === 0) first = performance.now();
+    if (seen === 0) {
+      first = performance.now();
+      cpuAtFirst = process.cpuUsage();
+    }
     seen += count;
-    if (seen >= total && last === 0) last = performance.now();
+    if (seen >= total && last === 0) {
+      last = performance.now();
+      cpu = process.cpuUsage(cpuAtFirst);
+    }
   });
   await waitFor(() => last > 0, { timeoutMs: 300_000, description: `${total} messages` });
   await stop();
-  return perSecond(total, last - first);
+  const cpuMicros = cpu === undefined ? 0 : (cpu.user + cpu.system) / total;
+  return { perSec: perSecond(total, last - first), cpuMicros: round(cpuMicros) };
 }
 
-async function consumeWithRunner(run: number): Promise<number> {
+function describe(pass: Pass, unit: string): string {
+  return `${pass.perSec} ${unit}/s, ${pass.cpuMicros} µs CPU each`;
+}
+
+async function consumeWithRunner(run: number): Promise<Pass> {
   return timeUntilAll(async (onMessages) => {
     const consumer = await runEventConsumer({
       kafka,
@@ -123,7 +145,7 @@ async function consumeWithRunner(run: number): Promise<number> {
  * `parse`, it also reads each value as JSON, the least any consumer of JSON events must do;
  * without, it only counts messages, which no real consumer can match.
  */
-async function consumeBare(run: number, parse: boolean): Promise<number> {
+async function consumeBare(run: number, parse: boolean): Promise<Pass> {
   return timeUntilAll(async (onMessages) => {
     const consumer = kafka.consumer({
       groupId: `${prefix}bare-${parse ? 'json' : 'count'}-${run}`,
@@ -158,26 +180,36 @@ async function main(): Promise<void> {
     say(`producer (validate, encode, idempotent send, acks=all): ${producedPerSec} events/s`);
 
     // Alternating runs, best of each, so no side gains from going first (cold JIT) or last.
-    const runner: number[] = [];
-    const bare: number[] = [];
-    const bareCounting: number[] = [];
+    const runner: Pass[] = [];
+    const bare: Pass[] = [];
+    const bareCounting: Pass[] = [];
     for (let run = 1; run <= rounds; run += 1) {
       bareCounting.push(await consumeBare(run, false));
-      say(`bare kafkajs consumer, counting only, run ${run}: ${bareCounting.at(-1)} messages/s`);
+      say(
+        `bare kafkajs consumer, counting only, run ${run}: ${describe(bareCounting.at(-1)!, 'messages')}`,
+      );
       bare.push(await consumeBare(run, true));
-      say(`bare kafkajs consumer, JSON.parse per message, run ${run}: ${bare.at(-1)} messages/s`);
+      say(
+        `bare kafkajs consumer, JSON.parse per message, run ${run}: ${describe(bare.at(-1)!, 'messages')}`,
+      );
       runner.push(await consumeWithRunner(run));
       say(
-        `consumer runner (decode, validate, handle, commit), run ${run}: ${runner.at(-1)} events/s`,
+        `consumer runner (decode, validate, handle, commit), run ${run}: ${describe(runner.at(-1)!, 'events')}`,
       );
     }
-    const consumedPerSec = Math.max(...runner);
-    const bareConsumerPerSec = Math.max(...bare);
-    const bareCountingPerSec = Math.max(...bareCounting);
+    const best = (passes: readonly Pass[]) => Math.max(...passes.map((pass) => pass.perSec));
+    const leastCpu = (passes: readonly Pass[]) => Math.min(...passes.map((pass) => pass.cpuMicros));
+    const consumedPerSec = best(runner);
+    const bareConsumerPerSec = best(bare);
+    const bareCountingPerSec = best(bareCounting);
     const ratio = round(consumedPerSec / bareConsumerPerSec);
     const ratioToCounting = round(consumedPerSec / bareCountingPerSec);
+    const runnerCpuMicrosPerEvent = leastCpu(runner);
+    const bareCpuMicrosPerEvent = leastCpu(bare);
+    const cpuRatio = round(bareCpuMicrosPerEvent / runnerCpuMicrosPerEvent);
     say(`ratio runner / bare JSON consumer: ${ratio} (goal >= 0.8)`);
     say(`ratio runner / bare counting consumer: ${ratioToCounting}`);
+    say(`CPU per event, bare JSON consumer / runner: ${cpuRatio}`);
     say(
       JSON.stringify({
         bench: 'events',
@@ -187,6 +219,9 @@ async function main(): Promise<void> {
         ratio,
         bareCountingPerSec,
         ratioToCounting,
+        runnerCpuMicrosPerEvent,
+        bareCpuMicrosPerEvent,
+        cpuRatio,
       }),
     );
   } finally {
