@@ -44,6 +44,8 @@ export interface SocketRefusal {
 }
 
 const defaultMaxPayloadBytes = 1024 * 1024;
+/** How often sockets are pinged unless `keepAliveMs` says otherwise; proxies in front must idle longer. */
+export const defaultKeepAliveMs = 12_000;
 
 /**
  * graphql-ws on a `ws` server: what `graphql-ws/use/ws` does, with less held per socket, since
@@ -58,7 +60,7 @@ export function serveGraphQLWs<P extends Record<string, unknown>, E>(
   options: GraphQLWsServerOptions<E>,
 ): { dispose(): Promise<void> } {
   const { log } = options;
-  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const keepAliveMs = options.keepAliveMs ?? defaultKeepAliveMs;
   const server = makeServer(serverOptions);
   webSocketServer.options.handleProtocols = handleProtocols;
   // Read by `ws` at each upgrade, so setting it here covers every socket this server accepts.

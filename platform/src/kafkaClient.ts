@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaAuthenticationFromEnv } from './kafkaIamAuth.ts';
 import { createLogger } from './logger.ts';
 
 export interface KafkaClientOptions {
@@ -37,5 +38,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     logLevel: logLevel.ERROR,
     logCreator,
+    // TLS and SASL only when KAFKA_SASL_MECHANISM asks (Amazon MSK with IAM); off by default.
+    ...kafkaAuthenticationFromEnv(),
   });
 }
