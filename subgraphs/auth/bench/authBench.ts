@@ -28,7 +28,7 @@ import {
 } from '@cashtrack/test-support';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../src/authSubgraph.ts';
 import { authConfigFromEnv, type AuthConfig } from '../src/config.ts';
-import { createPasswordHasher } from '../src/passwordHasher.ts';
+import { createPasswordHasher } from '../src/crypto/passwordHasher.ts';
 import {
   percentileMs,
   perSecond,

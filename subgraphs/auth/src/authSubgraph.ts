@@ -19,21 +19,21 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@cashtrack/platform';
-import { createAccessTokenIssuer } from './accessTokenIssuer.ts';
-import { createAccessTokenRevocations } from './accessTokenRevocations.ts';
-import { createAuthService } from './authService.ts';
+import { createAuthCommands } from './commands/authCommands.ts';
+import { createLoginGuard } from './commands/loginGuard.ts';
 import type { AuthConfig } from './config.ts';
-import { createCredentialStore } from './credentialStore.ts';
-import { jwksRoute } from './jwksRoute.ts';
-import { createLoginGuard } from './loginGuard.ts';
-import { createLoginThrottleStore } from './loginThrottleStore.ts';
-import { createSignUpLedger } from './signUpLedger.ts';
-import { createPasswordHasher } from './passwordHasher.ts';
+import { createAccessTokenIssuer } from './crypto/accessTokenIssuer.ts';
+import { createPasswordHasher } from './crypto/passwordHasher.ts';
 import { reconnectingPublisher } from './reconnectingPublisher.ts';
-import { createRefreshFamilyStore } from './refreshFamilyStore.ts';
-import { loadDeviceTokenKey, loadRefreshTokenKey } from './refreshTokenKey.ts';
 import { mutationResolvers } from './resolvers/mutations.ts';
-import { createSigningKeyStore, type SigningKeyStore } from './signingKeys.ts';
+import { jwksRoute } from './routes/jwksRoute.ts';
+import { createAccessTokenRevocations } from './stores/accessTokenRevocations.ts';
+import { createCredentialStore } from './stores/credentialStore.ts';
+import { createLoginThrottleStore } from './stores/loginThrottleStore.ts';
+import { createRefreshFamilyStore } from './stores/refreshFamilyStore.ts';
+import { loadDeviceTokenKey, loadRefreshTokenKey } from './stores/secretKeys.ts';
+import { createSignUpLedger } from './stores/signUpLedger.ts';
+import { createSigningKeyStore, type SigningKeyStore } from './stores/signingKeyStore.ts';
 
 export interface RunningAuthSubgraph {
   /** e.g. `http://127.0.0.1:4001`; GraphQL at `/graphql`, JWKS at `/.well-known/jwks.json`. */
@@ -94,7 +94,7 @@ export async function startAuthSubgraph(
   });
   const revocationsFromOtherReplicas = listenInBackground(kafka, config.topicPrefix, revoked, log);
 
-  const auth = createAuthService({
+  const auth = createAuthCommands({
     credentials,
     families: createRefreshFamilyStore(mongo.db),
     loginGuard: createLoginGuard({

@@ -7,7 +7,7 @@ import {
 } from '@cashtrack/platform';
 import type { DelayPolicy, LoginThrottlePolicy } from './domain/loginThrottle.ts';
 import type { RefreshPolicy } from './domain/refreshFamily.ts';
-import type { PasswordHashCost } from './passwordHasher.ts';
+import type { PasswordHashCost } from './crypto/passwordHasher.ts';
 
 export interface AuthConfig extends AccessTokenAudience {
   /** `AUTH_PORT`, default 4001; 0 picks a free port. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, mongoForTests, postGraphQL } from '@cashtrack/test-support';
 import { startAuthSubgraph, type RunningAuthSubgraph } from '../src/authSubgraph.ts';
-import { createLoginThrottleStore } from '../src/loginThrottleStore.ts';
+import { createLoginThrottleStore } from '../src/stores/loginThrottleStore.ts';
 import type { DelayPolicy, LoginThrottlePolicy } from '../src/domain/loginThrottle.ts';
 import {
   authPayloadFields,

@@ -1,4 +1,4 @@
-import type { AuthSession } from '../authService.ts';
+import type { AuthSession } from '../commands/session.ts';
 
 /** `AuthPayload` as GraphQL shows it; `user` is a reference the user subgraph resolves. */
 export function authPayload(session: AuthSession): {

@@ -1,5 +1,6 @@
 import { requireViewer, type SubgraphContext, type SubgraphResolvers } from '@cashtrack/platform';
-import type { AuthService, AuthSession } from '../authService.ts';
+import type { AuthCommands } from '../commands/authCommands.ts';
+import type { AuthSession } from '../commands/session.ts';
 import { authPayload } from './authPayload.ts';
 
 interface SignUpArgs {
@@ -33,7 +34,7 @@ function answer(context: SubgraphContext, session: AuthSession): ReturnType<type
   return authPayload(session);
 }
 
-export function mutationResolvers(auth: AuthService): SubgraphResolvers {
+export function mutationResolvers(auth: AuthCommands): SubgraphResolvers {
   return {
     Mutation: {
       signUp: async (_: unknown, { input }: SignUpArgs, context: SubgraphContext) =>

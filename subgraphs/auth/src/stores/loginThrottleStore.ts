@@ -7,7 +7,7 @@ import {
   type AttemptCounter,
   type DelayPolicy,
   type ThrottleVerdict,
-} from './domain/loginThrottle.ts';
+} from '../domain/loginThrottle.ts';
 
 /**
  * One state of a counter. Every change inserts the next state under `<key>#<seq>` instead of

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { RefreshFamily } from './domain/refreshFamily.ts';
+import type { RefreshFamily } from '../domain/refreshFamily.ts';
 
 interface RefreshFamilyDocument {
   readonly _id: string;

@@ -5,7 +5,7 @@ import {
   type CashTrackEvent,
   type WithOutbox,
 } from '@cashtrack/events';
-import type { PasswordHash } from './passwordHasher.ts';
+import type { PasswordHash } from '../crypto/passwordHasher.ts';
 
 /**
  * `authServiceDB.credentials`: one document per account, keyed by the normalised email, so the

@@ -1,5 +1,5 @@
 import { sendJson, type HttpRoute } from '@cashtrack/platform';
-import type { SigningKeyStore } from './signingKeys.ts';
+import type { SigningKeyStore } from '../stores/signingKeyStore.ts';
 
 /**
  * `GET /.well-known/jwks.json`. Verifiers cache it and refetch on an unknown `kid`; a short

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import type { DelayPolicy, ThrottleVerdict } from './domain/loginThrottle.ts';
+import type { DelayPolicy, ThrottleVerdict } from '../domain/loginThrottle.ts';
 
 /** One sign-up attempt from an address, kept for the policy's window. */
 interface SignUpEntry {

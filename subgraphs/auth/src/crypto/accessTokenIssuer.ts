@@ -6,7 +6,7 @@ import {
   accessTokenUse,
   type AccessTokenAudience,
 } from '@cashtrack/platform';
-import type { SigningKeyStore } from './signingKeys.ts';
+import type { SigningKeyStore } from '../stores/signingKeyStore.ts';
 
 export interface IssuedAccessToken {
   readonly token: string;

@@ -1,14 +1,14 @@
 import { CodedError, type Logger } from '@cashtrack/platform';
-import { issueDeviceToken, knownDeviceId } from './domain/deviceToken.ts';
+import { issueDeviceToken, knownDeviceId } from '../domain/deviceToken.ts';
 import {
   clearedOnSuccess,
   countersFor,
   reservedBeforeCheck,
   type ChargedCounter,
   type LoginThrottlePolicy,
-} from './domain/loginThrottle.ts';
-import type { LoginThrottleStore } from './loginThrottleStore.ts';
-import type { SignUpLedger } from './signUpLedger.ts';
+} from '../domain/loginThrottle.ts';
+import type { LoginThrottleStore } from '../stores/loginThrottleStore.ts';
+import type { SignUpLedger } from '../stores/signUpLedger.ts';
 
 /** One admitted log-in attempt, told how it ended. */
 export interface AdmittedLogIn {
@@ -39,7 +39,7 @@ export interface LoginGuardOptions {
   readonly store: LoginThrottleStore;
   readonly signUps: SignUpLedger;
   readonly policy: LoginThrottlePolicy;
-  /** The device-token HMAC key (refreshTokenKey.ts). */
+  /** The device-token HMAC key (stores/secretKeys.ts). */
   readonly deviceKey: Buffer;
   readonly now: () => Date;
   readonly log: Logger;
