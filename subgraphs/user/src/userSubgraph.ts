@@ -21,8 +21,8 @@ import {
   type ShutdownStep,
 } from '@cashtrack/platform';
 import type { UserConfig } from './config.ts';
-import { createProfileService } from './profileService.ts';
-import { profilesCollection, projectUserEvent } from './projections/profilesProjection.ts';
+import { projectUserEvent } from './projections/userProfilesProjection.ts';
+import { userProfilesCollection } from './readModels/userProfilesReadModel.ts';
 import { userResolvers } from './resolvers/userResolvers.ts';
 
 export interface RunningUserSubgraph {
@@ -52,7 +52,7 @@ export async function startUserSubgraph(
   const log = overrides.logger ?? createLogger('user');
   const now = overrides.now ?? (() => new Date());
   const mongo = await connectMongo({ url: config.mongoUrl, database: config.database });
-  const profiles = profilesCollection(mongo.db);
+  const profiles = userProfilesCollection(mongo.db);
 
   const kafka = createKafkaClient({ clientId: 'user', brokers: config.kafkaBrokers });
   await ensureTopics(kafka, { prefix: config.topicPrefix });
@@ -86,16 +86,14 @@ export async function startUserSubgraph(
   const server = await startSubgraphServer({
     name: 'user',
     typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-    resolvers: userResolvers(
-      createProfileService({
-        profiles,
-        producer,
-        profileWaitMs: config.profileWaitMs,
-        updateWaitMs: config.updateWaitMs,
-        now,
-        log,
-      }),
-    ),
+    resolvers: userResolvers({
+      profiles,
+      producer,
+      profileWaitMs: config.profileWaitMs,
+      updateWaitMs: config.updateWaitMs,
+      now,
+      log,
+    }),
     port: config.port,
     host: config.host,
     verifier: refuseRevokedTokens(

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { newEvent } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 import { decideProfileUpdate, type Profile } from '../src/domain/profile.ts';
-import { evolveProfile } from '../src/projections/profilesProjection.ts';
+import { evolveProfile } from '../src/projections/userProfilesProjection.ts';
 
 const userId = '6c1f3a8e-9b0e-4a57-8a3e-2f1d4c5b6a70';
 const t0 = new Date('2026-11-24T10:00:00.000Z');

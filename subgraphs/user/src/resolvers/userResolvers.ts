@@ -5,7 +5,8 @@ import {
   type SubgraphResolvers,
 } from '@cashtrack/platform';
 import type { UpdateProfileInput } from '../domain/profile.ts';
-import type { ProfileService } from '../profileService.ts';
+import { updateProfile, type UpdateProfileDependencies } from '../commands/updateProfile.ts';
+import { ownProfile } from '../readModels/userProfilesReadModel.ts';
 
 interface UpdateProfileArgs {
   readonly input: UpdateProfileInput;
@@ -13,15 +14,16 @@ interface UpdateProfileArgs {
 
 const notFound = (): CodedError => new CodedError('NOT_FOUND', 'No such user');
 
-export function userResolvers(profiles: ProfileService): SubgraphResolvers {
+/** `me` and references read with the command's `profiles` and `profileWaitMs`. */
+export function userResolvers(deps: UpdateProfileDependencies): SubgraphResolvers {
   return {
     Query: {
       me: (_: unknown, _args: unknown, context: SubgraphContext) =>
-        profiles.ownProfile(requireViewer(context).userId),
+        ownProfile(deps.profiles, requireViewer(context).userId, deps.profileWaitMs),
     },
     Mutation: {
       updateProfile: (_: unknown, { input }: UpdateProfileArgs, context: SubgraphContext) =>
-        profiles.updateProfile(requireViewer(context).userId, input, context.correlationId),
+        updateProfile(deps, requireViewer(context).userId, input, context.correlationId),
     },
     User: {
       /**
@@ -31,7 +33,7 @@ export function userResolvers(profiles: ProfileService): SubgraphResolvers {
       __resolveReference: async (reference: { readonly id: string }, context: SubgraphContext) => {
         const viewer = requireViewer(context);
         if (reference.id !== viewer.userId) throw notFound();
-        const profile = await profiles.ownProfile(viewer.userId);
+        const profile = await ownProfile(deps.profiles, viewer.userId, deps.profileWaitMs);
         if (profile === null) throw notFound();
         return profile;
       },

@@ -1,16 +1,12 @@
-import type { Collection, Db } from 'mongodb';
 import {
   applyToReadModel,
   type CashTrackEvent,
   type EventOfType,
   type ProjectionResult,
-  type ReadModelDocument,
 } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 import type { Profile } from '../domain/profile.ts';
-
-/** `userServiceDB.profiles`: one document per user, `_id` = userId. */
-export type ProfileDocument = ReadModelDocument<Profile & Record<string, unknown>>;
+import type { UserProfilesCollection } from '../readModels/userProfilesReadModel.ts';
 
 type UserEvent = EventOfType<'UserRegistered'> | EventOfType<'UserProfileUpdated'>;
 
@@ -54,17 +50,13 @@ export function evolveProfile(current: Profile | null, event: UserEvent): Profil
   }
 }
 
-export function profilesCollection(db: Db): Collection<ProfileDocument> {
-  return db.collection<ProfileDocument>('profiles');
-}
-
 /**
  * Applies one event of `cashtrack.users` to the profiles, once: a redelivered or duplicated
  * event (same aggregateVersion) changes nothing. An event that would skip a version throws, so
  * the consumer retries it and then dead-letters it where someone will look.
  */
 export async function projectUserEvent(
-  profiles: Collection<ProfileDocument>,
+  profiles: UserProfilesCollection,
   event: CashTrackEvent,
 ): Promise<ProjectionResult | undefined> {
   if (!isUserEvent(event)) return undefined;
