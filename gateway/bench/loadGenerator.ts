@@ -1,7 +1,8 @@
 /**
  * A closed-loop HTTP load generator for the gateway bench: `concurrency` loops, each POSTing the
- * same body as soon as its previous answer is read, over keep-alive connections (global fetch,
- * i.e. undici's pooled agent). Requests started during the warm-up are not counted.
+ * next request of a shared round (`requests`, in order, over and over) as soon as its previous
+ * answer is read, over keep-alive connections (global fetch, i.e. undici's pooled agent).
+ * Requests started during the warm-up are not counted.
  *
  * It runs in a child process of its own (`runLoadInChild`), so the client's work is neither on
  * the event loop nor in the CPU time of the process whose servers it measures.
@@ -10,10 +11,16 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gatewaySignedHeaders } from '../../test-support/gatewaySigning.ts';
 
-export interface LoadOptions {
-  readonly url: string;
+/** One request of the round: its JSON body and its own headers (e.g. its user's token). */
+export interface LoadRequest {
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  /** Sent in this order, round after round, each by whichever loop is free next. */
+  readonly requests: readonly LoadRequest[];
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly durationMs: number;
@@ -41,16 +48,22 @@ export interface LoadResult {
   readonly firstFailure: string | undefined;
 }
 
-/** Set in the child's environment: the load to run, as JSON. */
+/** Set in the child's environment: it is the load generator, and its load comes over IPC. */
 const loadVariable = 'CASHTRACK_LOAD_GENERATOR';
 
-/** Runs the load in this thread. */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+/** Runs the load in this thread; `onMeasuring` is called when the warm-up is over. */
+export async function runLoad(
+  options: LoadOptions,
+  onMeasuring: () => void = () => undefined,
+): Promise<LoadResult> {
   const started = performance.now();
   const measureFrom = started + options.warmupMs;
+  const warmup = setTimeout(onMeasuring, options.warmupMs);
   const stopAt = measureFrom + options.durationMs;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const headers = { 'content-type': 'application/json', ...options.headers };
+  const { requests } = options;
+  if (requests.length === 0) throw new Error('the load needs at least one request');
+  let nextRequest = 0;
   const latencies: number[] = [];
   let failures = 0;
   let firstFailure: string | undefined;
@@ -59,6 +72,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const loop = async (): Promise<void> => {
     while (performance.now() < stopAt) {
+      const request = requests[nextRequest % requests.length];
+      nextRequest += 1;
+      const body = request?.body ?? '';
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...request?.headers,
+      };
       const sent = performance.now();
       let failure: string | undefined;
       try {
@@ -69,12 +89,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
               ? {
                   ...headers,
                   ...gatewaySignedHeaders(options.url, {
-                    body: options.body,
-                    authorization: options.headers.authorization,
+                    body,
+                    authorization: headers.authorization,
                   }),
                 }
               : headers,
-          body: options.body,
+          body,
           signal: AbortSignal.timeout(timeoutMs),
         });
         const text = await response.text();
@@ -95,6 +115,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, loop));
+  clearTimeout(warmup);
 
   const sorted = Float64Array.from(latencies).sort();
   const elapsedSeconds = Math.max(options.durationMs, lastAnswer - measureFrom) / 1_000;
@@ -110,16 +131,28 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-/** Runs the load in a child process (with this process's loader flags, e.g. tsx's). */
-export function runLoadInChild(options: LoadOptions): Promise<LoadResult> {
+type FromLoadChild =
+  { readonly type: 'measuring' } | { readonly type: 'result'; readonly result: LoadResult };
+
+/**
+ * Runs the load in a child process (with this process's loader flags, e.g. tsx's);
+ * `onMeasuring` is called when its warm-up is over (e.g. to read a server's CPU time then).
+ */
+export function runLoadInChild(
+  options: LoadOptions,
+  onMeasuring: () => void = () => undefined,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [], {
-      env: { ...process.env, [loadVariable]: JSON.stringify(options) },
+      env: { ...process.env, [loadVariable]: '1' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
+    // Over IPC, not the environment: hundreds of tokens exceed what one variable may hold.
+    child.send(options);
     let result: LoadResult | undefined;
-    child.once('message', (message: LoadResult) => {
-      result = message;
+    child.on('message', (message: FromLoadChild) => {
+      if (message.type === 'measuring') onMeasuring();
+      else result = message.result;
     });
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -135,10 +168,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return Math.round((sorted[index] ?? 0) * 100) / 100;
 }
 
-const input = process.env[loadVariable];
-if (input !== undefined && process.send !== undefined) {
-  const send = process.send.bind(process);
-  void runLoad(JSON.parse(input) as LoadOptions).then((result) => {
-    send(result, undefined, undefined, () => process.disconnect());
+const send = process.send?.bind(process);
+if (process.env[loadVariable] === '1' && send !== undefined) {
+  const reply = (message: FromLoadChild, then?: () => void): void =>
+    void send(message, undefined, undefined, then);
+  process.once('message', (options: LoadOptions) => {
+    void runLoad(options, () => reply({ type: 'measuring' })).then((result) => {
+      reply({ type: 'result', result }, () => process.disconnect());
+    });
   });
 }
