@@ -38,7 +38,9 @@ import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { keepAliveFetch } from './replicas/keepAliveFetch.ts';
 import { signedFetcher } from './replicas/signedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
-import { SubgraphDataSource } from './replicas/subgraphDataSource.ts';
+import { SharedQueryFetches } from './replicas/sharedQueryFetches.ts';
+import { copySubgraphAnswer, SubgraphDataSource } from './replicas/subgraphDataSource.ts';
+import { releaseSharedFetches } from './plugins/releaseSharedFetches.ts';
 import { cacheVerifiedTokens } from './tokens/verifiedTokenCache.ts';
 import { resolvedAloneBy } from './subscriptions/resolvedAlone.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
@@ -77,6 +79,7 @@ export async function startGateway(
   // @apollo/gateway sends usage metrics to Apollo and probes cloud metadata endpoints unless told
   // not to. CashTrack reports nothing anywhere without an explicit opt-in (set it to 'false').
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const sharedFetches = new SharedQueryFetches(copySubgraphAnswer);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
@@ -88,6 +91,7 @@ export async function startGateway(
           signedFetcher(config.subgraphSecret, keepAliveFetch),
         ),
         issuesTokens: name === 'auth',
+        sharedFetches,
       }),
     logger: log,
   });
@@ -136,6 +140,7 @@ export async function startGateway(
       rateLimit(config.rateLimits),
       requestLogging(log),
       revokeOnLogOut(revoked),
+      releaseSharedFetches(sharedFetches),
       sessionCookie(),
     ],
   });

@@ -2,7 +2,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { gatewayClientAddressHeader } from '@cashtrack/platform';
+import { OperationTypeNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
+import type { SharedQueryFetches } from './sharedQueryFetches.ts';
 import { spreadEntities, uniqueRepresentations } from './uniqueRepresentations.ts';
 
 type ReceivedResponse = Parameters<
@@ -17,17 +19,23 @@ type ReceivedResponse = Parameters<
  * `user` that other subgraphs resolve (`signUp { user { displayName } }`). For the subgraph that
  * issues tokens (`issuesTokens`), the access token it reports in `extensions.issuedAccessToken` is kept for the rest of the same
  * operation, so those later fetches run as the user who just signed in, checked by each subgraph.
+ *
+ * A client query's fetches are shared with identical ones of the same token already in flight
+ * (`sharedFetches`, see sharedQueryFetches.ts); a mutation's never are.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly issuesTokens: boolean;
+  private readonly sharedFetches: SharedQueryFetches<GatewayGraphQLResponse>;
 
   constructor(options: {
     readonly url: string;
     readonly fetcher: Fetcher;
     readonly issuesTokens: boolean;
+    readonly sharedFetches: SharedQueryFetches<GatewayGraphQLResponse>;
   }) {
     super({ url: options.url, fetcher: options.fetcher });
     this.issuesTokens = options.issuesTokens;
+    this.sharedFetches = options.sharedFetches;
   }
 
   /** Each distinct entity representation goes to the subgraph once (see uniqueRepresentations.ts). */
@@ -39,12 +47,42 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const unique = Array.isArray(representations)
       ? uniqueRepresentations(representations)
       : undefined;
-    if (unique === undefined) return super.process(options);
+    if (unique === undefined) return this.processShared(options);
     const request = {
       ...options.request,
       variables: { ...variables, representations: unique.representations },
     };
-    return spreadEntities(await super.process({ ...options, request }), unique);
+    return spreadEntities(await this.processShared({ ...options, request }), unique);
+  }
+
+  /**
+   * The fetch of a client query with a verified token, shared by identical fetches of that token;
+   * anything else (mutations, health checks, requests without a token) is fetched on its own.
+   * A joiner's context skips `didReceiveResponse`, which matters only for the tokens auth issues
+   * in mutations, and the cache hint of its subgraph answer, which our subgraphs never set.
+   */
+  private processShared(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    // Health checks and schema loading carry no client request.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const { context, request } = options;
+    const { viewer, authorization } = context;
+    if (
+      options.incomingRequestContext.operation?.operation !== OperationTypeNode.QUERY ||
+      viewer === undefined ||
+      authorization === undefined
+    ) {
+      return super.process(options);
+    }
+    const key = [
+      this.url,
+      authorization,
+      request.operationName ?? '',
+      request.query ?? '',
+      JSON.stringify(request.variables ?? {}),
+    ].join('\n');
+    return this.sharedFetches.fetch(viewer.userId, key, () => super.process(options));
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -70,4 +108,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     return response;
   }
+}
+
+/** A joiner's own copy of a shared subgraph answer: the gateway merges into answers in place. */
+export function copySubgraphAnswer(answer: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  return {
+    ...answer,
+    data: answer.data == null ? answer.data : structuredClone(answer.data),
+    errors: answer.errors === undefined ? undefined : structuredClone(answer.errors),
+    extensions: answer.extensions === undefined ? undefined : structuredClone(answer.extensions),
+  };
 }
