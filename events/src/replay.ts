@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db, Document } from 'mongodb';
+import type { Collection, CollectionOptions, Db, Document } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/platform';
 import { decodeEvent } from './codec.ts';
@@ -14,7 +14,11 @@ export type RebuildProjection<Schema extends Document> =
        * `applyToReadModel`). Called for every event in each partition's order; events the read
        * model does not care about should simply be ignored. An error aborts the rebuild.
        */
-      readonly project: (event: CashTrackEvent, collection: Collection<Schema>) => Promise<void>;
+      readonly project: (
+        event: CashTrackEvent,
+        collection: Collection<Schema>,
+        database: RebuildDatabase,
+      ) => Promise<void>;
       readonly projectBatch?: never;
     }
   | {
@@ -22,9 +26,16 @@ export type RebuildProjection<Schema extends Document> =
       readonly projectBatch: (
         events: readonly PositionedEvent[],
         collection: Collection<Schema>,
+        database: RebuildDatabase,
       ) => Promise<void>;
       readonly project?: never;
     };
+
+/**
+ * The database as a rebuild sees it: the read model's collection and its companions, named by
+ * their live names, are the copies being built until the swap and the live ones after it.
+ */
+export type RebuildDatabase = Pick<Db, 'collection'>;
 
 export type RebuildReadModelOptions<Schema extends Document = Document> =
   RebuildProjection<Schema> & RebuildSettings<Schema>;
@@ -34,10 +45,17 @@ export interface RebuildSettings<Schema extends Document> {
   readonly db: Db;
   /** The live read model collection; replaced by the rebuilt one at the end. */
   readonly collectionName: string;
+  /**
+   * Other collections of the same read model (written from the same events), built beside it
+   * and renamed over their live names just before it, in this order: a live projector that reads
+   * the main collection to write a companion then never counts a change only in a companion's
+   * old copy. Default none.
+   */
+  readonly companionCollections?: readonly string[];
   /** Full topic names (with any prefix) the read model is built from. */
   readonly topics: readonly string[];
   /** Creates indexes on the fresh collection before the first event. */
-  readonly prepare?: (collection: Collection<Schema>) => Promise<void>;
+  readonly prepare?: (collection: Collection<Schema>, database: RebuildDatabase) => Promise<void>;
   /** Prefix of the throw-away consumer group (tests pass their topic prefix). Default ''. */
   readonly groupIdPrefix?: string;
   /** Default 10 000: the group is private, so a short session costs nothing. */
@@ -71,13 +89,25 @@ export async function rebuildReadModel<Schema extends Document = Document>(
   const { kafka, db, collectionName, groupIdPrefix = '' } = options;
   const projectBatch = batchProjectionOf(options);
   const log = options.logger ?? createLogger('read-model-rebuild');
-  const temporaryName = `${collectionName}__rebuild_${Date.now().toString(36)}`;
+  const rebuildId = Date.now().toString(36);
+  const temporaryNameOf = (name: string): string => `${name}__rebuild_${rebuildId}`;
+  const temporaryName = temporaryNameOf(collectionName);
+  const companions = options.companionCollections ?? [];
   const groupId = `${groupIdPrefix}rebuild-${collectionName}-${randomUUID()}`;
   const admin = kafka.admin();
   await admin.connect();
 
   let target: Collection<Schema> = db.collection<Schema>(temporaryName);
   let swapped = false;
+  const database: RebuildDatabase = {
+    collection: <Companion extends Document>(name: string, settings?: CollectionOptions) =>
+      db.collection<Companion>(
+        swapped || (name !== collectionName && !companions.includes(name))
+          ? name
+          : temporaryNameOf(name),
+        settings,
+      ),
+  };
   let projected = 0;
   let skipped = 0;
   const next = new Map<string, number>();
@@ -98,6 +128,7 @@ export async function rebuildReadModel<Schema extends Document = Document>(
     [...targets].every(([key, end]) => (next.get(key) ?? 0) >= end);
 
   const swap = async (): Promise<void> => {
+    for (const name of companions) await renameOver(db, temporaryNameOf(name), name);
     await renameOver(db, temporaryName, collectionName);
     swapped = true;
     target = db.collection<Schema>(collectionName);
@@ -105,12 +136,14 @@ export async function rebuildReadModel<Schema extends Document = Document>(
   };
 
   try {
-    await db
-      .collection(temporaryName)
-      .drop()
-      .catch(() => undefined);
-    await db.createCollection(temporaryName);
-    await options.prepare?.(target);
+    for (const name of [collectionName, ...companions]) {
+      await db
+        .collection(temporaryNameOf(name))
+        .drop()
+        .catch(() => undefined);
+      await db.createCollection(temporaryNameOf(name));
+    }
+    await options.prepare?.(target, database);
     let targets = await endOffsets();
     if (caughtUp(targets)) {
       await swap();
@@ -153,7 +186,7 @@ export async function rebuildReadModel<Schema extends Document = Document>(
                 );
               }
             }
-            await projectBatch(events, target);
+            await projectBatch(events, target, database);
             projected += events.length;
             const last = batch.messages.at(-1);
             if (last !== undefined) {
@@ -182,11 +215,14 @@ export async function rebuildReadModel<Schema extends Document = Document>(
     }
     return { projected, skipped };
   } catch (error) {
-    if (!swapped)
-      await db
-        .collection(temporaryName)
-        .drop()
-        .catch(() => undefined);
+    if (!swapped) {
+      for (const name of [collectionName, ...companions]) {
+        await db
+          .collection(temporaryNameOf(name))
+          .drop()
+          .catch(() => undefined);
+      }
+    }
     throw new CodedError(
       'REBUILD_FAILED',
       `Rebuilding ${collectionName} failed: ${errorMessage(error)}`,
@@ -203,11 +239,15 @@ export async function rebuildReadModel<Schema extends Document = Document>(
 
 function batchProjectionOf<Schema extends Document>(
   projection: RebuildProjection<Schema>,
-): (events: readonly PositionedEvent[], collection: Collection<Schema>) => Promise<void> {
+): (
+  events: readonly PositionedEvent[],
+  collection: Collection<Schema>,
+  database: RebuildDatabase,
+) => Promise<void> {
   if (projection.projectBatch !== undefined) return projection.projectBatch;
   const { project } = projection;
-  return async (events, collection) => {
-    for (const { event } of events) await project(event, collection);
+  return async (events, collection, database) => {
+    for (const { event } of events) await project(event, collection, database);
   };
 }
 

@@ -1,5 +1,4 @@
-import { readSettings } from './config/setting.ts';
-import { accessTokenAudienceSettings } from './config/sharedSettings.ts';
+import { envString } from './env.ts';
 
 /**
  * The access-token contract between auth (which signs) and every service that verifies: the
@@ -41,5 +40,8 @@ export interface AccessTokenAudience {
 
 /** Issuer and audience from the environment, the same for signer and verifiers. */
 export function accessTokenAudienceFromEnv(): AccessTokenAudience {
-  return readSettings(accessTokenAudienceSettings);
+  return {
+    issuer: envString('AUTH_ISSUER', 'cashtrack-auth'),
+    audience: envString('AUTH_AUDIENCE', 'cashtrack-api'),
+  };
 }

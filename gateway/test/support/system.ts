@@ -75,14 +75,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   });
   const { namespace } = identity;
   const jwksUrl = `${identity.auth.url}/.well-known/jwks.json`;
-  const expense = await startExpenseSubgraph({
-    ...expenseConfigFromEnv(),
-    port: 0,
-    database: `${namespace.database}_e`,
-    topicPrefix: namespace.topicPrefix,
-    jwksUrl,
-    ...options.expense,
-  });
+  const expense = await startExpenseSubgraph(
+    {
+      ...expenseConfigFromEnv(),
+      port: 0,
+      database: `${namespace.database}_e`,
+      topicPrefix: namespace.topicPrefix,
+      jwksUrl,
+      ...options.expense,
+    },
+    { exitOnFatal: false },
+  );
   const parser = await startParserWorker(
     {
       ...parserWorkerConfigFromEnv(),
@@ -91,7 +94,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       topicPrefix: namespace.topicPrefix,
     },
     // Tests never call a hosted model: the rules parser, whatever the environment says.
-    { env: {} },
+    { env: {}, exitOnFatal: false },
   );
   const gateway = await startGatewayFor(identity, {
     ...options,

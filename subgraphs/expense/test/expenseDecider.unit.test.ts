@@ -4,10 +4,12 @@ import {
   evolveExpense,
   initialExpenseState,
   type ExpenseCommand,
+  type ExpenseEvent,
   type ExpenseEventDraft,
   type ExpenseState,
 } from '../src/domain/expense.ts';
 import type { ExpenseValues } from '../src/domain/expenseValues.ts';
+import { deleted, recorded as recordedEvent, updated } from './support/sampleEvents.ts';
 
 const alice = 'user-alice';
 const groceries: ExpenseValues = {
@@ -23,12 +25,12 @@ const recorded: ExpenseEventDraft = {
   payload: { ...groceries, source: 'MANUAL', origin: null },
 };
 
+/** Alice's expense `e1`, as the events travel. */
+const wasRecorded = recordedEvent(alice, 'e1', groceries);
+
 /** Given past events, when a command is decided, then these events (or this error code). */
-function given(...events: ExpenseEventDraft[]) {
-  const state = events.reduce<ExpenseState>(
-    (current, event) => evolveExpense(current, alice, event),
-    initialExpenseState,
-  );
+function given(...events: ExpenseEvent[]) {
+  const state = events.reduce<ExpenseState>(evolveExpense, initialExpenseState);
   return {
     when: (command: ExpenseCommand) => ({
       then: (expected: ExpenseEventDraft[]) =>
@@ -45,51 +47,80 @@ describe('the Expense decider', () => {
   });
 
   it('refuses to record the same id twice', () => {
-    given(recorded)
+    given(wasRecorded)
       .when({ type: 'RecordExpense', userId: alice, values: groceries })
       .thenFailsWith('CONFLICT');
   });
 
   it('updates with the complete new values at the next version', () => {
     const values = { ...groceries, amountMinor: 6000, category: 'dining' as const };
-    given(recorded)
+    given(wasRecorded)
       .when({ type: 'UpdateExpense', userId: alice, values, expectedVersion: 1 })
       .then([{ type: 'ExpenseUpdated', aggregateVersion: 2, payload: values }]);
   });
 
   it('answers CONFLICT to an update from a stale version', () => {
-    const update: ExpenseEventDraft = {
-      type: 'ExpenseUpdated',
-      aggregateVersion: 2,
-      payload: groceries,
-    };
-    given(recorded, update)
+    given(wasRecorded, updated(alice, 'e1', 2, groceries))
       .when({ type: 'UpdateExpense', userId: alice, values: groceries, expectedVersion: 1 })
       .thenFailsWith('CONFLICT');
   });
 
   it('deletes at the next version', () => {
-    given(recorded)
+    given(wasRecorded)
       .when({ type: 'DeleteExpense', userId: alice })
       .then([{ type: 'ExpenseDeleted', aggregateVersion: 2, payload: {} }]);
   });
 
-  it.each<[string, ExpenseEventDraft[], ExpenseCommand]>([
+  it.each<[string, ExpenseEvent[], ExpenseCommand]>([
     ['absent', [], { type: 'UpdateExpense', userId: alice, values: groceries }],
-    [
-      'deleted',
-      [recorded, { type: 'ExpenseDeleted', aggregateVersion: 2, payload: {} }],
-      { type: 'DeleteExpense', userId: alice },
-    ],
-    ["another user's", [recorded], { type: 'DeleteExpense', userId: 'user-mallory' }],
+    ['deleted', [wasRecorded, deleted(alice, 'e1', 2)], { type: 'DeleteExpense', userId: alice }],
+    ["another user's", [wasRecorded], { type: 'DeleteExpense', userId: 'user-mallory' }],
     [
       "another user's (update)",
-      [recorded],
+      [wasRecorded],
       { type: 'UpdateExpense', userId: 'user-mallory', values: groceries },
     ],
   ])('answers NOT_FOUND for an %s expense', (_label, history, command) => {
     given(...history)
       .when(command)
       .thenFailsWith('NOT_FOUND');
+  });
+});
+
+describe('the Expense evolve', () => {
+  it('keeps what the events said, and a deleted expense its last values', () => {
+    const moved = { ...groceries, amountMinor: 6000, occurredOn: '2026-11-25' };
+    const state = [
+      wasRecorded,
+      updated(alice, 'e1', 2, moved),
+      deleted(alice, 'e1', 3),
+    ].reduce<ExpenseState>(evolveExpense, initialExpenseState);
+    expect(state).toEqual({
+      status: 'deleted',
+      ownerId: alice,
+      version: 3,
+      values: moved,
+      source: 'MANUAL',
+      messageId: null,
+      createdAt: wasRecorded.occurredAt,
+      updatedAt: wasRecorded.occurredAt,
+    });
+  });
+
+  it('keeps a deleted expense deleted when an update follows', () => {
+    const gone = evolveExpense(
+      evolveExpense(initialExpenseState, wasRecorded),
+      deleted(alice, 'e1', 2),
+    );
+    expect(evolveExpense(gone, updated(alice, 'e1', 3, groceries)).status).toBe('deleted');
+  });
+
+  it.each([
+    ['an update', updated(alice, 'e1', 2, groceries)],
+    ['a deletion', deleted(alice, 'e1', 2)],
+  ])('refuses %s of an expense never recorded', (_label, event) => {
+    expect(() => evolveExpense(initialExpenseState, event)).toThrow(
+      expect.objectContaining({ code: 'PROJECTION_INVALID' }),
+    );
   });
 });

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
 import type { CashTrackEvent, PositionedEvent } from '@cashtrack/events';
 import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
+import { prepareExpenseReadModels } from '../src/projections/expenseReadModelProjections.ts';
 import { createExpenseProjection } from '../src/projections/expenseProjector.ts';
 import { expenseMessageViewOf } from '../src/readModels/expenseMessagesReadModel.ts';
-import {
-  expenseReadModels,
-  prepareExpenseReadModels,
-  type ExpenseReadModels,
-} from '../src/readModels/readModels.ts';
+import { readModelNames } from '../src/readModels/readModelNames.ts';
+import { expenseReadModels, type ExpenseReadModels } from '../src/readModels/readModels.ts';
 import {
   deleted,
   groceries,
@@ -32,7 +30,7 @@ describe('the expense projection on the MongoDB-protocol server', () => {
   let models: ExpenseReadModels;
   const changes: ExpenseChange[] = [];
   const projection = () =>
-    createExpenseProjection(models, async (reported) => {
+    createExpenseProjection(database.db, async (reported) => {
       changes.push(...reported);
     });
   const project = (...events: CashTrackEvent[]) =>
@@ -46,7 +44,7 @@ describe('the expense projection on the MongoDB-protocol server', () => {
   beforeAll(async () => {
     database = await mongoForTests(testNamespace().database);
     models = expenseReadModels(database.db);
-    await prepareExpenseReadModels(models);
+    await prepareExpenseReadModels(database.db);
   });
 
   afterAll(async () => {
@@ -55,22 +53,17 @@ describe('the expense projection on the MongoDB-protocol server', () => {
 
   /** Every document of every read model of one user, for "nothing changed" comparisons. */
   async function snapshot(): Promise<Record<string, Document[]>> {
-    const all = async (collection: Collection<Document>) =>
-      collection.find({}).sort({ _id: 1 }).toArray();
+    const all = async (name: string) =>
+      database.db.collection<Document>(name).find({}).sort({ _id: 1 }).toArray();
     return {
-      expenses: await all(models.expenses as unknown as Collection<Document>),
-      expenseMessages: await all(models.expenseMessages as unknown as Collection<Document>),
-      spendingTotals: await all(models.spendingTotals as unknown as Collection<Document>),
+      expenses: await all(readModelNames.expenses),
+      expenseMessages: await all(readModelNames.expenseMessages),
+      spendingTotals: await all(readModelNames.spendingTotals),
     };
   }
 
   async function monthTotals(userId: string, month: string): Promise<Document | null> {
-    return (models.spendingTotals as unknown as Collection<Document>).findOne({
-      kind: 'month',
-      userId,
-      month,
-      currency: 'USD',
-    });
+    return models.spendingTotals.findOne({ userId, month, currency: 'USD' });
   }
 
   it('applies each event once: the same history twice changes nothing, totals included', async () => {
@@ -134,15 +127,14 @@ describe('the expense projection on the MongoDB-protocol server', () => {
     });
   });
 
-  it('counts a change once when a crash fell between the buckets and the contributions', async () => {
-    const totals = models.spendingTotals as unknown as Collection<Document>;
+  it('counts a change once when a crash fell between the buckets and the expenses', async () => {
     const first = recorded('u4', 'e5');
     const second = recorded('u4', 'e6', { ...groceries, amountMinor: 700, category: 'dining' });
     await project(first, second);
     const written = await snapshot();
-    // The buckets were written, then the process died before the contributions: put them back
-    // as that moment left them, and deliver the events again, in another split.
-    await totals.deleteMany({ _id: { $in: ['e5', 'e6'] } } as Document);
+    // The buckets were written, then the process died before the expense documents: put them
+    // back as that moment left them, and deliver the events again, in another split.
+    await models.expenses.deleteMany({ _id: { $in: ['e5', 'e6'] } });
     await project(first);
     await project(second);
     expect(await snapshot()).toEqual(written);
@@ -208,7 +200,7 @@ describe('the expense projection on the MongoDB-protocol server', () => {
   });
 
   it('notices a bucket someone else wrote since it last did, and counts on from what is there', async () => {
-    const live = createExpenseProjection(models, async () => undefined);
+    const live = createExpenseProjection(database.db, async () => undefined);
     const mine = recorded('u10', 'e10-a');
     const theirs = recorded('u10', 'e10-b', { ...groceries, amountMinor: 100 });
     const next = recorded('u10', 'e10-c', { ...groceries, amountMinor: 200 });

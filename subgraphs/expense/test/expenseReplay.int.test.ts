@@ -15,13 +15,13 @@ import {
   type TestDatabase,
 } from '@cashtrack/test-support';
 import { startExpenseProjector } from '../src/projections/expenseProjector.ts';
-import { rebuildExpenseReadModels } from '../src/projections/rebuildExpenseReadModels.ts';
-import { readModelNames } from '../src/readModels/readModelNames.ts';
 import {
-  expenseReadModels,
-  prepareExpenseReadModels,
-  type ExpenseReadModels,
-} from '../src/readModels/readModels.ts';
+  rebuildExpenseReadModels,
+  rebuildOutdatedReadModels,
+} from '../src/projections/rebuildExpenseReadModels.ts';
+import { readModelVersionsCollectionName } from '../src/projections/readModelVersions.ts';
+import { readModelNames } from '../src/readModels/readModelNames.ts';
+import { expenseReadModels, type ExpenseReadModels } from '../src/readModels/readModels.ts';
 import {
   deleted,
   groceries,
@@ -44,19 +44,21 @@ describe('npm run replay:expenses', () => {
   beforeAll(async () => {
     database = await mongoForTests(namespace.database);
     models = expenseReadModels(database.db);
-    await prepareExpenseReadModels(models);
     await ensureTopics(kafka, { prefix: namespace.topicPrefix });
     producer = createEventProducer(kafka, { topicPrefix: namespace.topicPrefix });
     await producer.connect();
-    projector = await startExpenseProjector({
+    projector = await startProjector();
+  });
+
+  const startProjector = () =>
+    startExpenseProjector({
       kafka,
-      models,
+      db: database.db,
       topicPrefix: namespace.topicPrefix,
       sessionTimeoutMs: 10_000,
       exitOnFatal: false,
       reportChanges: async () => undefined,
     });
-  });
 
   afterAll(async () => {
     await projector?.stop();
@@ -122,5 +124,53 @@ describe('npm run replay:expenses', () => {
     expect(indexes.map((index) => index.name)).toEqual(
       expect.arrayContaining(['byUserDate', 'byUserCategoryDate']),
     );
+  });
+
+  it('rebuilds at the next start a read model the database holds at an older version', async () => {
+    const mine = [recorded('cat', 'expense-cat'), deleted('cat', 'expense-cat', 2)];
+    await producer.publish(mine);
+    await waitFor(async () => (await models.expenses.findOne({ _id: 'expense-cat' }))?.deleted, {
+      timeoutMs: 30_000,
+      description: 'the live projector to handle the events',
+    });
+    const live = await contents();
+    const versions = database.db.collection(readModelVersionsCollectionName);
+    expect(await versions.find({}).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: readModelNames.expenseMessages, version: 1 },
+      { _id: readModelNames.expenses, version: 2 },
+      { _id: readModelNames.userSettings, version: 1 },
+    ]);
+
+    // The layout before version 2: the totals kept a contribution document per expense beside
+    // their buckets, told apart by `kind`, and no version was recorded.
+    const totals = database.db.collection<{ _id: string; [field: string]: unknown }>(
+      readModelNames.spendingTotals,
+    );
+    await totals.updateMany({}, { $set: { kind: 'month' } });
+    await totals.insertOne({
+      _id: 'expense-cat',
+      kind: 'contribution',
+      userId: 'cat',
+      contribution: null,
+      aggregateVersion: 2,
+    });
+    await totals.createIndex({ kind: 1, userId: 1, month: 1 }, { name: 'byUserMonth' });
+    await versions.deleteMany({});
+
+    await projector.stop();
+    projector = await startProjector();
+    expect(await contents()).toEqual(live);
+    expect((await totals.indexes()).map((index) => index.name).sort()).toEqual([
+      '_id_',
+      'byUserAndMonth',
+    ]);
+    expect(await versions.countDocuments({})).toBe(3);
+    expect(
+      await rebuildOutdatedReadModels({
+        kafka,
+        db: database.db,
+        topicPrefix: namespace.topicPrefix,
+      }),
+    ).toEqual([]);
   });
 });

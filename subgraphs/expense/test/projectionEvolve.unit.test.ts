@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { evolveExpenseRecord } from '../src/projections/expensesProjection.ts';
-import { evolveContribution } from '../src/projections/spendingTotalsProjection.ts';
 import { evolveUserSettings } from '../src/projections/userSettingsProjection.ts';
+import { expenseStateOf } from '../src/readModels/expensesReadModel.ts';
 import { deleted, groceries, recorded, registered, updated } from './support/sampleEvents.ts';
 
 describe('the read models evolve', () => {
@@ -18,21 +18,22 @@ describe('the read models evolve', () => {
     expect(evolveExpenseRecord(afterSecond, deleted('u1', 'e1', 3)).deleted).toBe(true);
   });
 
-  it('a contribution follows the expense, and is null once it is deleted', () => {
-    const first = recorded('u1', 'e1');
-    const moved = updated('u1', 'e1', 2, { ...groceries, occurredOn: '2026-12-01' });
-    const afterFirst = evolveContribution(null, first);
-    expect(afterFirst.contribution).toMatchObject({ month: '2026-11', day: '24' });
-    const afterMove = evolveContribution(afterFirst, moved);
-    expect(afterMove).toMatchObject({
-      userId: 'u1',
-      contribution: { month: '2026-12', day: '01', amountMinor: 5000 },
+  it('an expense document holds the state the decider decides on', () => {
+    const document = evolveExpenseRecord(null, recorded('u1', 'e1'));
+    expect(expenseStateOf({ ...document, _id: 'e1', aggregateVersion: 1 })).toEqual({
+      status: 'live',
+      ownerId: 'u1',
+      version: 1,
+      values: groceries,
+      source: 'MANUAL',
+      messageId: null,
+      createdAt: document.createdAt,
+      updatedAt: document.updatedAt,
     });
-    expect(evolveContribution(afterMove, deleted('u1', 'e1', 3)).contribution).toBeNull();
   });
 
-  it('a contribution refuses an update or delete with nothing before it', () => {
-    expect(() => evolveContribution(null, deleted('u1', 'e1', 2))).toThrow(
+  it('an expense document refuses an update or delete with nothing before it', () => {
+    expect(() => evolveExpenseRecord(null, deleted('u1', 'e1', 2))).toThrow(
       expect.objectContaining({ code: 'PROJECTION_INVALID' }),
     );
   });

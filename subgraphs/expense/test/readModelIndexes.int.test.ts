@@ -10,14 +10,14 @@ import { readInfraSettings } from '@cashtrack/infra';
 import { freePort, mongoForTests, testNamespace, waitFor } from '@cashtrack/test-support';
 import { changeLogCollectionName, openChangeLog } from '../src/subscriptions/changeLog.ts';
 import { readModelNames } from '../src/readModels/readModelNames.ts';
-import { expenseReadModels, prepareExpenseReadModels } from '../src/readModels/readModels.ts';
+import { prepareExpenseReadModels } from '../src/projections/expenseReadModelProjections.ts';
 
 /**
  * The expense service creates its indexes at every start. These tests start it again the ways a
  * user does: on collections that already hold the indexes, with and without documents, and after
  * the database server itself restarted (FerretDB then reads its index metadata back from SQLite).
  * FerretDB 1.24.2 closed the connection when one `createIndexes` named two existing indexes, so
- * the service could not start on its own data (see infra/ferretdb/patched/README.md).
+ * the service could not start on its own data (infra/ferretdb/patches/0005-*.patch).
  */
 
 /** What every start of the expense service creates, as `listIndexes` reports it. */
@@ -38,7 +38,7 @@ async function indexesOf(db: Db): Promise<Record<string, Record<string, unknown>
 }
 
 async function startExpenseIndexes(db: Db): Promise<void> {
-  await prepareExpenseReadModels(expenseReadModels(db));
+  await prepareExpenseReadModels(db);
   await openChangeLog(db);
 }
 
@@ -57,8 +57,8 @@ async function insertOneDocumentEach(db: Db): Promise<void> {
     occurredOn: '2026-11-20',
   });
   await db
-    .collection(readModelNames.spendingTotals)
-    .insertOne({ kind: 'month', userId: 'u-1', month: '2026-11' });
+    .collection<KeyedDocument>(readModelNames.spendingTotals)
+    .insertOne({ _id: 'month|u-1|USD|2026-11', userId: 'u-1', month: '2026-11' });
   await db
     .collection<KeyedDocument>(readModelNames.expenseMessages)
     .insertOne({ _id: 'm-1', userId: 'u-1' });
@@ -114,7 +114,7 @@ describe('the expense indexes, created again at every start', () => {
   });
 
   // The restart needs a server of our own: the shared one serves every other test file.
-  const ferretdbBinary = path.join(readInfraSettings().infraDir, 'bin', 'ferretdb');
+  const ferretdbBinary = path.join(readInfraSettings().installDir, 'bin', 'ferretdb');
   // Absent only when MONGO_URL names a server of the user's own and nothing was built.
   const withLocalFerretdb = existsSync(ferretdbBinary) ? describe : describe.skip;
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
+import { evolveExpense, initialExpenseState } from '../src/domain/expense.ts';
 import {
   admitBucketChanges,
+  bucketChangesOf,
   contributionOf,
   emptyBucketLedger,
+  planBucketUpdates,
   rememberedBucketChanges,
   totalsDelta,
+  type BucketLedger,
   type Contribution,
 } from '../src/domain/spendingTotals.ts';
+import { deleted, groceries, recorded, updated } from './support/sampleEvents.ts';
 
 const coffee: Contribution = contributionOf({
   amountMinor: 450,
@@ -81,5 +86,56 @@ describe('a bucket ledger', () => {
     expect(ledger.settledThrough).toBe(cursor(10));
     expect(admitBucketChanges(ledger, [cursor(3), cursor(10), cursor(11)]).admitted).toEqual([]);
     expect(admitBucketChanges(ledger, [cursor(200)]).admitted).toEqual([cursor(200)]);
+  });
+});
+
+describe('the bucket updates of a batch', () => {
+  const cursor = (offset: number) => `00000-${String(offset).padStart(20, '0')}`;
+  const bought = evolveExpense(initialExpenseState, recorded('u1', 'e1'));
+  const dearer = evolveExpense(bought, updated('u1', 'e1', 2, { ...groceries, amountMinor: 7000 }));
+  const gone = evolveExpense(dearer, deleted('u1', 'e1', 3));
+  const changes = [
+    ...bucketChangesOf(cursor(1), 'u1', initialExpenseState, bought),
+    ...bucketChangesOf(cursor(2), 'u1', bought, dearer),
+    ...bucketChangesOf(cursor(3), 'u1', dearer, gone),
+  ];
+  const ledgersAfter = (updates: ReturnType<typeof planBucketUpdates>) =>
+    new Map<string, BucketLedger>(updates.map((update) => [update.bucketId, update.ledger]));
+
+  it('sums the changes per cell, and a deleted expense takes back what it added', () => {
+    const [update, ...others] = planBucketUpdates(changes.slice(0, 2), new Map());
+    expect(others).toEqual([]);
+    expect(update).toMatchObject({
+      bucketId: 'month|u1|USD|2026-11',
+      cells: [{ category: 'groceries', day: '24', amountMinor: 7000, count: 1 }],
+      ledger: { appliedChanges: [cursor(1), cursor(2)] },
+    });
+    expect(planBucketUpdates(changes, new Map())[0]?.cells).toEqual([
+      { category: 'groceries', day: '24', amountMinor: 0, count: 0 },
+    ]);
+  });
+
+  it('applied twice changes nothing: a bucket that has the changes gets no update', () => {
+    const once = planBucketUpdates(changes, new Map());
+    expect(planBucketUpdates(changes, ledgersAfter(once))).toEqual([]);
+    expect(planBucketUpdates(changes.slice(1, 2), ledgersAfter(once))).toEqual([]);
+  });
+
+  it('gives the same sums for the changes in one batch or in pieces', () => {
+    const first = planBucketUpdates(changes.slice(0, 1), new Map());
+    const rest = planBucketUpdates(changes, ledgersAfter(first));
+    const sum = (updates: ReturnType<typeof planBucketUpdates>) =>
+      updates
+        .flatMap((update) => update.cells)
+        .reduce((total, cell) => total + cell.amountMinor, 0);
+    expect(sum(first) + sum(rest)).toBe(sum(planBucketUpdates(changes, new Map())));
+    expect(rest[0]?.ledger).toEqual(planBucketUpdates(changes, new Map())[0]?.ledger);
+  });
+
+  it('still counts an older change that arrives after newer ones', () => {
+    const newer = planBucketUpdates(changes.slice(1), new Map());
+    expect(planBucketUpdates(changes.slice(0, 1), ledgersAfter(newer))[0]?.cells).toEqual([
+      { category: 'groceries', day: '24', amountMinor: 5000, count: 1 },
+    ]);
   });
 });

@@ -1,13 +1,23 @@
-import type { PayloadOf } from '@cashtrack/events';
+import type { CashTrackEvent, EventOfType, PayloadOf } from '@cashtrack/events';
 import { CodedError, UnreachableCaseError } from '@cashtrack/platform';
 import type { ExpenseValues } from './expenseValues.ts';
 
 /**
  * The Expense aggregate as a decider: `decide(command, state)` returns the events a command
- * causes, `evolve(state, event)` folds them. Pure: ids and versions come in with the command.
+ * causes, `evolve(state, event)` folds them; the `expenses` read model stores what `evolve`
+ * returns. Pure: ids, versions and times come in with the command or the event.
  */
 
 // Events -------------------------------------------------------------------------------------
+
+/** The events of the Expense aggregate, as they travel. */
+export type ExpenseEvent = EventOfType<'ExpenseRecorded' | 'ExpenseUpdated' | 'ExpenseDeleted'>;
+
+export const expenseEventTypes = [
+  'ExpenseRecorded',
+  'ExpenseUpdated',
+  'ExpenseDeleted',
+] as const satisfies readonly ExpenseEvent['type'][];
 
 /** An event of this aggregate before it gets its envelope (ids, correlation, time). */
 export type ExpenseEventDraft =
@@ -29,43 +39,77 @@ export type ExpenseEventDraft =
 
 // State --------------------------------------------------------------------------------------
 
-export type ExpenseState =
-  | { readonly status: 'absent' }
-  | {
-      readonly status: 'live';
-      readonly ownerId: string;
-      readonly version: number;
-      readonly values: ExpenseValues;
-    }
-  | { readonly status: 'deleted'; readonly ownerId: string; readonly version: number };
+/** What the events of an expense have said so far. */
+export interface ExpenseFacts {
+  readonly ownerId: string;
+  readonly version: number;
+  readonly values: ExpenseValues;
+  readonly source: 'MESSAGE' | 'MANUAL';
+  /** The chat message the parser found it in; null for a manual expense. */
+  readonly messageId: string | null;
+  /** `occurredAt` of ExpenseRecorded and of the last event. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A deleted expense keeps its last values: a DELETED change shows what was deleted. */
+export type ExpenseOnRecord =
+  ({ readonly status: 'live' } & ExpenseFacts) | ({ readonly status: 'deleted' } & ExpenseFacts);
+
+export type ExpenseState = { readonly status: 'absent' } | ExpenseOnRecord;
 
 export const initialExpenseState: ExpenseState = { status: 'absent' };
 
 // Evolve -------------------------------------------------------------------------------------
 
-export function evolveExpense(
-  state: ExpenseState,
-  ownerId: string,
-  event: ExpenseEventDraft,
-): ExpenseState {
+/**
+ * The state after `event`. An update or deletion of an expense never recorded throws
+ * PROJECTION_INVALID: its history is missing, and guessing the values would count it wrongly.
+ * An update keeps a deleted expense deleted.
+ */
+export function evolveExpense(state: ExpenseState, event: ExpenseEvent): ExpenseOnRecord {
   switch (event.type) {
-    case 'ExpenseRecorded':
-    case 'ExpenseUpdated': {
+    case 'ExpenseRecorded': {
       const { amountMinor, currency, category, description, occurredOn } = event.payload;
       return {
         status: 'live',
-        ownerId,
+        ownerId: event.userId,
         version: event.aggregateVersion,
         values: { amountMinor, currency, category, description, occurredOn },
+        source: event.payload.source,
+        messageId: event.payload.origin?.messageId ?? null,
+        createdAt: event.occurredAt,
+        updatedAt: event.occurredAt,
+      };
+    }
+    case 'ExpenseUpdated': {
+      if (state.status === 'absent') throw withoutHistory(event);
+      const { amountMinor, currency, category, description, occurredOn } = event.payload;
+      return {
+        ...state,
+        version: event.aggregateVersion,
+        values: { amountMinor, currency, category, description, occurredOn },
+        updatedAt: event.occurredAt,
       };
     }
     case 'ExpenseDeleted':
-      return state.status === 'absent'
-        ? state
-        : { status: 'deleted', ownerId, version: event.aggregateVersion };
+      if (state.status === 'absent') throw withoutHistory(event);
+      return {
+        ...state,
+        status: 'deleted',
+        version: event.aggregateVersion,
+        updatedAt: event.occurredAt,
+      };
     default:
       throw new UnreachableCaseError(event);
   }
+}
+
+function withoutHistory(event: CashTrackEvent): CodedError {
+  return new CodedError(
+    'PROJECTION_INVALID',
+    `${event.type} ${event.eventId} needs an earlier event of ${event.aggregateId}`,
+  );
 }
 
 // Commands -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Category } from '@cashtrack/events';
+import type { ExpenseState } from './expense.ts';
 import type { ExpenseValues } from './expenseValues.ts';
 
 /**
@@ -6,8 +7,9 @@ import type { ExpenseValues } from './expenseValues.ts';
  * bucket, per category for the whole month and per day and category. A summary then reads one
  * small document per month of its range instead of every expense.
  *
- * This module is the pure arithmetic: what one expense adds to the totals (its contribution)
- * and what a change of that expense moves (the difference between two contributions).
+ * This module is the pure arithmetic: what one expense adds to the totals (its contribution),
+ * what a change of that expense moves (the difference between two contributions), and what a
+ * bucket gets of a batch of changes it may have had before (each counted once, by its cursor).
  */
 
 /** What one live expense adds to the totals. */
@@ -46,6 +48,11 @@ export function contributionOf(values: ExpenseValues): Contribution {
     category: values.category,
     amountMinor: values.amountMinor,
   };
+}
+
+/** What an expense in `state` adds: nothing unless it is live. */
+export function contributionOfState(state: ExpenseState): Contribution | null {
+  return state.status === 'live' ? contributionOf(state.values) : null;
 }
 
 /** The id of the bucket of one user, currency and month; the same on every replica and replay. */
@@ -134,4 +141,75 @@ export function admitBucketChanges(
       settledThrough: forgotten.at(-1) ?? ledger.settledThrough,
     },
   };
+}
+
+/** One change of one bucket, under the cursor of the event that caused it. */
+export interface BucketChange {
+  readonly cursor: string;
+  readonly delta: BucketDelta;
+}
+
+/** The bucket changes of one expense event: its state `before` replaced by `after`. */
+export function bucketChangesOf(
+  cursor: string,
+  userId: string,
+  before: ExpenseState,
+  after: ExpenseState,
+): BucketChange[] {
+  return totalsDelta(userId, contributionOfState(before), contributionOfState(after)).map(
+    (delta) => ({ cursor, delta }),
+  );
+}
+
+/** What one bucket gets of a batch: the sums of its new cells, and its ledger after them. */
+export interface BucketUpdate {
+  readonly bucketId: string;
+  readonly userId: string;
+  readonly currency: string;
+  readonly month: string;
+  /** One per category and day, summed over the changes admitted. */
+  readonly cells: readonly TotalsCellDelta[];
+  readonly ledger: BucketLedger;
+}
+
+/**
+ * The updates `changes` make to their buckets, given each bucket's ledger as stored (absent:
+ * a new bucket): the changes a bucket has had already are left out, so the same changes again,
+ * in any split, update nothing. Buckets with nothing new get no update.
+ */
+export function planBucketUpdates(
+  changes: readonly BucketChange[],
+  ledgers: ReadonlyMap<string, BucketLedger>,
+): BucketUpdate[] {
+  const byBucket = new Map<string, BucketChange[]>();
+  for (const change of changes) {
+    const list = byBucket.get(change.delta.bucketId) ?? [];
+    list.push(change);
+    byBucket.set(change.delta.bucketId, list);
+  }
+  return [...byBucket].flatMap(([bucketId, bucketChanges]) => {
+    const { admitted, ledger } = admitBucketChanges(
+      ledgers.get(bucketId) ?? emptyBucketLedger,
+      bucketChanges.map((change) => change.cursor),
+    );
+    const admittedCursors = new Set(admitted);
+    const cells = new Map<string, TotalsCellDelta>();
+    let first: BucketDelta | undefined;
+    for (const { cursor, delta } of bucketChanges) {
+      if (!admittedCursors.has(cursor)) continue;
+      first ??= delta;
+      for (const cell of delta.cells) {
+        const key = `${cell.category}#${cell.day}`;
+        const sum = cells.get(key);
+        cells.set(key, {
+          ...cell,
+          amountMinor: (sum?.amountMinor ?? 0) + cell.amountMinor,
+          count: (sum?.count ?? 0) + cell.count,
+        });
+      }
+    }
+    if (first === undefined) return [];
+    const { userId, currency, month } = first;
+    return [{ bucketId, userId, currency, month, cells: [...cells.values()], ledger }];
+  });
 }

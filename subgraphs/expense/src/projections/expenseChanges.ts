@@ -1,4 +1,6 @@
+import type { PositionedEvent } from '@cashtrack/events';
 import type { ExpenseView } from '../readModels/expensesReadModel.ts';
+import { eventCursor } from './eventCursor.ts';
 
 /**
  * A change the projector has just applied, as subscribers will hear it (DESIGN.md,
@@ -29,3 +31,21 @@ export interface ExpenseChange {
  * reporter fails the events, which are retried.
  */
 export type ReportExpenseChanges = (changes: readonly ExpenseChange[]) => Promise<void>;
+
+/** What every change says of the event that made it. */
+export function changeBasis({
+  event,
+  partition,
+  offset,
+}: PositionedEvent): Pick<
+  ExpenseChange,
+  'cursor' | 'userId' | 'eventId' | 'correlationId' | 'occurredAt'
+> {
+  return {
+    cursor: eventCursor(partition, offset),
+    userId: event.userId,
+    eventId: event.eventId,
+    correlationId: event.correlationId,
+    occurredAt: event.occurredAt,
+  };
+}

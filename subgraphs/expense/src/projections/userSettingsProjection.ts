@@ -1,23 +1,20 @@
-import {
-  applyToReadModel,
-  type CashTrackEvent,
-  type EventOfType,
-  type Evolve,
-  type ProjectionResult,
-} from '@cashtrack/events';
+import { planReadModelBatch, type EventOfType, type Evolve } from '@cashtrack/events';
 import { UnreachableCaseError } from '@cashtrack/platform';
+import { readModelNames } from '../readModels/readModelNames.ts';
 import {
   defaultUserSettings,
-  type UserSettingsCollection,
+  prepareUserSettings,
+  type UserSettingsDocument,
   type UserSettingsRecord,
 } from '../readModels/userSettingsReadModel.ts';
+import { gapsOf, isPositionedEventOf, type ReadModelProjection } from './readModelProjection.ts';
 
 /** The user events this service cares about: they carry the currency and time zone. */
-export type UserEvent = EventOfType<'UserRegistered' | 'UserProfileUpdated'>;
+const userEventTypes = ['UserRegistered', 'UserProfileUpdated'] as const;
 
-export function isUserEvent(event: CashTrackEvent): event is UserEvent {
-  return event.type === 'UserRegistered' || event.type === 'UserProfileUpdated';
-}
+type UserEvent = EventOfType<(typeof userEventTypes)[number]>;
+
+const isPositionedUserEvent = isPositionedEventOf(userEventTypes);
 
 /**
  * `userSettings`: the currency and time zone `logExpense` sends to the parser and `addExpense`
@@ -40,9 +37,25 @@ export const evolveUserSettings: Evolve<UserSettingsRecord, UserEvent> = (curren
   }
 };
 
-export function projectUserSettings(
-  settings: UserSettingsCollection,
-  event: UserEvent,
-): Promise<ProjectionResult> {
-  return applyToReadModel(settings, event, evolveUserSettings);
-}
+/** One document per user, versioned like an aggregate: only the next version is applied. */
+export const userSettingsProjection: ReadModelProjection = {
+  name: readModelNames.userSettings,
+  companions: [],
+  version: 1,
+  eventTypes: userEventTypes,
+  bind(database) {
+    const settings = database.collection<UserSettingsDocument>(readModelNames.userSettings);
+    return {
+      prepare: () => prepareUserSettings(settings),
+      async plan(events) {
+        const userEvents = events.filter(isPositionedUserEvent).map(({ event }) => event);
+        const batch = await planReadModelBatch(settings, userEvents, evolveUserSettings);
+        return {
+          gaps: gapsOf(userEvents, batch.results),
+          changes: [],
+          commit: () => batch.commit(),
+        };
+      },
+    };
+  },
+};

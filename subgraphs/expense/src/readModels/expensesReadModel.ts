@@ -1,7 +1,7 @@
 import type { Collection, Filter } from 'mongodb';
 import type { Category, ReadModelDocument } from '@cashtrack/events';
 import type { ExpensesFilter } from '../domain/expenseQueries.ts';
-import type { ExpenseState } from '../domain/expense.ts';
+import { initialExpenseState, type ExpenseOnRecord, type ExpenseState } from '../domain/expense.ts';
 import { decodeExpenseCursor, encodeExpenseCursor } from './expenseCursor.ts';
 
 /** The projected state of one expense (the `expenses` collection). */
@@ -70,16 +70,40 @@ export function expenseViewOf(document: ExpenseDocument): ExpenseView {
 
 /** The decider's view of a document: another user's or a deleted expense reads as what it is. */
 export function expenseStateOf(document: ExpenseDocument | null): ExpenseState {
-  if (document === null) return { status: 'absent' };
-  if (document.deleted) {
-    return { status: 'deleted', ownerId: document.userId, version: document.aggregateVersion };
-  }
-  const { amountMinor, currency, category, description, occurredOn } = document;
+  return document === null
+    ? initialExpenseState
+    : stateOfRecord(document, document.aggregateVersion);
+}
+
+/** The aggregate state a record holds, at `version`. */
+export function stateOfRecord(record: ExpenseRecord, version: number): ExpenseOnRecord {
+  const { amountMinor, currency, category, description, occurredOn } = record;
   return {
-    status: 'live',
-    ownerId: document.userId,
-    version: document.aggregateVersion,
+    status: record.deleted ? 'deleted' : 'live',
+    ownerId: record.userId,
+    version,
     values: { amountMinor, currency, category, description, occurredOn },
+    source: record.source,
+    messageId: record.messageId,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** The record of a state, with the events applied to reach it. */
+export function recordOfState(
+  state: ExpenseOnRecord,
+  appliedEvents: ExpenseRecord['appliedEvents'],
+): ExpenseRecord {
+  return {
+    userId: state.ownerId,
+    ...state.values,
+    source: state.source,
+    messageId: state.messageId,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    deleted: state.status === 'deleted',
+    appliedEvents,
   };
 }
 

@@ -4,7 +4,7 @@ export const readModelNames = {
   expenses: 'expenses',
   /** One document per chat message: text, outcome, the expenses parsed from it. */
   expenseMessages: 'expenseMessages',
-  /** Monthly spending buckets plus each expense's current contribution to them. */
+  /** Monthly spending buckets, kept beside `expenses` and rebuilt with it. */
   spendingTotals: 'spendingTotals',
   /** Each user's currency and time zone, from `cashtrack.users`. */
   userSettings: 'userSettings',

@@ -1,14 +1,11 @@
 import type { Db } from 'mongodb';
-import {
-  prepareExpenseMessages,
-  type ExpenseMessagesCollection,
-} from './expenseMessagesReadModel.ts';
-import { prepareExpenses, type ExpensesCollection } from './expensesReadModel.ts';
+import type { ExpenseMessagesCollection } from './expenseMessagesReadModel.ts';
+import type { ExpensesCollection } from './expensesReadModel.ts';
 import { readModelNames } from './readModelNames.ts';
-import { prepareSpendingTotals, type SpendingTotalsCollection } from './spendingTotalsReadModel.ts';
-import { prepareUserSettings, type UserSettingsCollection } from './userSettingsReadModel.ts';
+import type { SpendingTotalsCollection } from './spendingTotalsReadModel.ts';
+import type { UserSettingsCollection } from './userSettingsReadModel.ts';
 
-/** The live read model collections of `expenseServiceDB`. */
+/** The live read model collections of `expenseServiceDB`, as queries and commands read them. */
 export interface ExpenseReadModels {
   readonly expenses: ExpensesCollection;
   readonly expenseMessages: ExpenseMessagesCollection;
@@ -24,14 +21,4 @@ export function expenseReadModels(db: Db): ExpenseReadModels {
     spendingTotals: db.collection(readModelNames.spendingTotals),
     userSettings: db.collection(readModelNames.userSettings),
   };
-}
-
-/** Creates every index at start; idempotent. */
-export async function prepareExpenseReadModels(models: ExpenseReadModels): Promise<void> {
-  await Promise.all([
-    prepareExpenses(models.expenses),
-    prepareExpenseMessages(models.expenseMessages),
-    prepareSpendingTotals(models.spendingTotals),
-    prepareUserSettings(models.userSettings),
-  ]);
 }

@@ -1,28 +1,15 @@
 import type { Collection } from 'mongodb';
-import type { ReadModelDocument } from '@cashtrack/events';
-import type { BucketLedger, Contribution } from '../domain/spendingTotals.ts';
+import type { BucketLedger } from '../domain/spendingTotals.ts';
 import type { MonthTotals, TotalsCell } from '../domain/spendingSummary.ts';
 
 /**
- * The `spendingTotals` collection holds two kinds of document, so that the totals are one read
- * model that can be rebuilt (and swapped in) on its own:
- * - `contribution` (`_id` = expenseId, versioned like every aggregate document): what the
- *   expense currently adds to the totals;
- * - `month` (`_id` = `month|user|currency|YYYY-MM`): the totals of one user, currency and month,
- *   per category and per day and category, with the ledger of the changes applied to it.
+ * The `spendingTotals` collection: one bucket per user, currency and month (`_id` =
+ * `month|user|currency|YYYY-MM`), with its totals per category and per day and category, and
+ * the ledger of the changes applied to it. Kept beside `expenses`, whose documents say what
+ * each expense adds (see projections/spendingTotalsProjection.ts).
  */
-export type ContributionRecord = {
-  readonly kind: 'contribution';
-  readonly userId: string;
-  /** null once the expense is deleted. */
-  readonly contribution: Contribution | null;
-};
-
-export type ContributionDocument = ReadModelDocument<ContributionRecord>;
-
 export type MonthTotalsDocument = {
   readonly _id: string;
-  readonly kind: 'month';
   readonly userId: string;
   readonly currency: string;
   readonly month: string;
@@ -35,8 +22,7 @@ export type MonthTotalsDocument = {
   readonly revision: string;
 };
 
-export type SpendingTotalsDocument = ContributionDocument | MonthTotalsDocument;
-export type SpendingTotalsCollection = Collection<SpendingTotalsDocument>;
+export type SpendingTotalsCollection = Collection<MonthTotalsDocument>;
 
 /** The user's monthly buckets of every currency for the months `from`..`to` (`YYYY-MM`). */
 export async function loadMonthTotals(
@@ -45,9 +31,9 @@ export async function loadMonthTotals(
   fromMonth: string,
   toMonth: string,
 ): Promise<MonthTotals[]> {
-  const months = await (totals as unknown as Collection<MonthTotalsDocument>)
+  const months = await totals
     .find(
-      { kind: 'month', userId, month: { $gte: fromMonth, $lte: toMonth } },
+      { userId, month: { $gte: fromMonth, $lte: toMonth } },
       { projection: { appliedChanges: 0, settledThrough: 0, revision: 0 } },
     )
     .toArray();
@@ -59,6 +45,10 @@ export async function loadMonthTotals(
   }));
 }
 
+/**
+ * Named apart from the index of the layout before version 2 (`byUserMonth`, led by a `kind`
+ * field), so that starting on such a collection, before its rebuild, creates no conflict.
+ */
 export async function prepareSpendingTotals(totals: SpendingTotalsCollection): Promise<void> {
-  await totals.createIndexes([{ key: { kind: 1, userId: 1, month: 1 }, name: 'byUserMonth' }]);
+  await totals.createIndexes([{ key: { userId: 1, month: 1 }, name: 'byUserAndMonth' }]);
 }

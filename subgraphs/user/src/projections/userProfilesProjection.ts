@@ -11,7 +11,10 @@ import type { UserProfilesCollection } from '../readModels/userProfilesReadModel
 type UserEvent = EventOfType<'UserRegistered'> | EventOfType<'UserProfileUpdated'>;
 
 /** The event types this read model handles; the rest of `cashtrack.users` is ignored. */
-const profileEventTypes: ReadonlySet<string> = new Set(['UserRegistered', 'UserProfileUpdated']);
+export const profileEventTypes: ReadonlySet<string> = new Set([
+  'UserRegistered',
+  'UserProfileUpdated',
+]);
 
 function isUserEvent(event: CashTrackEvent): event is UserEvent {
   return profileEventTypes.has(event.type);

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import { writeAllOrConflict } from '@cashtrack/events';
+import {
+  planBucketUpdates,
+  type BucketChange,
+  type BucketLedger,
+  type BucketUpdate,
+} from '../domain/spendingTotals.ts';
+import type {
+  MonthTotalsDocument,
+  SpendingTotalsCollection,
+} from '../readModels/spendingTotalsReadModel.ts';
+import type { BucketLedgerCache, KnownBucket } from './bucketLedgerCache.ts';
+
+/**
+ * The spending totals' writes: one guarded update per bucket. Reads the ledgers of the buckets
+ * `changes` touch (those `knownBuckets` does not hold from this projector's last write), lets
+ * `planBucketUpdates` say what each has not had, and writes each bucket only if no one else did
+ * since it was read (its `revision`, a fresh random id per write). A bucket that changed
+ * meanwhile (another replica during a rebalance, a rebuild swapped in) fails the batch with
+ * PROJECTION_CONFLICT and is forgotten, so the retry reads it.
+ */
+export async function writeBucketChanges(
+  totals: SpendingTotalsCollection,
+  changes: readonly BucketChange[],
+  knownBuckets: BucketLedgerCache,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const bucketIds = [...new Set(changes.map((change) => change.delta.bucketId))];
+  const stored = await storedBuckets(totals, bucketIds, knownBuckets);
+  const ledgers = new Map<string, BucketLedger>(
+    [...stored].map(([bucketId, known]) => [bucketId, known.ledger]),
+  );
+  const written = new Map<string, KnownBucket>();
+  const writes = planBucketUpdates(changes, ledgers).map((update) => {
+    const revision = randomUUID();
+    written.set(update.bucketId, { revision, ledger: update.ledger });
+    return bucketWrite(update, stored.get(update.bucketId)?.revision, revision);
+  });
+  try {
+    await writeAllOrConflict(
+      totals,
+      writes,
+      'A spending totals bucket changed while a batch was applied to it',
+    );
+  } catch (error) {
+    knownBuckets.forget(bucketIds);
+    throw error;
+  }
+  for (const [bucketId, known] of written) knownBuckets.remember(bucketId, known);
+}
+
+/** The ledger and revision of each bucket that exists, from memory or in one read. */
+async function storedBuckets(
+  totals: SpendingTotalsCollection,
+  bucketIds: readonly string[],
+  knownBuckets: BucketLedgerCache,
+): Promise<Map<string, KnownBucket>> {
+  const stored = new Map<string, KnownBucket>();
+  const unknown: string[] = [];
+  for (const bucketId of bucketIds) {
+    const known = knownBuckets.get(bucketId);
+    if (known === undefined) unknown.push(bucketId);
+    else stored.set(bucketId, known);
+  }
+  if (unknown.length === 0) return stored;
+  const found = await totals
+    .find(
+      { _id: { $in: unknown } },
+      // One reply for all of them, not the driver's first batch of 101 and then more.
+      {
+        projection: { appliedChanges: 1, settledThrough: 1, revision: 1 },
+        batchSize: unknown.length,
+      },
+    )
+    .toArray();
+  for (const bucket of found) {
+    stored.set(bucket._id, {
+      revision: bucket.revision,
+      ledger: { appliedChanges: bucket.appliedChanges, settledThrough: bucket.settledThrough },
+    });
+  }
+  return stored;
+}
+
+/**
+ * The `$inc` of a bucket's new cells and the `$set` of its identity and ledger, as a
+ * compare-and-set on the revision read (`storedRevision`; undefined: the bucket is new).
+ */
+function bucketWrite(
+  update: BucketUpdate,
+  storedRevision: string | undefined,
+  revision: string,
+): AnyBulkWriteOperation<MonthTotalsDocument> {
+  const increments: Record<string, number> = {};
+  for (const cell of update.cells) {
+    increments[`byCategory.${cell.category}.amountMinor`] =
+      (increments[`byCategory.${cell.category}.amountMinor`] ?? 0) + cell.amountMinor;
+    increments[`byCategory.${cell.category}.count`] =
+      (increments[`byCategory.${cell.category}.count`] ?? 0) + cell.count;
+    increments[`byDay.${cell.day}.${cell.category}.amountMinor`] = cell.amountMinor;
+    increments[`byDay.${cell.day}.${cell.category}.count`] = cell.count;
+  }
+  const { userId, currency, month, ledger } = update;
+  return {
+    updateOne: {
+      filter:
+        storedRevision === undefined
+          ? { _id: update.bucketId, revision: { $exists: false } }
+          : { _id: update.bucketId, revision: storedRevision },
+      update: {
+        $inc: increments,
+        $set: {
+          userId,
+          currency,
+          month,
+          appliedChanges: [...ledger.appliedChanges],
+          settledThrough: ledger.settledThrough,
+          revision,
+        },
+      },
+      upsert: storedRevision === undefined,
+    },
+  };
+}
