@@ -17,6 +17,7 @@ const shared = {
   moduleNameMapper: {
     '^@cashtrack/events$': '<rootDir>/events/src/index.ts',
     '^@cashtrack/platform$': '<rootDir>/platform/src/index.ts',
+    '^@cashtrack/platform/service$': '<rootDir>/platform/src/service/index.ts',
     '^@cashtrack/infra$': '<rootDir>/infra/src/index.ts',
     '^@cashtrack/test-support$': '<rootDir>/test-support/index.ts',
   },

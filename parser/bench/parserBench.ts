@@ -118,7 +118,7 @@ async function benchWorker(texts: readonly string[]): Promise<number> {
         topicPrefix: prefix,
         consumerGroup: 'parser-worker',
       },
-      { env: {}, exitOnFatal: false, partitionsConsumedConcurrently: concurrency },
+      { env: {}, partitionsConsumedConcurrently: concurrency },
     );
     try {
       await waitFor(() => done.size >= workerMessages, {

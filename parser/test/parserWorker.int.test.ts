@@ -50,7 +50,6 @@ beforeAll(async () => {
     { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
     {
       env: {},
-      exitOnFatal: false,
       sessionTimeoutMs: 10_000,
       retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
     },

@@ -64,7 +64,6 @@ beforeAll(async () => {
         OPENAI_MAX_RETRIES: '0',
         PARSER_DAILY_TOKEN_BUDGET: '200',
       },
-      exitOnFatal: false,
       sessionTimeoutMs: 10_000,
     },
   );

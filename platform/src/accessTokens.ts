@@ -1,4 +1,5 @@
-import { envString } from './env.ts';
+import { readSettings } from './config/setting.ts';
+import { accessTokenAudienceSettings } from './config/sharedSettings.ts';
 
 /**
  * The access-token contract between auth (which signs) and every service that verifies: the
@@ -40,8 +41,5 @@ export interface AccessTokenAudience {
 
 /** Issuer and audience from the environment, the same for signer and verifiers. */
 export function accessTokenAudienceFromEnv(): AccessTokenAudience {
-  return {
-    issuer: envString('AUTH_ISSUER', 'cashtrack-auth'),
-    audience: envString('AUTH_AUDIENCE', 'cashtrack-api'),
-  };
+  return readSettings(accessTokenAudienceSettings);
 }

@@ -1,28 +1,19 @@
-import { CodedError } from './errors.ts';
+import { commaList, readSetting, text, wholeNumber } from './config/setting.ts';
 
-/** Reads an optional environment variable, falling back to `fallback` when unset or empty. */
+// One-off reads for scripts, benchmarks and tests, through the same parsers as a service's
+// declared settings (config/setting.ts); a service declares its settings instead.
+
+/** An optional variable's trimmed text, `fallback` when unset or blank. */
 export function envString(name: string, fallback: string): string {
-  const value = process.env[name];
-  return value === undefined || value.trim() === '' ? fallback : value.trim();
+  return readSetting({ variable: name, parse: text, fallback, doc: '' });
 }
 
-/** Reads an integer environment variable; a value that is not a whole number is a startup error. */
+/** A whole number; anything else fails with one line naming the variable (`INVALID_CONFIG`). */
 export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) {
-    throw new CodedError('INVALID_CONFIG', `${name} must be a whole number, got "${raw}"`);
-  }
-  return value;
+  return readSetting({ variable: name, parse: wholeNumber, fallback, doc: '' });
 }
 
 /** Comma-separated list, such as KAFKA_BROKERS. */
 export function envList(name: string, fallback: readonly string[]): string[] {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return [...fallback];
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  return [...readSetting({ variable: name, parse: commaList, fallback, doc: '' })];
 }

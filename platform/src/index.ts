@@ -4,6 +4,16 @@ export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { CodedError, InternalCodedError, UnreachableCaseError, errorMessage } from './errors.ts';
 export { envString, envInt, envList } from './env.ts';
+export { commaList, readSetting, readSettings, text, wholeNumber } from './config/setting.ts';
+export type { ConfigOf, Environment, Setting, Settings, SettingValue } from './config/setting.ts';
+export {
+  accessTokenAudienceSettings,
+  accessTokenVerifierSettings,
+  jwksSettings,
+  kafkaSettings,
+  listenSettings,
+  mongoSettings,
+} from './config/sharedSettings.ts';
 export { waitFor } from './waitFor.ts';
 export { retryAtStartup, isTransient } from './startupRetry.ts';
 export type { StartupRetryOptions } from './startupRetry.ts';
@@ -35,14 +45,19 @@ export type { JwksKeySourceOptions } from './jwksKeySource.ts';
 export { codedGraphQLError, unauthenticatedError, createErrorFormatter } from './graphqlErrors.ts';
 export { connectMongo } from './mongo.ts';
 export type { ConnectMongoOptions, MongoConnection } from './mongo.ts';
-export { startSubgraphServer, requireViewer, sendJson } from './subgraphServer.ts';
+export { subgraphGraphQL, requireViewer } from './subgraphServer.ts';
 export type {
-  HttpRoute,
-  RunningSubgraph,
   SubgraphContext,
+  SubgraphGraphQLOptions,
   SubgraphResolvers,
-  SubgraphServerOptions,
 } from './subgraphServer.ts';
+export { startHttpServer, sendJson } from './http/httpServer.ts';
+export type {
+  HttpMount,
+  HttpRoute,
+  HttpServerOptions,
+  RunningHttpServer,
+} from './http/httpServer.ts';
 export { closeOnce, stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';
 export { stopWithParent } from './parentLifeline.ts';

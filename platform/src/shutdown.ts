@@ -8,9 +8,9 @@ export interface ShutdownStep {
 }
 
 /**
- * On the first SIGTERM or SIGINT, runs `steps` in order (stop taking requests first, close the
- * database last), then exits 0, or 1 if a step failed. A second signal exits at once, for an
- * operator who does not want to wait.
+ * On the first SIGTERM, SIGINT or SIGHUP (a closed terminal), runs `steps` in order (stop taking
+ * requests first, close the database last), then exits with `process.exitCode` (0 unless set),
+ * or 1 if a step failed. A second signal exits at once, for an operator who does not want to wait.
  */
 export function stopOnShutdownSignals(log: Logger, steps: readonly ShutdownStep[]): void {
   let stopping = false;
@@ -32,11 +32,10 @@ export function stopOnShutdownSignals(log: Logger, steps: readonly ShutdownStep[
         }
       }
       log.info('stopped');
-      process.exit(failed ? 1 : 0);
+      process.exit(failed ? 1 : undefined);
     })();
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 /**

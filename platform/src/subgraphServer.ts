@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { VerifiedAccessToken } from './accessTokens.ts';
@@ -20,7 +21,8 @@ import {
   verifyGatewaySignature,
 } from './gatewaySignature.ts';
 import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { correlationIdOf, sendJson, type HttpMount } from './http/httpServer.ts';
+import type { Logger } from './logger.ts';
 import {
   operationLimitsFromEnv,
   operationLimitsPlugin,
@@ -55,28 +57,15 @@ export function requireViewer(context: SubgraphContext): VerifiedAccessToken {
 
 export type SubgraphResolvers = GraphQLResolverMap<SubgraphContext>;
 
-/** Serves one extra GET path, such as auth's JWKS. */
-export type HttpRoute = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-export interface SubgraphServerOptions {
-  /** Names the logger component, e.g. `auth`. */
-  readonly name: string;
+export interface SubgraphGraphQLOptions {
   readonly typeDefs: DocumentNode;
   readonly resolvers: SubgraphResolvers;
-  /** 0 picks a free port (tests). */
-  readonly port: number;
-  /** Default `127.0.0.1`; containers pass `0.0.0.0`. */
-  readonly host?: string;
   /** Checks `Authorization: Bearer` tokens; the result is `context.viewer`. */
   readonly verifier: AccessTokenVerifier;
-  /** `GET /ready` answers 200 only while this resolves true (database reachable, consumer up...). */
-  readonly isReady: () => Promise<boolean>;
-  /** Extra GET routes by exact path. */
-  readonly routes?: Readonly<Record<string, HttpRoute>>;
+  /** Where the server listens: off loopback the shared secret must be set (gatewaySignature.ts). */
+  readonly host: string;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** How long `close()` lets requests in flight finish before cutting them off. Default 10 000. */
-  readonly drainTimeoutMs?: number;
   /**
    * Serve the schema's subscriptions over graphql-ws on `/graphql`. Each subscription is
    * authorised by the token in its `extensions.authorization` (how the gateway multiplexes many
@@ -92,34 +81,24 @@ export interface SubgraphServerOptions {
   readonly signatureMaxSkewMs?: number;
   /** The same limits as the gateway's. Default from the environment (`GATEWAY_MAX_*`). */
   readonly limits?: OperationLimits;
-  readonly logger?: Logger;
+  readonly logger: Logger;
 }
 
-export interface RunningSubgraph {
-  /** Base URL, e.g. `http://127.0.0.1:4001`; GraphQL is at `${url}/graphql`. */
-  readonly url: string;
-  readonly port: number;
-  /** Stops taking requests, lets those in flight finish, then stops Apollo. Idempotent. */
-  close(): Promise<void>;
-}
-
-const correlationHeader = 'x-correlation-id';
-const acceptableCorrelationId = /^[A-Za-z0-9._:-]{1,100}$/;
+const graphqlPath = '/graphql';
 
 /**
- * Starts an `@apollo/subgraph` service on node:http: `POST|GET /graphql`, `GET /health` (the
- * process is alive), `GET /ready` (it can take work), plus `routes`. Every request runs inside a
- * correlation id taken from `x-correlation-id` (or made fresh, and echoed back), so every log line
- * it causes carries it. Each subgraph verifies tokens itself: a request that bypasses the gateway
- * gets no further than the gateway would let it.
+ * An `@apollo/subgraph` schema served on `/graphql` of a service's HTTP server (httpServer.ts):
+ * only requests the gateway signed, body included, get through; each runs inside its correlation
+ * id, with the verified viewer in its context. Each subgraph verifies tokens itself: a request
+ * that bypasses the gateway gets no further than the gateway would let it.
  */
-export async function startSubgraphServer(
-  options: SubgraphServerOptions,
-): Promise<RunningSubgraph> {
-  const log = options.logger ?? createLogger(options.name);
+export function subgraphGraphQL(
+  options: SubgraphGraphQLOptions,
+): (app: Express, server: Server) => Promise<HttpMount> {
+  const log = options.logger;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const listenHost = options.host ?? '127.0.0.1';
-  const gatewaySecret = options.gatewaySecret ?? subgraphSharedSecretFromEnv({ host: listenHost });
+  const gatewaySecret =
+    options.gatewaySecret ?? subgraphSharedSecretFromEnv({ host: options.host });
   const limits = options.limits ?? operationLimitsFromEnv();
   /** Throws a coded error unless the gateway signed this request (and its body). */
   const verifySigned = (request: IncomingMessage, body: string): void =>
@@ -136,30 +115,6 @@ export async function startSubgraphServer(
       },
       { maxSkewMs: options.signatureMaxSkewMs },
     );
-  const schema = buildSubgraphSchema([
-    { typeDefs: options.typeDefs, resolvers: options.resolvers },
-  ]);
-  const apollo = new ApolloServer<SubgraphContext>({
-    schema,
-    formatError: createErrorFormatter(log),
-    includeStacktraceInErrorResponses: false,
-    // Shutdown is ours (close() here, signals in shutdown.ts): Apollo's own handler would stop
-    // the server under us and re-send the signal.
-    stopOnTerminationSignals: false,
-    logger: log,
-    parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [
-      // Fragments count as no level here: the gateway's entity fetches wrap each selection in
-      // `_entities { ... on T }`, one level more than the client's query it already checked.
-      operationLimitsPlugin(limits, { flattenFragments: true }),
-      ApolloServerPluginLandingPageDisabled(),
-      // Usage traces are for Apollo's cloud reporting, which CashTrack does not use.
-      ApolloServerPluginInlineTraceDisabled(),
-      operationLogPlugin(),
-      responseExtensionsPlugin(),
-    ],
-  });
-  await apollo.start();
 
   async function contextFor(
     request: IncomingMessage,
@@ -193,15 +148,21 @@ export async function startSubgraphServer(
     };
   }
 
-  async function handleGraphQL(
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    correlationId: string,
-  ): Promise<void> {
-    let body: unknown;
-    const text = request.method === 'POST' ? await readBody(request, maxBodyBytes) : '';
-    if (text === undefined) return sendJson(response, 413, { error: 'request body too large' });
+  /** The body as text (POST only), refused past `maxBodyBytes` and never inflated. */
+  const readText = express.text({ type: () => true, limit: maxBodyBytes, inflate: false });
+  const bodyText = (request: Request, response: Response, next: NextFunction): void => {
+    if (request.method === 'POST') readText(request, response, next);
+    else next();
+  };
+
+  /** Runs the rest of the request inside its correlation id, so every log line carries it. */
+  const correlated = (request: Request, _response: Response, next: NextFunction): void =>
+    withCorrelation(correlationIdOf(request), next);
+
+  /** Refuses what the gateway did not sign; parses the signed body for Apollo. */
+  const signedJson = (request: Request, response: Response, next: NextFunction): void => {
+    const received: unknown = request.body;
+    const text = typeof received === 'string' ? received : '';
     try {
       verifySigned(request, text);
     } catch (error) {
@@ -219,104 +180,78 @@ export async function startSubgraphServer(
         ],
       });
     }
-    if (request.method === 'POST') {
-      try {
-        body = text === '' ? undefined : (JSON.parse(text) as unknown);
-      } catch {
-        return sendJson(response, 400, { error: 'request body is not valid JSON' });
-      }
+    try {
+      request.body = text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      return sendJson(response, 400, { error: 'request body is not valid JSON' });
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => contextFor(request, correlationId),
-    });
-    for (const [name, value] of result.headers) response.setHeader(name, value);
-    response.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') {
-      response.end(result.body.string);
-      return;
-    }
-    for await (const chunk of result.body.asyncIterator) response.write(chunk);
-    response.end();
-  }
+    next();
+  };
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
-    if (url.pathname === '/ready') {
-      const ready = await options.isReady().catch(() => false);
-      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
-    }
-    const route = options.routes?.[url.pathname];
-    if (route !== undefined && request.method === 'GET') return route(request, response);
-    const offered = headerValue(request, correlationHeader);
-    const correlationId =
-      offered !== undefined && acceptableCorrelationId.test(offered) ? offered : newCorrelationId();
-    response.setHeader(correlationHeader, correlationId);
-    if (url.pathname === '/graphql') {
-      return withCorrelation(correlationId, () =>
-        handleGraphQL(request, response, url, correlationId),
-      );
-    }
-    sendJson(response, 404, { error: 'not found' });
-  }
+  /** A body too large is answered as before this server ran on express; other errors go on. */
+  const unreadableBody = (
+    error: unknown,
+    _request: Request,
+    response: Response,
+    next: NextFunction,
+  ): void => {
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.too.large') sendJson(response, 413, { error: 'request body too large' });
+    else next(error);
+  };
 
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      log.error({ err: error, url: request.url }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-      else response.destroy();
+  return async (app, server) => {
+    const schema = buildSubgraphSchema([
+      { typeDefs: options.typeDefs, resolvers: options.resolvers },
+    ]);
+    const apollo = new ApolloServer<SubgraphContext>({
+      schema,
+      formatError: createErrorFormatter(log),
+      includeStacktraceInErrorResponses: false,
+      // Shutdown is the service runtime's (the HTTP server's close, on its signals): Apollo's
+      // own handler would stop the server under us and re-send the signal.
+      stopOnTerminationSignals: false,
+      logger: log,
+      parseOptions: { maxTokens: limits.maxTokens },
+      plugins: [
+        // Fragments count as no level here: the gateway's entity fetches wrap each selection in
+        // `_entities { ... on T }`, one level more than the client's query it already checked.
+        operationLimitsPlugin(limits, { flattenFragments: true }),
+        ApolloServerPluginLandingPageDisabled(),
+        // Usage traces are for Apollo's cloud reporting, which CashTrack does not use.
+        ApolloServerPluginInlineTraceDisabled(),
+        operationLogPlugin(),
+        responseExtensionsPlugin(),
+      ],
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, listenHost, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const subscriptions =
-    options.subscriptions === true
-      ? serveSubscriptions({
-          server,
-          path: '/graphql',
-          schema,
-          limits,
-          verifyUpgrade: (request) => verifySigned(request, ''),
-          context: (request, authorization) =>
-            contextFor(request, newCorrelationId(), authorization),
-          log,
-        })
-      : undefined;
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
-  log.info({ url: `${url}/graphql` }, 'subgraph listening');
-
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    port: address.port,
-    close() {
-      closing ??= (async () => {
-        await subscriptions?.dispose();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const cutOff = setTimeout(
-          () => server.closeAllConnections(),
-          options.drainTimeoutMs ?? 10_000,
-        );
-        await closed;
-        clearTimeout(cutOff);
-        await apollo.stop();
-        log.info('subgraph stopped');
-      })();
-      return closing;
-    },
+    await apollo.start();
+    app.all(
+      graphqlPath,
+      bodyText,
+      correlated,
+      signedJson,
+      expressMiddleware(apollo, {
+        context: ({ req }) => contextFor(req, correlationIdOf(req)),
+      }),
+    );
+    app.use(graphqlPath, unreadableBody);
+    const subscriptions =
+      options.subscriptions === true
+        ? serveSubscriptions({
+            server,
+            path: graphqlPath,
+            schema,
+            limits,
+            verifyUpgrade: (request) => verifySigned(request, ''),
+            context: (request, authorization) =>
+              contextFor(request, newCorrelationId(), authorization),
+            log,
+          })
+        : undefined;
+    return {
+      beforeDrain: async () => subscriptions?.dispose(),
+      afterDrain: () => apollo.stop(),
+    };
   };
 }
 
@@ -381,23 +316,4 @@ export function clientAddressOf(request: IncomingMessage): string {
   return vouched !== undefined && vouched !== ''
     ? vouched
     : (request.socket.remoteAddress ?? 'unknown');
-}
-
-/** The body as text, or undefined once it passes `limit` bytes. */
-async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(body));
 }

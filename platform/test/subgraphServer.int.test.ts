@@ -3,8 +3,9 @@ import { parse } from 'graphql';
 import WebSocket from 'ws';
 import {
   createLogger,
-  startSubgraphServer,
-  type RunningSubgraph,
+  startHttpServer,
+  subgraphGraphQL,
+  type RunningHttpServer,
   type SubgraphContext,
 } from '@cashtrack/platform';
 import { gatewaySignedHeaders } from '../../test-support/gatewaySigning.ts';
@@ -34,15 +35,12 @@ const resolvers = {
   },
 };
 
-let subgraph: RunningSubgraph;
+let subgraph: RunningHttpServer;
 
 beforeAll(async () => {
-  subgraph = await startSubgraphServer({
-    name: 'signature-test',
-    typeDefs,
-    resolvers,
+  const logger = createLogger('signature-test');
+  subgraph = await startHttpServer({
     port: 0,
-    verifier: { verify: () => Promise.reject(new Error('no tokens in this test')) },
     isReady: () => Promise.resolve(true),
     routes: {
       '/.well-known/jwks.json': (_request, response) => {
@@ -50,16 +48,24 @@ beforeAll(async () => {
         return Promise.resolve();
       },
     },
-    subscriptions: true,
-    limits: {
-      maxDepth: 5,
-      maxAliases: 3,
-      maxCost: 300,
-      maxTokens: 500,
-      maxDirectives: 3,
-      maxRepresentations: 10,
-    },
-    logger: createLogger('signature-test'),
+    mount: subgraphGraphQL({
+      typeDefs,
+      resolvers,
+      host: '127.0.0.1',
+      verifier: { verify: () => Promise.reject(new Error('no tokens in this test')) },
+      maxBodyBytes: 10_000,
+      subscriptions: true,
+      limits: {
+        maxDepth: 5,
+        maxAliases: 3,
+        maxCost: 300,
+        maxTokens: 500,
+        maxDirectives: 3,
+        maxRepresentations: 10,
+      },
+      logger,
+    }),
+    logger,
   });
 });
 
@@ -118,6 +124,47 @@ describe('a subgraph answers only the gateway', () => {
       status: 200,
       codes: [],
     });
+  });
+
+  it('refuses a body over the limit with 413 before reading its signature', async () => {
+    const large = JSON.stringify({ query: `{ clientAddress } # ${'x'.repeat(20_000)}` });
+    const response = await fetch(url(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...gatewaySignedHeaders(url(), { body: large }),
+      },
+      body: large,
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'request body too large' });
+  });
+
+  it('answers a signed body that is not JSON with 400', async () => {
+    const broken = '{"query": ';
+    const response = await fetch(url(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...gatewaySignedHeaders(url(), { body: broken }),
+      },
+      body: broken,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'request body is not valid JSON' });
+  });
+
+  it("echoes the caller's correlation id, or a fresh one", async () => {
+    const signed = gatewaySignedHeaders(url(), { body });
+    const headers = { 'content-type': 'application/json', ...signed };
+    const echoed = await fetch(url(), {
+      method: 'POST',
+      headers: { ...headers, 'x-correlation-id': 'from-the-gateway-1' },
+      body,
+    });
+    expect(echoed.headers.get('x-correlation-id')).toBe('from-the-gateway-1');
+    const fresh = await fetch(url(), { method: 'POST', headers, body });
+    expect(fresh.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps health, readiness and extra routes (the JWKS) unsigned', async () => {

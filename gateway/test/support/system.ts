@@ -75,17 +75,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   });
   const { namespace } = identity;
   const jwksUrl = `${identity.auth.url}/.well-known/jwks.json`;
-  const expense = await startExpenseSubgraph(
-    {
-      ...expenseConfigFromEnv(),
-      port: 0,
-      database: `${namespace.database}_e`,
-      topicPrefix: namespace.topicPrefix,
-      jwksUrl,
-      ...options.expense,
-    },
-    { exitOnFatal: false },
-  );
+  const expense = await startExpenseSubgraph({
+    ...expenseConfigFromEnv(),
+    port: 0,
+    database: `${namespace.database}_e`,
+    topicPrefix: namespace.topicPrefix,
+    jwksUrl,
+    ...options.expense,
+  });
   const parser = await startParserWorker(
     {
       ...parserWorkerConfigFromEnv(),
@@ -94,7 +91,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       topicPrefix: namespace.topicPrefix,
     },
     // Tests never call a hosted model: the rules parser, whatever the environment says.
-    { env: {}, exitOnFatal: false },
+    { env: {} },
   );
   const gateway = await startGatewayFor(identity, {
     ...options,

@@ -1,34 +1,15 @@
-import {
-  createEventProducer,
-  ensureTopics,
-  runEventConsumer,
-  topicNames,
-  type EventConsumer,
-  type RetryPolicy,
-} from '@cashtrack/events';
-import {
-  closeOnce,
-  connectMongo,
-  createKafkaClient,
-  createLogger,
-  type Logger,
-  type MongoConnection,
-  type ShutdownStep,
-} from '@cashtrack/platform';
+import { topicNames, type EventConsumer, type RetryPolicy } from '@cashtrack/events';
+import type { Logger } from '@cashtrack/platform';
+import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExtractor, usesLlm, type ExtractorEnv } from '../extraction/createExtractor.ts';
 import type { ExpenseExtractor } from '../extraction/types.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
 import type { ParserWorkerConfig } from './config.ts';
 import { handleSubmittedMessage } from './handleSubmittedMessage.ts';
-import { startHealthServer } from './healthServer.ts';
+import { metricsRoute } from './metricsRoute.ts';
 
-export interface RunningParserWorker {
-  /** Health server, e.g. `http://127.0.0.1:4004`. */
-  readonly url: string;
+export interface RunningParserWorker extends RunningService {
   readonly consumer: EventConsumer;
-  /** In shutdown order: the consumer drains first, then the producer, health, the database. */
-  readonly shutdownSteps: readonly ShutdownStep[];
-  close(): Promise<void>;
 }
 
 export interface ParserWorkerOverrides {
@@ -38,8 +19,6 @@ export interface ParserWorkerOverrides {
   readonly extractor?: ExpenseExtractor;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  /** Exit the process when the consumer fails for good (default true; tests pass false). */
-  readonly exitOnFatal?: boolean;
   /** Handler retries before dead-lettering (tests shorten it). */
   readonly retry?: RetryPolicy;
   /** Consumer session timeout (tests shorten it). */
@@ -49,67 +28,44 @@ export interface ParserWorkerOverrides {
 }
 
 /**
- * Starts the parser worker: consumes `cashtrack.expense-messages` in group `parser-worker`,
- * publishes each message's outcome on `cashtrack.expenses`, and serves health. MongoDB is
+ * The parser worker: consumes `cashtrack.expense-messages` in group `parser-worker`, publishes
+ * each message's outcome on `cashtrack.expenses`, and serves health and metrics. MongoDB is
  * connected only when a model is configured, for the shared token budget.
  */
-export async function startParserWorker(
+export function startParserWorker(
   config: ParserWorkerConfig,
   overrides: ParserWorkerOverrides = {},
 ): Promise<RunningParserWorker> {
-  const log = overrides.logger ?? createLogger('parser-worker');
   const env = overrides.env ?? process.env;
-  const now = overrides.now ?? (() => new Date());
-
-  let mongo: MongoConnection | undefined;
-  if (overrides.extractor === undefined && usesLlm(env)) {
-    mongo = await connectMongo({ url: config.mongoUrl, database: config.database });
-  }
-  const usage = mongo === undefined ? undefined : tokenUsageCollection(mongo.db);
-  const extractor =
-    overrides.extractor ??
-    createExtractor(env, {
-      logger: log,
-      budget: usage === undefined ? undefined : (daily) => mongoTokenBudget(usage, daily),
-    });
-  log.info({ llm: usage !== undefined }, 'extractor chosen');
-
-  const kafka = createKafkaClient({ clientId: 'parser-worker', brokers: config.kafkaBrokers });
-  await ensureTopics(kafka, { prefix: config.topicPrefix });
-  const producer = createEventProducer(kafka, { topicPrefix: config.topicPrefix });
-  await producer.connect();
-  const consumer = await runEventConsumer({
-    kafka,
-    groupId: `${config.topicPrefix}${config.consumerGroup}`,
-    topics: [topicNames(config.topicPrefix).expenseMessages],
-    handle: handleSubmittedMessage({ extractor, producer, now, log }),
-    // Shutdown runs our steps in order (platform's shutdown.ts), the consumer's drain first.
-    stopOnSignals: [],
-    exitOnFatal: overrides.exitOnFatal ?? true,
-    retry: overrides.retry,
-    sessionTimeoutMs: overrides.sessionTimeoutMs,
-    partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently,
-    logger: log,
+  return startService({
+    name: 'parser-worker',
+    config,
+    logger: overrides.logger,
+    mongo: overrides.extractor === undefined && usesLlm(env),
+    kafkaAtStart: true,
+    parts: async ({ mongo, producer, log, consume }) => {
+      const usage = mongo === undefined ? undefined : tokenUsageCollection(mongo.db);
+      const extractor =
+        overrides.extractor ??
+        createExtractor(env, {
+          logger: log,
+          budget: usage === undefined ? undefined : (daily) => mongoTokenBudget(usage, daily),
+        });
+      log.info({ llm: usage !== undefined }, 'extractor chosen');
+      const consumer = await consume({
+        groupId: config.consumerGroup,
+        topics: [topicNames(config.topicPrefix).expenseMessages],
+        handle: handleSubmittedMessage({
+          extractor,
+          producer,
+          now: overrides.now ?? (() => new Date()),
+          log,
+        }),
+        retry: overrides.retry,
+        sessionTimeoutMs: overrides.sessionTimeoutMs,
+        partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently,
+      });
+      return { routes: { '/metrics': metricsRoute(() => consumer.stats()) }, own: { consumer } };
+    },
   });
-
-  const health = await startHealthServer({
-    port: config.port,
-    host: config.host,
-    stats: () => consumer.stats(),
-    dependenciesReady: async () => (mongo === undefined ? true : mongo.ping()),
-    log,
-  });
-
-  const shutdownSteps: ShutdownStep[] = [
-    { name: 'consumer', stop: () => consumer.stop() },
-    { name: 'producer', stop: () => producer.disconnect() },
-    { name: 'health', stop: () => health.close() },
-    ...(mongo === undefined ? [] : [{ name: 'mongo', stop: () => mongo.close() }]),
-  ];
-  return {
-    url: health.url,
-    consumer,
-    shutdownSteps,
-    close: closeOnce(shutdownSteps),
-  };
 }

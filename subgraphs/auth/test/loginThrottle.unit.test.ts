@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { issueDeviceToken, knownDeviceId } from '../src/domain/deviceToken.ts';
 import {
   clearedOnSuccess,
-  combineVerdicts,
   counterAfterAttempt,
   counterVerdict,
   countersFor,
@@ -80,17 +79,6 @@ describe('log-in delays', () => {
       lastAttemptAt: later,
       nextAttemptAt: later,
     });
-  });
-
-  it('combines the verdicts of every counter into the longest wait', () => {
-    expect(
-      combineVerdicts([
-        { allowed: false, retryAfterSeconds: 10 },
-        { allowed: true },
-        { allowed: false, retryAfterSeconds: 30 },
-      ]),
-    ).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(combineVerdicts([{ allowed: true }, { allowed: true }])).toEqual({ allowed: true });
   });
 });
 

@@ -74,7 +74,7 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
         projectionWaitMs: 10_000,
         projectorSessionTimeoutMs: 10_000,
       },
-      { now: () => new Date(`${today}T10:00:00Z`), exitOnFatal: false },
+      { now: () => new Date(`${today}T10:00:00Z`) },
     );
     await waitFor(() => subgraph.models.userSettings.findOne({ _id: alice }), {
       timeoutMs: 30_000,

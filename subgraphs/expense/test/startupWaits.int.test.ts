@@ -69,19 +69,16 @@ describe('the expense service starting before its dependencies answer', () => {
       () => kafka.close(),
     );
 
-    const subgraph = await startExpenseSubgraph(
-      {
-        ...config,
-        port: 0,
-        mongoUrl: `mongodb://${mongo.address}/?directConnection=true`,
-        kafkaBrokers: [kafka.address],
-        database: namespace.database,
-        topicPrefix: namespace.topicPrefix,
-        jwksUrl: tokens.jwksUrl,
-        projectorSessionTimeoutMs: 10_000,
-      },
-      { exitOnFatal: false },
-    );
+    const subgraph = await startExpenseSubgraph({
+      ...config,
+      port: 0,
+      mongoUrl: `mongodb://${mongo.address}/?directConnection=true`,
+      kafkaBrokers: [kafka.address],
+      database: namespace.database,
+      topicPrefix: namespace.topicPrefix,
+      jwksUrl: tokens.jwksUrl,
+      projectorSessionTimeoutMs: 10_000,
+    });
     closers.push(() => subgraph.close());
     const ready = await fetch(`${subgraph.url}/ready`);
     expect(ready.status).toBe(200);
@@ -92,15 +89,12 @@ describe('the expense service starting before its dependencies answer', () => {
     const before = process.env.STARTUP_TIMEOUT_MS;
     process.env.STARTUP_TIMEOUT_MS = '1500';
     try {
-      const failure = startExpenseSubgraph(
-        {
-          ...expenseConfigFromEnv(),
-          port: 0,
-          mongoUrl: `mongodb://127.0.0.1:${silentPort}`,
-          database: testNamespace().database,
-        },
-        { exitOnFatal: false },
-      );
+      const failure = startExpenseSubgraph({
+        ...expenseConfigFromEnv(),
+        port: 0,
+        mongoUrl: `mongodb://127.0.0.1:${silentPort}`,
+        database: testNamespace().database,
+      });
       await expect(failure).rejects.toMatchObject({ code: 'DEPENDENCY_UNREACHABLE' });
       const message = await failure.catch((error: Error) => error.message);
       expect(message).toMatch(

@@ -3,8 +3,8 @@ import { CodedError } from '@cashtrack/platform';
 
 /** What a sign-up or log-in must look like before any hashing or database work is done. */
 
-export const passwordMinLength = 8;
-export const passwordMaxLength = 256;
+const passwordMinLength = 8;
+const passwordMaxLength = 256;
 export const displayNameMaxLength = 100;
 
 /** Trimmed and lower-cased, so `Ann@Example.com ` and `ann@example.com` are one account. */
@@ -40,7 +40,7 @@ export function validateSignUp(input: SignUpInput): SignUpInput {
 }
 
 /** Why a new password is refused, or undefined when it is acceptable. */
-export function passwordRuleBroken(password: string): string | undefined {
+function passwordRuleBroken(password: string): string | undefined {
   if (password.length < passwordMinLength) {
     return `Password must be at least ${passwordMinLength} characters`;
   }

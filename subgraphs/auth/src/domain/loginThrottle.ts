@@ -135,12 +135,3 @@ export function counterAfterAttempt(
     nextAttemptAt: new Date(now.getTime() + delayAfter(attempts, policy)),
   };
 }
-
-/** The stricter of several verdicts (the longest wait), so every counter's limit holds. */
-export function combineVerdicts(verdicts: readonly ThrottleVerdict[]): ThrottleVerdict {
-  let longest = 0;
-  for (const verdict of verdicts) {
-    if (!verdict.allowed) longest = Math.max(longest, verdict.retryAfterSeconds);
-  }
-  return longest === 0 ? { allowed: true } : { allowed: false, retryAfterSeconds: longest };
-}

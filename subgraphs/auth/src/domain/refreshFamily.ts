@@ -93,7 +93,7 @@ export function decideRefresh(input: {
  * How many rotations ago `secret` was live (0: it is live now), or undefined if it was never
  * this family's (or longer ago than `policy.reuseLookback`).
  */
-export function stepsBehindLiveToken(
+function stepsBehindLiveToken(
   family: RefreshFamily,
   secret: string,
   derivationKey: Buffer,

@@ -27,7 +27,7 @@ interface RefreshTokenArgs {
  * like every subgraph, serves a profile only to its owner's token), and strips it before
  * answering the client.
  */
-export const issuedAccessTokenExtension = 'issuedAccessToken';
+const issuedAccessTokenExtension = 'issuedAccessToken';
 
 function answer(context: SubgraphContext, session: AuthSession): ReturnType<typeof authPayload> {
   context.responseExtensions[issuedAccessTokenExtension] = session.accessToken;

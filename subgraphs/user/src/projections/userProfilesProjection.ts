@@ -11,10 +11,7 @@ import type { UserProfilesCollection } from '../readModels/userProfilesReadModel
 type UserEvent = EventOfType<'UserRegistered'> | EventOfType<'UserProfileUpdated'>;
 
 /** The event types this read model handles; the rest of `cashtrack.users` is ignored. */
-export const profileEventTypes: ReadonlySet<string> = new Set([
-  'UserRegistered',
-  'UserProfileUpdated',
-]);
+const profileEventTypes: ReadonlySet<string> = new Set(['UserRegistered', 'UserProfileUpdated']);
 
 function isUserEvent(event: CashTrackEvent): event is UserEvent {
   return profileEventTypes.has(event.type);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { consumerMetrics, isLoopbackAddress } from '../src/worker/healthServer.ts';
+import { consumerMetrics, isLoopbackAddress } from '../src/worker/metricsRoute.ts';
 
 /** Who may read the worker's /metrics, and what it holds. */
 
-describe('the health server', () => {
+describe('the metrics route', () => {
   it.each(['127.0.0.1', '127.8.0.1', '::1', '::ffff:127.0.0.1'])('counts %s as this host', (a) => {
     expect(isLoopbackAddress(a)).toBe(true);
   });

@@ -1,0 +1,320 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { defaultKeepAliveMs } from '../../../platform/src/graphqlWsServer.ts';
+import { cashtrackApp } from '../lib/app.ts';
+import { loadBalancerIdleTimeoutSeconds } from '../lib/cashtrackStack.ts';
+import { mskIamPort } from '../lib/kafkaCluster.ts';
+import { profileNamed, profiles } from '../lib/profiles.ts';
+import { flowRules, type FlowRule } from './securityGroupRules.ts';
+import { synthesize, type SynthesizedStack } from './synthesizedStack.ts';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type ContainerDefinition = {
+  Name: string;
+  Environment?: { Name: string; Value: unknown }[];
+  Secrets?: { Name: string; ValueFrom: unknown }[];
+  PortMappings: { ContainerPort: number }[];
+  HealthCheck: { Command: string[] };
+  StopTimeout: number;
+};
+
+// Synthesising runs cdk-nag over every resource and stages the image's build context: seconds.
+const synthTimeoutMs = 240_000;
+
+let small: SynthesizedStack;
+let resources: Readonly<Record<string, Resource>>;
+
+beforeAll(() => {
+  small = synthesize('small');
+  resources = small.template.toJSON().Resources as Record<string, Resource>;
+}, synthTimeoutMs);
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function containers(): ContainerDefinition[] {
+  return ofType('AWS::ECS::TaskDefinition').map(
+    ([, task]) => (task.Properties?.ContainerDefinitions as ContainerDefinition[])[0]!,
+  );
+}
+
+function container(name: string): ContainerDefinition {
+  const found = containers().find((definition) => definition.Name === name);
+  if (found === undefined) throw new Error(`no container ${name}`);
+  return found;
+}
+
+const ports = (rules: FlowRule[]) => rules.map((rule) => `${rule.peer}:${rule.fromPort}`).sort();
+
+describe('the small profile', () => {
+  it('passes cdk-nag AwsSolutions, every accepted finding with its reason', () => {
+    // synthesize() would have thrown at any finding not accepted; here: each acceptance says why.
+    const acceptances = small.stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .filter(([rule]) => rule.includes('AwsSolutions-'));
+    expect(acceptances.length).toBeGreaterThan(0);
+    for (const [rule, reason] of acceptances) {
+      expect({ rule, explained: reason.length > 40 }).toEqual({ rule, explained: true });
+    }
+  });
+
+  it('spreads over two availability zones, public subnets for the load balancer only', () => {
+    const subnets = ofType('AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties ?? {});
+    expect(subnets).toHaveLength(4);
+    expect(subnets.filter((subnet) => subnet.MapPublicIpOnLaunch === true)).toHaveLength(2);
+    small.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    small.template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano' });
+  });
+
+  it('runs the five processes on Fargate in private subnets, without public addresses', () => {
+    expect(
+      containers()
+        .map((definition) => definition.Name)
+        .sort(),
+    ).toEqual(['auth', 'expense', 'gateway', 'parser-worker', 'user']);
+    for (const [, service] of ofType('AWS::ECS::Service')) {
+      expect(service.Properties).toMatchObject({
+        LaunchType: 'FARGATE',
+        NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+      });
+    }
+  });
+
+  it('makes the gateway the only thing the internet reaches', () => {
+    small.template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: Match.anyValue() }],
+    });
+    small.template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 4000,
+    });
+    expect(ports(flowRules(resources, small.securityGroupOf('gateway'), 'ingress'))).toEqual([
+      `${small.loadBalancerSecurityGroup}:4000`,
+    ]);
+  });
+
+  it('lets each subgraph be called only by the processes that call it, never from an address range', () => {
+    const gateway = small.securityGroupOf('gateway');
+    expect(ports(flowRules(resources, small.securityGroupOf('auth'), 'ingress'))).toEqual(
+      [
+        `${gateway}:4001`,
+        `${small.securityGroupOf('user')}:4001`,
+        `${small.securityGroupOf('expense')}:4001`,
+      ].sort(),
+    );
+    expect(ports(flowRules(resources, small.securityGroupOf('user'), 'ingress'))).toEqual([
+      `${gateway}:4002`,
+    ]);
+    expect(ports(flowRules(resources, small.securityGroupOf('expense'), 'ingress'))).toEqual([
+      `${gateway}:4003`,
+    ]);
+    expect(flowRules(resources, small.securityGroupOf('parser-worker'), 'ingress')).toEqual([]);
+    expect(ports(flowRules(resources, small.kafkaSecurityGroup, 'ingress'))).toEqual(
+      (['auth', 'user', 'expense', 'parser-worker', 'gateway'] as const)
+        .map((name) => `${small.securityGroupOf(name)}:${mskIamPort}`)
+        .sort(),
+    );
+  });
+
+  it('lets each process reach out only where it must', () => {
+    const anywhere = (port: number) => `0.0.0.0/0:${port}`;
+    const kafka = `${small.kafkaSecurityGroup}:${mskIamPort}`;
+    const auth = `${small.securityGroupOf('auth')}:4001`;
+    const egress = (name: Parameters<SynthesizedStack['securityGroupOf']>[0]) =>
+      ports(flowRules(resources, small.securityGroupOf(name), 'egress'));
+    expect(egress('gateway')).toEqual(
+      [
+        anywhere(443),
+        kafka,
+        auth,
+        `${small.securityGroupOf('user')}:4002`,
+        `${small.securityGroupOf('expense')}:4003`,
+      ].sort(),
+    );
+    expect(egress('auth')).toEqual([anywhere(443), anywhere(27017), kafka].sort());
+    expect(egress('user')).toEqual([anywhere(443), anywhere(27017), kafka, auth].sort());
+    expect(egress('expense')).toEqual([anywhere(443), anywhere(27017), kafka, auth].sort());
+    expect(egress('parser-worker')).toEqual([anywhere(443), anywhere(27017), kafka].sort());
+  });
+
+  it('checks health on /ready, at the load balancer and in every container', () => {
+    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/ready',
+    });
+    for (const definition of containers()) {
+      const port = definition.PortMappings[0]!.ContainerPort;
+      expect(definition.HealthCheck.Command.join(' ')).toContain(`http://127.0.0.1:${port}/ready`);
+    }
+  });
+
+  it('keeps a quiet WebSocket open longer than the gateway waits between pings', () => {
+    expect(loadBalancerIdleTimeoutSeconds).toBeGreaterThanOrEqual((2 * defaultKeepAliveMs) / 1000);
+    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'idle_timeout.timeout_seconds', Value: String(loadBalancerIdleTimeoutSeconds) },
+      ]),
+    });
+  });
+
+  it('drains gracefully: deregistration delay, SIGTERM grace, new tasks before old ones stop', () => {
+    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '30' },
+      ]),
+    });
+    for (const definition of containers()) expect(definition.StopTimeout).toBe(30);
+    for (const [, service] of ofType('AWS::ECS::Service')) {
+      expect(service.Properties?.DeploymentConfiguration).toMatchObject({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        MaximumPercent: 200,
+        MinimumHealthyPercent: 100,
+      });
+    }
+  });
+
+  it('hands every secret over from Secrets Manager, never as plain environment', () => {
+    const secretNames = ['SUBGRAPH_SHARED_SECRET', 'MONGO_URL', 'OPENAI_API_KEY'];
+    for (const definition of containers()) {
+      const environment = (definition.Environment ?? []).map((variable) => variable.Name);
+      expect(environment.filter((name) => secretNames.includes(name))).toEqual([]);
+      for (const secret of definition.Secrets ?? []) {
+        expect(JSON.stringify(secret.ValueFrom)).toMatch(/secretsmanager|SubgraphSharedSecret/);
+      }
+    }
+    expect(
+      container('parser-worker')
+        .Secrets?.map((secret) => secret.Name)
+        .sort(),
+    ).toEqual(['MONGO_URL', 'OPENAI_API_KEY']);
+    expect(container('gateway').Secrets?.map((secret) => secret.Name)).toEqual([
+      'SUBGRAPH_SHARED_SECRET',
+    ]);
+    small.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+
+  it('grants no IAM wildcard resource where a specific one exists', () => {
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      const document = policy.Properties?.PolicyDocument as {
+        Statement: { Action: string | string[]; Resource: unknown }[];
+      };
+      for (const statement of document.Statement) {
+        const actions = [statement.Action].flat();
+        const statementResources = [statement.Resource].flat();
+        if (statementResources.includes('*')) {
+          // The one action AWS offers no resource-level permission for.
+          expect({ id, actions }).toEqual({ id, actions: ['ecr:GetAuthorizationToken'] });
+        }
+        if (actions.some((action) => action.startsWith('kafka-cluster:'))) {
+          const patterns = statementResources.map((resource) => JSON.stringify(resource));
+          for (const pattern of patterns.filter((text) => text.includes('*'))) {
+            // Only our topic prefix and per-replica group prefixes, under the one cluster.
+            expect(pattern).toMatch(
+              /(topic\/cashtrack-small\/.*\/cashtrack\.\*|group\/cashtrack-small\/.*\/(access-token-revocations|expense-changes)-\*)"\]\]\}$/,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('authenticates to MSK Serverless with IAM, the services told so by KAFKA_SASL_MECHANISM', () => {
+    small.template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    });
+    for (const definition of containers()) {
+      expect(definition.Environment).toEqual(
+        expect.arrayContaining([
+          { Name: 'KAFKA_SASL_MECHANISM', Value: 'aws-msk-iam' },
+          {
+            Name: 'KAFKA_BROKERS',
+            Value: { 'Fn::GetAtt': [expect.any(String), 'BootstrapBrokerStringSaslIam'] },
+          },
+        ]),
+      );
+    }
+  });
+
+  it('scales the gateway on requests and CPU, the parser and projector on consumer lag', () => {
+    const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy').map(
+      ([, policy]) => policy.Properties ?? {},
+    );
+    const targetTracking = policies
+      .map((policy) => policy.TargetTrackingScalingPolicyConfiguration)
+      .filter((configuration) => configuration !== undefined)
+      .map((configuration) => JSON.stringify(configuration));
+    expect(targetTracking.some((text) => text.includes('ALBRequestCountPerTarget'))).toBe(true);
+    expect(targetTracking.some((text) => text.includes('ECSServiceAverageCPUUtilization'))).toBe(
+      true,
+    );
+    const lagAlarms = ofType('AWS::CloudWatch::Alarm')
+      .map(([, alarm]) => alarm.Properties ?? {})
+      .filter((alarm) => alarm.Namespace === 'AWS/Kafka' && alarm.MetricName === 'SumOffsetLag');
+    const groups = lagAlarms.map(
+      (alarm) =>
+        (alarm.Dimensions as { Name: string; Value: string }[]).find(
+          (dimension) => dimension.Name === 'Consumer Group',
+        )?.Value,
+    );
+    expect([...new Set(groups)].sort()).toEqual(['expense-projector', 'parser-worker']);
+  });
+
+  it('keeps logs in CloudWatch for the profile’s retention', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    for (const [, group] of groups) {
+      expect(group.Properties?.RetentionInDays).toBe(profiles.small.logRetentionDays);
+    }
+  });
+});
+
+describe('the production profile', () => {
+  let production: SynthesizedStack;
+  beforeAll(() => {
+    production = synthesize('production');
+  }, synthTimeoutMs);
+
+  it('runs provisioned MSK with IAM and TLS only, NAT gateways in both zones, Container Insights', () => {
+    production.template.hasResourceProperties('AWS::MSK::Cluster', {
+      ClientAuthentication: {
+        Sasl: { Iam: { Enabled: true } },
+        Unauthenticated: { Enabled: false },
+      },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      NumberOfBrokerNodes: 2,
+    });
+    production.template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    production.template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    production.template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+});
+
+describe('the cdk-nag gate', () => {
+  it(
+    'stops synth at a resource whose finding nobody accepted',
+    () => {
+      const { app, stack } = cashtrackApp({ profile: 'small' });
+      new s3.Bucket(stack, 'BucketWithoutAccessLogsOrTls');
+      expect(() => app.synth()).toThrow(/[Vv]alidation/);
+    },
+    synthTimeoutMs,
+  );
+});
+
+describe('profiles', () => {
+  it('refuses an unknown profile by name, listing the known ones', () => {
+    expect(() => profileNamed('medium')).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_DEPLOYMENT_PROFILE' }),
+    );
+    expect(() => profileNamed('medium')).toThrow(/small, production/);
+  });
+});

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { repoRoot } from '../lib/cashtrackStack.ts';
+import { synthesize } from './synthesizedStack.ts';
+
+/**
+ * docker compose stays the one-machine path; this holds it and the CDK app to the same processes,
+ * entry points, ports and variables, so a change to one that forgets the other fails here.
+ */
+
+interface ComposeService {
+  build?: unknown;
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+}
+
+interface CdkProcess {
+  readonly environment: ReadonlyMap<string, unknown>;
+  readonly secrets: readonly string[];
+  readonly port: number;
+  readonly healthCommand: string;
+}
+
+/** Variables only compose sets, and why the cloud has none. */
+const composeOnly: Readonly<Record<string, string>> = {
+  GATEWAY_PLAYGROUND: 'GraphiQL is for development; the image runs with NODE_ENV=production',
+  GATEWAY_INTROSPECTION: 'introspection is for development, as above',
+  OPENAI_BASE_URL: "compose passes the shell's through; unset means OpenAI's API, as in the cloud",
+};
+
+/** Variables only the cloud sets, and why compose has none. */
+const cloudOnly: Readonly<Record<string, string>> = {
+  KAFKA_SASL_MECHANISM: 'MSK authenticates with IAM; the compose broker is plain',
+  AWS_REGION: 'the region MSK IAM tokens are signed for',
+  GATEWAY_TRUST_PROXY: 'the load balancer is one proxy in front of the gateway',
+};
+
+const secrets = ['SUBGRAPH_SHARED_SECRET', 'MONGO_URL', 'OPENAI_API_KEY'];
+
+let compose: Record<string, ComposeService>;
+let cloud: Map<string, CdkProcess>;
+
+beforeAll(() => {
+  const file = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, ComposeService>;
+  };
+  compose = Object.fromEntries(
+    Object.entries(file.services).filter(([, service]) => service.build !== undefined),
+  );
+  const resources = synthesize('small').template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties?: { ContainerDefinitions?: unknown[] } }
+  >;
+  cloud = new Map(
+    Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ECS::TaskDefinition')
+      .map((task) => {
+        const definition = task.Properties?.ContainerDefinitions?.[0] as {
+          Name: string;
+          Environment: { Name: string; Value: unknown }[];
+          Secrets?: { Name: string }[];
+          PortMappings: { ContainerPort: number }[];
+          HealthCheck: { Command: string[] };
+        };
+        return [
+          definition.Name,
+          {
+            environment: new Map(definition.Environment.map((entry) => [entry.Name, entry.Value])),
+            secrets: (definition.Secrets ?? []).map((secret) => secret.Name),
+            port: definition.PortMappings[0]?.ContainerPort ?? 0,
+            healthCommand: definition.HealthCheck.Command.join(' '),
+          },
+        ];
+      }),
+  );
+}, 240_000);
+
+function cloudProcess(name: string): CdkProcess {
+  const found = cloud.get(name);
+  if (found === undefined) throw new Error(`the CDK app has no process ${name}`);
+  return found;
+}
+
+/** `${OPENAI_MODEL:-gpt-4o-mini}` → `gpt-4o-mini`: what compose uses when the shell sets nothing. */
+function composeDefault(value: string | number): string {
+  const text = String(value);
+  return /^\$\{[A-Z_]+:-(.*)\}$/.exec(text)?.[1] ?? text;
+}
+
+describe('docker-compose.yml and the CDK app', () => {
+  it('run the same processes from the same image entry points', () => {
+    expect([...cloud.keys()].sort()).toEqual(Object.keys(compose).sort());
+    for (const [name, service] of Object.entries(compose)) {
+      expect({ name, entry: cloudProcess(name).environment.get('SERVICE_ENTRY') }).toEqual({
+        name,
+        entry: service.environment?.SERVICE_ENTRY,
+      });
+    }
+  });
+
+  it('listen on the same ports and probe the same /ready', () => {
+    for (const [name, service] of Object.entries(compose)) {
+      const composeProbe = service.healthcheck?.test.join(' ') ?? '';
+      const port = /127\.0\.0\.1:(\d+)\/ready/.exec(composeProbe)?.[1];
+      expect({ name, port: cloudProcess(name).port }).toEqual({ name, port: Number(port) });
+      expect(cloudProcess(name).healthCommand).toContain(`127.0.0.1:${port}/ready`);
+    }
+  });
+
+  it('publish only the gateway among the GraphQL services', () => {
+    const published = Object.entries(compose)
+      .filter(([, service]) => (service.ports ?? []).length > 0)
+      .map(([name]) => name);
+    for (const subgraph of ['auth', 'user', 'expense']) expect(published).not.toContain(subgraph);
+    expect(published).toContain('gateway');
+  });
+
+  it('set the same variables, secrets as secrets, with every difference named and explained', () => {
+    for (const [name, service] of Object.entries(compose)) {
+      const composeNames = Object.keys(service.environment ?? {}).filter(
+        (variable) => !(variable in composeOnly),
+      );
+      const process = cloudProcess(name);
+      const cloudNames = [...process.environment.keys(), ...process.secrets].filter(
+        (variable) => !(variable in cloudOnly),
+      );
+      expect({ name, variables: cloudNames.sort() }).toEqual({
+        name,
+        variables: composeNames.sort(),
+      });
+      expect({ name, secrets: [...process.secrets].sort() }).toEqual({
+        name,
+        secrets: composeNames.filter((variable) => secrets.includes(variable)).sort(),
+      });
+    }
+  });
+
+  it('agree on the values that are not addresses of the platform', () => {
+    for (const [name, service] of Object.entries(compose)) {
+      const process = cloudProcess(name);
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        const cloudValue = process.environment.get(variable);
+        if (typeof cloudValue !== 'string' || variable === 'KAFKA_BROKERS') continue;
+        if (/_URLS?$/.test(variable)) {
+          // Another host name (Cloud Map instead of compose's network), the same port and path.
+          const composeUrl = new URL(composeDefault(value));
+          const cloudUrl = new URL(cloudValue);
+          expect({ variable, port: cloudUrl.port, path: cloudUrl.pathname }).toEqual({
+            variable,
+            port: composeUrl.port,
+            path: composeUrl.pathname,
+          });
+          expect(cloudUrl.hostname.split('.')[0]).toBe(composeUrl.hostname);
+        } else {
+          expect({ variable, value: cloudValue }).toEqual({
+            variable,
+            value: composeDefault(value),
+          });
+        }
+      }
+    }
+  });
+});
