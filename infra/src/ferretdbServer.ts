@@ -2,14 +2,20 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { runStep } from './commands.ts';
+import {
+  applyFerretdbPatches,
+  ferretdbPatchSeries,
+  writableCopy,
+  type FerretdbPatch,
+} from './ferretdbPatches.ts';
 import type { LocalServer } from './localServer.ts';
 import { startDetached } from './managedProcess.ts';
-import { go, requireTool } from './prerequisites.ts';
+import { git, go, requireTool } from './prerequisites.ts';
 import type { InfraSettings } from './settings.ts';
 
 const ferretdbModule = 'github.com/FerretDB/FerretDB';
@@ -17,7 +23,8 @@ const ferretdbModule = 'github.com/FerretDB/FerretDB';
 /**
  * FerretDB 1.x with its SQLite backend, built from the Go module proxy through the small
  * embedding program in infra/ferretdb: a real MongoDB wire-protocol server and nothing else.
- * FerretDB's own files are overlaid with infra/ferretdb/patched (query pushdown, see its README).
+ * The pinned module is built with our patch series, infra/ferretdb/patches, applied to a copy of it
+ * (query pushdown and two fixes, see its README).
  */
 export function ferretdbServer(settings: InfraSettings): LocalServer {
   const { infraDir, installDir, repoRoot } = settings;
@@ -26,36 +33,29 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
   const binary = path.join(installDir, 'bin', 'ferretdb');
   const stampFile = `${binary}.source-hash`;
   const dataDir = path.join(infraDir, 'ferretdb', 'data');
-  const patchedDir = path.join(sourceDir, 'patched');
+  const patchesDir = path.join(sourceDir, 'patches');
   const moduleCopy = path.join(installDir, 'ferretdb', 'module');
   const buildDir = path.join(installDir, 'ferretdb', 'build');
   const endpoint = settings.mongo.external ?? `mongodb://${host}:${port}`;
 
-  async function patchedFiles(): Promise<string[]> {
-    const entries = await readdir(patchedDir, { recursive: true });
-    const files: string[] = [];
-    for (const entry of entries.sort()) {
-      if (entry.endsWith('.go') && (await stat(path.join(patchedDir, entry))).isFile()) {
-        files.push(entry);
-      }
-    }
-    return files;
-  }
-
-  async function sourceHash(): Promise<string> {
+  /** What the binary is built from; a change to any of it, a patch among them, means a rebuild. */
+  async function sourceHash(patches: readonly FerretdbPatch[]): Promise<string> {
     const hash = createHash('sha256');
     for (const file of ['go.mod', 'go.sum', 'main.go']) {
       hash.update(await readFile(path.join(sourceDir, file)));
     }
-    for (const file of await patchedFiles()) {
-      hash.update(file);
-      hash.update(await readFile(path.join(patchedDir, file)));
+    for (const patch of patches) {
+      hash.update(patch.name);
+      hash.update(patch.text);
     }
     return hash.digest('hex');
   }
 
-  /** A writable copy of the FerretDB module with our patched files over it, and a go.mod using it. */
-  async function preparePatchedModule(env: NodeJS.ProcessEnv): Promise<string> {
+  /** A writable copy of the FerretDB module with our patches applied, and a go.mod using it. */
+  async function preparePatchedModule(
+    env: NodeJS.ProcessEnv,
+    patches: readonly FerretdbPatch[],
+  ): Promise<string> {
     await runStep(
       'downloading FerretDB sources with Go',
       'go',
@@ -65,23 +65,24 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
         env,
       },
     );
-    const { stdout } = await promisify(execFile)(
-      'go',
-      ['list', '-m', '-f', '{{.Dir}}', ferretdbModule],
-      { cwd: sourceDir, env },
-    );
-    await rm(moduleCopy, { recursive: true, force: true });
-    await cp(stdout.trim(), moduleCopy, { recursive: true });
-    await makeWritable(moduleCopy); // the module cache is read-only
-    for (const file of await patchedFiles()) {
-      await cp(path.join(patchedDir, file), path.join(moduleCopy, file));
-    }
+    const { stdout } = await promisify(execFile)('go', ['list', '-m', '-json', ferretdbModule], {
+      cwd: sourceDir,
+      env,
+    });
+    const pinned = JSON.parse(stdout) as { readonly Dir: string; readonly Version: string };
+    await writableCopy(pinned.Dir, moduleCopy);
+    await applyFerretdbPatches(moduleCopy, patches, `${ferretdbModule} ${pinned.Version}`);
     await mkdir(buildDir, { recursive: true });
     const goMod = await readFile(path.join(sourceDir, 'go.mod'), 'utf8');
     const modFile = path.join(buildDir, 'go.mod');
     await writeFile(modFile, `${goMod}\nreplace ${ferretdbModule} => ${moduleCopy}\n`);
     await writeFile(path.join(buildDir, 'go.sum'), await readFile(path.join(sourceDir, 'go.sum')));
     return modFile;
+  }
+
+  async function builtFromCurrentSources(): Promise<boolean> {
+    const wanted = await sourceHash(await ferretdbPatchSeries(patchesDir));
+    return existsSync(binary) && (await readFile(stampFile, 'utf8').catch(() => '')) === wanted;
   }
 
   return {
@@ -111,22 +112,27 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       return existsSync(binary);
     },
 
+    isCurrent: builtFromCurrentSources,
+
     async install() {
-      const wanted = await sourceHash();
-      if (existsSync(binary) && (await readFile(stampFile, 'utf8').catch(() => '')) === wanted) {
-        return;
-      }
+      if (await builtFromCurrentSources()) return;
       requireTool(go, 'set MONGO_URL to use a running MongoDB');
+      requireTool(git, 'set MONGO_URL to use a running MongoDB');
+      const patches = await ferretdbPatchSeries(patchesDir);
       await mkdir(path.dirname(binary), { recursive: true });
       const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' };
-      const modFile = await preparePatchedModule(env);
+      const modFile = await preparePatchedModule(env, patches);
+      // Built beside the binary and renamed over it: a FerretDB started meanwhile (a test's
+      // private one) runs the old build or the new one, never a half-written file.
+      const building = `${binary}.building`;
       await runStep(
         buildingFerretdb(),
         'go',
-        ['build', '-trimpath', `-modfile=${modFile}`, '-o', binary, '.'],
+        ['build', '-trimpath', `-modfile=${modFile}`, '-o', building, '.'],
         { cwd: sourceDir, env },
       );
-      await writeFile(stampFile, wanted);
+      await rename(building, binary);
+      await writeFile(stampFile, await sourceHash(patches));
     },
 
     async start() {
@@ -138,15 +144,6 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       ]);
     },
   };
-}
-
-async function makeWritable(dir: string): Promise<void> {
-  await chmod(dir, 0o755);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const entryPath = path.join(dir, entry.name);
-    if (entry.isDirectory()) await makeWritable(entryPath);
-    else await chmod(entryPath, 0o644);
-  }
 }
 
 /**

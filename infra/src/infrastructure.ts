@@ -150,6 +150,13 @@ async function bringUp(
     return report('started');
   }
   await waitUntilReady(infraDir, server);
+  // Never restarted here: other test runs may be using it. It is rebuilt when next started.
+  if (!(await server.isCurrent())) {
+    log.warn(
+      { server: server.name, endpoint: server.endpoint },
+      `${server.name} runs a build older than its sources; stop it (npm run infra:down) when nothing uses it, and the next start rebuilds it`,
+    );
+  }
   return report('running');
 }
 

@@ -62,6 +62,11 @@ export function kafkaServer(settings: InfraSettings): LocalServer {
       return existsSync(installedMarker);
     },
 
+    // The install folder is named by the Kafka version, so an installed broker is the wanted one.
+    isCurrent() {
+      return Promise.resolve(existsSync(installedMarker));
+    },
+
     async install() {
       if (existsSync(installedMarker)) return;
       requireTool(java, useExisting);

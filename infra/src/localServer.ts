@@ -15,7 +15,12 @@ export interface LocalServer {
    * would redo): lets a caller that must not rebuild shared binaries start what is there.
    */
   isInstalled(): boolean;
-  /** Fetches or builds what is missing; a no-op when it is there. */
+  /**
+   * True when what is installed was built from the repository's current sources (for FerretDB,
+   * its patch series among them); `install` rebuilds it otherwise.
+   */
+  isCurrent(): Promise<boolean>;
+  /** Fetches or builds what is missing or older than its sources; a no-op when it is current. */
   install(): Promise<void>;
   /** Prepares storage and starts the process detached; resolves once it runs, not when ready. */
   start(): Promise<void>;

@@ -30,6 +30,13 @@ export const go: Tool = {
   install: 'apt-get install -y golang-go (or https://go.dev/doc/install)',
 };
 
+export const git: Tool = {
+  command: 'git',
+  versionArgs: ['--version'],
+  purpose: 'git applies our patch series (infra/ferretdb/patches) to the FerretDB sources',
+  install: 'apt-get install -y git',
+};
+
 /** Throws `MISSING_TOOL` with one line naming the tool, why it is needed and how to install it. */
 export function requireTool(tool: Tool, alternative: string): void {
   const probe = spawnSync(tool.command, [...tool.versionArgs], { stdio: 'ignore' });

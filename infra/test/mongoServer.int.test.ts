@@ -63,37 +63,4 @@ describe('the local MongoDB-protocol server', () => {
     );
     expect(updated).toMatchObject({ sku: 'a', amountMinor: 10_000 });
   });
-
-  // Our FerretDB build hands a hinted index's conditions, `_id` ranges among them, to SQLite
-  // (infra/ferretdb/patched/README.md); they must select what the same query does without a hint.
-  it('answers a hinted query with an _id range as the unhinted query does', async () => {
-    const entries = database.db.collection<{ _id: string; userId: string }>('entries');
-    const byUserCursor = { userId: 1, _id: 1 } as const;
-    await entries.createIndex(byUserCursor);
-    const cursors = Array.from({ length: 40 }, (_, index) => `0-${String(index).padStart(4, '0')}`);
-    await entries.insertMany(
-      cursors.map((cursor, index) => ({ _id: cursor, userId: index % 3 === 0 ? 'u2' : 'u1' })),
-    );
-    const queries = [
-      { filter: { userId: 'u1', _id: { $gt: '0-0010' } }, sort: 1, limit: 5 },
-      { filter: { userId: 'u1', _id: { $gte: '0-0010', $lt: '0-0020' } }, sort: 1, limit: 50 },
-      { filter: { userId: 'u2', _id: { $lte: '0-0030' } }, sort: -1, limit: 3 },
-      { filter: { userId: 'u1', _id: { $gt: '0-0039' } }, sort: 1, limit: 5 },
-    ] as const;
-    for (const { filter, sort, limit } of queries) {
-      const unhinted = await entries.find(filter).sort({ _id: sort }).limit(limit).toArray();
-      const hinted = await entries
-        .find(filter, { hint: byUserCursor })
-        .sort({ _id: sort })
-        .limit(limit)
-        .toArray();
-      expect(hinted).toEqual(unhinted);
-    }
-    const page = await entries
-      .find({ userId: 'u1', _id: { $gt: '0-0010' } }, { hint: byUserCursor })
-      .sort({ _id: 1 })
-      .limit(3)
-      .toArray();
-    expect(page.map(({ _id }) => _id)).toEqual(['0-0011', '0-0013', '0-0014']);
-  });
 });

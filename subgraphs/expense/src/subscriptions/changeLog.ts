@@ -27,7 +27,7 @@ export const changeLogCollectionName = 'expenseChanges';
 /**
  * The index every change log read names in a hint. On MongoDB that is the plan it would pick
  * anyway; on our local FerretDB build the hint is what lets SQLite seek to the user's cursor and
- * read in order instead of decoding every user's changes (infra/ferretdb/patched/README.md).
+ * read in order instead of decoding every user's changes (infra/ferretdb/patches/README.md).
  * Both fields are plain strings (user ids, cursors of digits and '-').
  */
 const byUserCursor = { userId: 1, _id: 1 } as const;
