@@ -162,7 +162,7 @@ export interface ExpensePage {
  * The hint changes nothing on MongoDB, which would pick that index anyway. On our local FerretDB
  * build it is what lets SQLite do the work: the equalities and the `occurredOn` range go through the
  * index, rows come back in sort order, and reading stops after `first + 1` matches (see
- * infra/ferretdb/patched/README.md). That is also why the cursor adds `occurredOn <= cursor date`,
+ * infra/ferretdb/patches/README.md). That is also why the cursor adds `occurredOn <= cursor date`,
  * which its `$or` already implies: the `$or` is only checked row by row.
  */
 export async function listOwnExpenses(
