@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -30,6 +30,18 @@ export function cashtrackVpc(scope: Construct, profile: DeploymentProfile): ec2.
   // The instance forwards only what the VPC sends it; nothing from the internet reaches it.
   natInstance?.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic());
   if (natInstance !== undefined) {
+    // A fixed address, so that MongoDB Atlas's IP access list survives a replaced instance.
+    const addresses = natInstance.gatewayInstances.map(
+      (instance, index) =>
+        new ec2.CfnEIP(scope, `NatAddress${index + 1}`, {
+          domain: 'vpc',
+          instanceId: instance.instanceId,
+        }).ref,
+    );
+    new CfnOutput(scope, 'NatPublicIps', {
+      description: "Every process's outbound address: put it on MongoDB Atlas's IP access list",
+      value: addresses.join(','),
+    });
     const why =
       'the NAT instance holds no data (its root volume is the stock AMI), is replaced by a deploy, and a $3 instance with $2 of detailed metrics would not be small';
     acceptNagFinding(vpc, 'EC26', `EBS encryption: ${why}`);

@@ -69,6 +69,9 @@ describe('the small profile', () => {
     expect(subnets.filter((subnet) => subnet.MapPublicIpOnLaunch === true)).toHaveLength(2);
     small.template.resourceCountIs('AWS::EC2::NatGateway', 0);
     small.template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano' });
+    // Atlas's access list needs an address that outlives the NAT instance.
+    small.template.hasResourceProperties('AWS::EC2::EIP', { InstanceId: Match.anyValue() });
+    small.template.hasOutput('NatPublicIps', {});
   });
 
   it('runs the five processes on Fargate in private subnets, without public addresses', () => {
