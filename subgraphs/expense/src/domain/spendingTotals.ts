@@ -51,12 +51,12 @@ export function contributionOf(values: ExpenseValues): Contribution {
 }
 
 /** What an expense in `state` adds: nothing unless it is live. */
-export function contributionOfState(state: ExpenseState): Contribution | null {
+function contributionOfState(state: ExpenseState): Contribution | null {
   return state.status === 'live' ? contributionOf(state.values) : null;
 }
 
 /** The id of the bucket of one user, currency and month; the same on every replica and replay. */
-export function bucketIdOf(userId: string, currency: string, month: string): string {
+function bucketIdOf(userId: string, currency: string, month: string): string {
   return `month|${userId}|${currency}|${month}`;
 }
 

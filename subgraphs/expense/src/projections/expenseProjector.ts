@@ -16,13 +16,13 @@ import { ProjectionGapError, topicsOf } from './readModelProjection.ts';
 import { rebuildOutdatedReadModels } from './rebuildExpenseReadModels.ts';
 
 /** The consumer group of every replica's projector: they share the partitions. */
-export const expenseProjectorGroupId = 'expense-projector';
+const expenseProjectorGroupId = 'expense-projector';
 
 /** Events handed to the projection at once, at most: one bulk write per read model each. */
-export const projectorBatchEvents = 1_000;
+const projectorBatchEvents = 1_000;
 
 /** Partitions projected at once by one replica. */
-export const projectorConcurrentPartitions = 3;
+const projectorConcurrentPartitions = 3;
 
 export interface ExpenseProjection {
   /**
