@@ -49,7 +49,7 @@ describe('a sign-up while Kafka is unreachable', () => {
       { timeoutMs: 45_000, description: 'the outbox to be relayed' },
     );
 
-    user = await startUserSubgraph(userTestConfig(namespace, auth), { exitOnFatal: false });
+    user = await startUserSubgraph(userTestConfig(namespace, auth));
     // The new consumer group reads the topic from the beginning; joining takes a moment.
     const me = await waitFor(
       async () =>

@@ -70,7 +70,6 @@ export async function startIdentityStack(
   const auth = await startAuthSubgraph(authTestConfig(namespace, options.auth), { now: clock.now });
   const user = await startUserSubgraph(userTestConfig(namespace, auth, options.user), {
     now: clock.now,
-    exitOnFatal: false,
   });
   return {
     namespace,
