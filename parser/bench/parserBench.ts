@@ -1,6 +1,7 @@
 /**
- * `npm run bench:parser`: the rules parser's messages per second over the public samples
- * repeated (goal: at least 10,000), then the worker end to end on the broker in the same run:
+ * `npm run bench:parser`: the rules parser's messages per second over the public samples and
+ * the everyday messages of issue 20 (emoji, other languages, costs per unit), repeated (goal:
+ * at least 10,000), then the worker end to end on the broker in the same run:
  * messages published to `expense-messages`, timed from the first outcome event to the last on
  * `expenses`, so group joins do not count. Figures are printed as they come; the last line is
  * one JSON object. `workerRatio` is the worker's rate over the bare rules parser's.
@@ -23,7 +24,10 @@ import { parseWithRules, rulesExtractor } from '../src/rules/rulesExtractor.ts';
 import { startParserWorker } from '../src/worker/parserWorker.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const samplesFile = path.join(here, '..', 'test', 'fixtures', 'parser-samples.jsonl');
+const fixtures = path.join(here, '..', 'test', 'fixtures');
+const samplesFiles = ['parser-samples.jsonl', 'everyday-messages.jsonl'].map((file) =>
+  path.join(fixtures, file),
+);
 const rulesMessages = envInt('BENCH_PARSER_MESSAGES', 200_000);
 const workerMessages = envInt('BENCH_PARSER_WORKER_MESSAGES', 5_000);
 const goalPerSec = 10_000;
@@ -35,7 +39,7 @@ function say(line: string): void {
 }
 
 async function benchRules() {
-  const samples = await readSamples(samplesFile);
+  const samples = (await Promise.all(samplesFiles.map(readSamples))).flat();
   const report = await evaluate(samples, rulesExtractor);
   say(
     `rules parser accuracy on ${samples.length} samples: messages ${report.messages.correct}/${report.messages.total}`,

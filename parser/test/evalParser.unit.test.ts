@@ -28,12 +28,20 @@ const taxi = {
 
 /** Answers from a fixed table, so the scoring itself is what is tested. */
 function scripted(
-  answers: Record<string, readonly Omit<ExtractedExpense, 'description'>[]>,
+  answers: Record<
+    string,
+    readonly Omit<ExtractedExpense, 'description' | 'parsedBy' | 'guessed'>[]
+  >,
 ): ExpenseExtractor {
   return {
     extract: (request) =>
       Promise.resolve({
-        expenses: (answers[request.text] ?? []).map((e) => ({ ...e, description: 'x' })),
+        expenses: (answers[request.text] ?? []).map((e) => ({
+          ...e,
+          description: 'x',
+          parsedBy: 'rules' as const,
+          guessed: false,
+        })),
         parser: 'rules',
         tokensUsed: 0,
       }),
@@ -94,8 +102,38 @@ describe('parser evaluation', () => {
       currency: 1,
       category: 1,
       occurredOn: 1,
+      dropped: 0,
+      guessed: 0,
       failures: 1,
     });
+  });
+
+  it('counts messages with an expense answered "no expense", and guesses', async () => {
+    const guessing: ExpenseExtractor = {
+      extract: (request) =>
+        Promise.resolve({
+          expenses:
+            request.text === 'bento 12'
+              ? [
+                  {
+                    ...coffee,
+                    category: 'other',
+                    description: 'bento 12',
+                    parsedBy: 'rules',
+                    guessed: true,
+                  },
+                ]
+              : [],
+          parser: 'rules',
+          tokensUsed: 0,
+        }),
+    };
+    const report = await evaluate(
+      [sample('bento 12', [coffee]), sample('taxi 12', [taxi]), sample('hello', [])],
+      guessing,
+    );
+    expect(report.dropped).toBe(1);
+    expect(report.guessed).toBe(1);
   });
 
   it('names the line of a malformed sample', () => {

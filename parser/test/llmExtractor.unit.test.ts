@@ -81,6 +81,8 @@ describe('LLM extractor: good answers', () => {
           category: 'transport',
           description: 'uber',
           occurredOn: '2026-11-23',
+          parsedBy: 'llm',
+          guessed: false,
         },
         {
           amountMinor: 400,
@@ -88,6 +90,8 @@ describe('LLM extractor: good answers', () => {
           category: 'dining',
           description: 'coffee',
           occurredOn: '2026-11-24',
+          parsedBy: 'llm',
+          guessed: false,
         },
       ],
       parser: 'llm',

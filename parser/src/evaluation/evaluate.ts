@@ -34,6 +34,10 @@ export interface SampleResult {
 export interface EvaluationReport {
   readonly messages: Tally;
   readonly count: Tally;
+  /** Messages that hold an expense but got none: to the person, data lost (issue 20). */
+  readonly dropped: number;
+  /** Expenses the parser marked as a guess, for the person to check. */
+  readonly guessed: number;
   readonly fields: Readonly<Record<ScoredField, Tally>>;
   readonly parsers: readonly ParserKind[];
   readonly failures: readonly SampleResult[];
@@ -116,6 +120,8 @@ export async function evaluate(
   let countCorrect = 0;
   const parsers = new Set<ParserKind>();
   const failures: SampleResult[] = [];
+  let dropped = 0;
+  let guessed = 0;
   for (const [offset, sample] of samples.entries()) {
     const run = await runSample(sample, offset + 1, extractor, clock());
     if (run.parser !== undefined) parsers.add(run.parser);
@@ -123,6 +129,8 @@ export async function evaluate(
     for (const field of scoredFields) fieldCorrect[field] += run.correct[field];
     if (!run.result.wrongFields.includes('count')) countCorrect += 1;
     if (run.result.wrongFields.length > 0) failures.push(run.result);
+    if (run.result.expected.length > 0 && run.result.actual.length === 0) dropped += 1;
+    guessed += run.result.actual.filter((expense) => expense.guessed).length;
   }
   const fields = Object.fromEntries(
     scoredFields.map((field) => [field, tally(fieldCorrect[field], positions)]),
@@ -130,6 +138,8 @@ export async function evaluate(
   return {
     messages: tally(samples.length - failures.length, samples.length),
     count: tally(countCorrect, samples.length),
+    dropped,
+    guessed,
     fields,
     parsers: [...parsers],
     failures,

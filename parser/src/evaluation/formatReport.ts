@@ -46,6 +46,8 @@ export function formatReport(report: EvaluationReport, file: string): string[] {
     messageAccuracy: ratio(report.messages),
     expenseCountAccuracy: ratio(report.count),
     ...Object.fromEntries(scoredFields.map((field) => [field, ratio(report.fields[field])])),
+    dropped: report.dropped,
+    guessed: report.guessed,
     failures: report.failures.length,
   };
   return [
@@ -55,6 +57,8 @@ export function formatReport(report: EvaluationReport, file: string): string[] {
     `  ${row('expense count', report.count)}`,
     'per message (all fields right):',
     `  ${row('messages', report.messages)}`,
+    `messages with an expense answered "no expense": ${report.dropped}`,
+    `expenses marked as a guess: ${report.guessed}`,
     report.failures.length === 0 ? 'failures: none' : `failures (${report.failures.length}):`,
     ...report.failures.flatMap(failureLines),
     JSON.stringify(summary),

@@ -34,9 +34,23 @@ export interface ExtractedExpense {
   readonly description: string;
   /** Calendar date `YYYY-MM-DD` in the user's time zone. */
   readonly occurredOn: string;
+  /**
+   * Which parser chose this expense's category: the model, the keyword tables, or the words
+   * this user taught the parser by correcting earlier expenses (`rules-learned`).
+   */
+  readonly parsedBy: ExpenseParser;
+  /**
+   * True when nothing in the message decided the category (it is `other`, or only a generic
+   * word such as "bill" chose it): the app asks the person to check it.
+   */
+  readonly guessed: boolean;
 }
 
+/** The extractor that answered for a whole message. */
 export type ParserKind = 'rules' | 'llm';
+
+/** The parser behind one expense; `rules-learned` is the rules parser using a user's corrections. */
+export type ExpenseParser = ParserKind | 'rules-learned';
 
 export interface ParseOutcome {
   /** Empty when the message holds no expense; `reason` then says why. */

@@ -81,5 +81,14 @@ function validateExpense(
   if (occurredOn > bounds.latest || occurredOn < bounds.earliest) {
     invalid(`expense ${position}: ${occurredOn} is outside ${bounds.earliest}..${bounds.latest}`);
   }
-  return { amountMinor, currency, category, description, occurredOn };
+  // The model says nothing about its certainty; `other` is where it puts what it cannot place.
+  return {
+    amountMinor,
+    currency,
+    category,
+    description,
+    occurredOn,
+    parsedBy: 'llm',
+    guessed: category === 'other',
+  };
 }

@@ -40,6 +40,21 @@ function textRuns(items: readonly Item[]): Item[][] {
   return runs;
 }
 
+function capped(label: string): string {
+  const characters = [...label];
+  return characters.length <= maxDescriptionLength
+    ? label
+    : characters.slice(0, maxDescriptionLength).join('').trimEnd();
+}
+
+/** The stretch of the message `items` cover, as written (one line, cut to the maximum). */
+export function quote(items: readonly Item[], text: string): string {
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (first === undefined || last === undefined) return 'expense';
+  return capped(text.slice(first.start, last.end).replace(/\s+/g, ' ').trim()) || 'expense';
+}
+
 export function describe(items: readonly Item[], text: string, category: Category): string {
   const parts = textRuns(items)
     .map(trimmed)
@@ -47,8 +62,5 @@ export function describe(items: readonly Item[], text: string, category: Categor
     .map((run) => text.slice((run[0] as Item).start, (run[run.length - 1] as Item).end));
   const label = parts.join(' ').replace(/\s+/g, ' ').trim();
   if (label === '') return category === 'other' ? 'expense' : category.replace('_', ' ');
-  const characters = [...label];
-  return characters.length <= maxDescriptionLength
-    ? label
-    : characters.slice(0, maxDescriptionLength).join('').trimEnd();
+  return capped(label);
 }

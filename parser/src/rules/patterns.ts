@@ -92,18 +92,18 @@ function matchElements(
   items: readonly Item[],
   position: number,
   elements: readonly Element[],
+  next: number,
   captures: Captures,
   kept: readonly Item[],
 ): { to: number; captures: Captures; kept: readonly Item[] } | undefined {
-  const element = elements[0];
+  const element = elements[next];
   if (element === undefined) return { to: position, captures, kept };
-  const rest = elements.slice(1);
   if (element.type === 'gap') {
     // Shortest gap first: the phrase should bind the nearest words it can.
     for (let length = 0; length <= element.max; length += 1) {
-      const words = items.slice(position, position + length);
-      if (words.length < length || words.some((item) => item.kind !== 'word')) return undefined;
-      const found = matchElements(items, position + length, rest, captures, [...kept, ...words]);
+      if (length > 0 && items[position + length - 1]?.kind !== 'word') return undefined;
+      const words = length === 0 ? kept : [...kept, ...items.slice(position, position + length)];
+      const found = matchElements(items, position + length, elements, next + 1, captures, words);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -111,13 +111,35 @@ function matchElements(
   const item = items[position];
   const captured = item === undefined ? undefined : matchOne(item, element, captures);
   if (captured !== undefined) {
-    const found = matchElements(items, position + 1, rest, captured, kept);
+    const found = matchElements(items, position + 1, elements, next + 1, captured, kept);
     if (found !== undefined) return found;
   }
   if (element.type === 'word' && element.optional) {
-    return matchElements(items, position, rest, captures, kept);
+    return matchElements(items, position, elements, next + 1, captures, kept);
   }
   return undefined;
+}
+
+/**
+ * Whether a pattern could start at `item`, judged by its first element alone: most patterns
+ * fail there, and this check costs no allocation. Optional words and gaps may match nothing,
+ * so a pattern opening with one is always tried.
+ */
+function mayStartAt(item: Item, element: Element | undefined): boolean {
+  if (element === undefined) return false;
+  switch (element.type) {
+    case 'word':
+      return element.optional || matchWord(item, element.words);
+    case 'weekday':
+      return item.kind === 'word';
+    case 'count':
+    case 'amount':
+      return item.kind === 'amount';
+    case 'dateLiteral':
+      return item.kind === 'dateLiteral';
+    case 'gap':
+      return true;
+  }
 }
 
 function matchOne(item: Item, element: Element, captures: Captures): Captures | undefined {
@@ -150,8 +172,11 @@ export function longestMatchAt<P extends Pattern>(
   patterns: readonly P[],
 ): { match: Match; pattern: P } | undefined {
   let best: { match: Match; pattern: P } | undefined;
+  const item = items[position];
+  if (item === undefined) return undefined;
   for (const pattern of patterns) {
-    const found = matchElements(items, position, pattern.elements, {}, []);
+    if (!mayStartAt(item, pattern.elements[0])) continue;
+    const found = matchElements(items, position, pattern.elements, 0, {}, []);
     if (found === undefined || found.to === position) continue;
     if (best === undefined || found.to > best.match.to) {
       best = { match: { from: position, ...found }, pattern };

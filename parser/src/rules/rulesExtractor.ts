@@ -11,7 +11,8 @@ import { categorize } from './categorize.ts';
 import { attachCurrencies } from './currencies.ts';
 import { resolveDates, userToday } from './dates.ts';
 import { toMinorUnits } from './decimal.ts';
-import { describe } from './describe.ts';
+import { describe, quote } from './describe.ts';
+import { isClearlyNotPurchase, isCountOrMeasure } from './notPurchase.ts';
 import type { DateItem, DivisorItem, Item } from './items.ts';
 import { applyQuantities, applySplits, demoteCounts } from './quantities.ts';
 import { readNumbers } from './readNumbers.ts';
@@ -26,8 +27,10 @@ import { tokenize } from './tokenize.ts';
 
 const reasons = {
   noAmount: "I couldn't find an amount of money in that message, so no expense was recorded.",
+  notPurchase:
+    'That reads like a question, a reminder or money coming in, not something you bought, so nothing was recorded. To record it, write what you spent, such as "rent 1200".',
   noSpending:
-    'I found a number but nothing saying it was money spent. Try something like "lunch 12" or "$40 for gas".',
+    'That number seems to count or measure something rather than money spent. To record it, write something like "lunch 12" or "$40 for gas".',
   future: 'That date is in the future; expenses can be recorded up to tomorrow.',
 } as const;
 
@@ -72,28 +75,37 @@ export function parseWithRules(request: ParseRequest): ParseOutcome {
   checkParseRequest(request);
   const today = userToday(request.now, request.timezone);
   const todayIso = today.toISODate() ?? '';
-  const tomorrowIso = today.plus({ days: 1 }).toISODate() ?? '';
   const items = analyze(request, today);
+  // Only a date in the message can be in the future; most messages have none, so luxon's
+  // arithmetic is spared for them.
+  const tomorrowIso = items.some((item) => item.kind === 'date')
+    ? (today.plus({ days: 1 }).toISODate() ?? '')
+    : todayIso;
   const segments = segment(items);
   if (segments.length === 0)
     return { expenses: [], reason: reasons.noAmount, parser: 'rules', tokensUsed: 0 };
 
+  if (isClearlyNotPurchase(items, request.text)) {
+    return { expenses: [], reason: reasons.notPurchase, parser: 'rules', tokensUsed: 0 };
+  }
   const defaults = messageDefaults(items, request, todayIso);
   const spendingSaid = items.some((item) => item.kind === 'word' && spendingCues.has(item.norm));
 
   const toExpense = (part: Segment): SegmentResult => {
     const keyword = categorize(part.items);
     const divisor = part.items.find((item): item is DivisorItem => item.kind === 'divisor');
-    // A bare number is money only when something says so: a currency, a category keyword, a
-    // spending verb, a price per item or a shared bill. "I have 3 kids" records nothing.
-    const looksLikeSpending =
+    // With nothing saying it is money (a currency, a category word, a spending verb, a price
+    // per item, a shared bill), a number that counts, measures or tells the time is not an
+    // expense ("I have 3 kids"); any other amount is kept as a guess, never dropped.
+    const saysMoney =
       part.amount.currency !== undefined ||
       keyword !== undefined ||
       spendingSaid ||
       part.amount.quantity > 1 ||
       divisor !== undefined;
-    if (!looksLikeSpending) return { problem: reasons.noSpending };
-    const category = keyword ?? 'other';
+    if (!saysMoney && isCountOrMeasure(part.amount, items)) return { problem: reasons.noSpending };
+    const category = keyword?.category ?? 'other';
+    const guessed = keyword === undefined || keyword.generic;
     const ownDate = part.items.find((item): item is DateItem => item.kind === 'date');
     const occurredOn = ownDate?.isoDate ?? defaults.date;
     if (occurredOn > tomorrowIso) return { problem: reasons.future };
@@ -105,8 +117,22 @@ export function parseWithRules(request: ParseRequest): ParseOutcome {
         part.amount.quantity,
         divisor?.ways,
       );
-      const description = describe(part.items, request.text, category);
-      return { expense: { amountMinor, currency, category, description, occurredOn } };
+      // Unsure what it was: the person's own text, so they recognise it and can fix it.
+      const description =
+        category === 'other'
+          ? quote(part.items, request.text)
+          : describe(part.items, request.text, category);
+      return {
+        expense: {
+          amountMinor,
+          currency,
+          category,
+          description,
+          occurredOn,
+          parsedBy: 'rules',
+          guessed,
+        },
+      };
     } catch (error) {
       if (!(error instanceof CodedError)) throw error;
       return { problem: `I couldn't record that amount: ${error.message}.` };

@@ -40,6 +40,8 @@ const tokenPattern = new RegExp(
     // A suffix letter counts only when no other letter follows: "3.5k" but not "5km".
     `(?<numeral>\\d+(?:[.,]\\d+)*)(?<suffix>[${suffixSource}](?!\\p{L}))?`,
     `(?<word>\\p{L}+(?:['’\\-]\\p{L}+)*)`,
+    // One pictograph with what may dress it (variation selector, skin tone, a joined sign).
+    `(?<emoji>\\p{Extended_Pictographic}(?:\\u{FE0F}|\\p{Emoji_Modifier}|\\u{200D}\\p{Extended_Pictographic}\\u{FE0F}?)*)`,
     `(?<punct>[^\\s\\p{L}\\d]|\\n)`,
   ].join('|'),
   'gu',
@@ -64,6 +66,11 @@ export function tokenize(text: string): Item[] {
     } else if (groups.word !== undefined) {
       const norm = normalizeWord(groups.word);
       items.push({ kind: 'word', text: groups.word, norm, stem: stem(norm), start, end });
+    } else if (groups.emoji !== undefined) {
+      // A pictograph stands where a word would ("🍕 12"): a word to the tables, folded to its
+      // base so "💇‍♀️" and "💇🏽" read as "💇".
+      const base = String.fromCodePoint(groups.emoji.codePointAt(0) ?? 0);
+      items.push({ kind: 'word', text: groups.emoji, norm: base, stem: base, start, end });
     } else {
       items.push({ kind: 'punct', text: match[0], norm: match[0], start, end });
     }

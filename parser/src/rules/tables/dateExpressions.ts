@@ -53,12 +53,20 @@ const lastCue = word('last', 'past', 'previous');
 const onCue = word('on', 'this');
 
 export const datePatterns: readonly DatePattern[] = [
-  { elements: [word('today', 'tonight')], rule: { kind: 'daysAgo', days: 0 } },
+  // English first; then the same day in German, Spanish, French, Italian, Portuguese and Dutch,
+  // which people mix into their messages.
+  {
+    elements: [word('today', 'tonight', 'heute', 'hoy', "aujourd'hui", 'oggi', 'hoje', 'vandaag')],
+    rule: { kind: 'daysAgo', days: 0 },
+  },
   {
     elements: [word('this'), word('morning', 'afternoon', 'evening', 'noon')],
     rule: { kind: 'daysAgo', days: 0 },
   },
-  { elements: [word('yesterday')], rule: { kind: 'daysAgo', days: 1 } },
+  {
+    elements: [word('yesterday', 'gestern', 'ayer', 'hier', 'ieri', 'ontem', 'gisteren')],
+    rule: { kind: 'daysAgo', days: 1 },
+  },
   { elements: [word('last'), word('night')], rule: { kind: 'daysAgo', days: 1 } },
   {
     elements: [word('day'), word('before'), word('yesterday')],
