@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmod, cp, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +22,26 @@ export async function ferretdbPatchSeries(patchesDir: string): Promise<FerretdbP
       return { name, path: patchPath, text: await readFile(patchPath, 'utf8') };
     }),
   );
+}
+
+/**
+ * What a FerretDB binary is built from, as one hash: the embedding program in `sourceDir`
+ * (`go.mod`, which pins the module, `go.sum`, `main.go`) and every patch, name and text. A build
+ * whose recorded fingerprint differs is rebuilt.
+ */
+export async function ferretdbBuildFingerprint(
+  sourceDir: string,
+  patches: readonly FerretdbPatch[],
+): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of ['go.mod', 'go.sum', 'main.go']) {
+    hash.update(await readFile(path.join(sourceDir, file)));
+  }
+  for (const patch of patches) {
+    hash.update(patch.name);
+    hash.update(patch.text);
+  }
+  return hash.digest('hex');
 }
 
 /**

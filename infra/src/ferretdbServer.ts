@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import { runStep } from './commands.ts';
 import {
   applyFerretdbPatches,
+  ferretdbBuildFingerprint,
   ferretdbPatchSeries,
   writableCopy,
   type FerretdbPatch,
@@ -37,19 +37,6 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
   const moduleCopy = path.join(installDir, 'ferretdb', 'module');
   const buildDir = path.join(installDir, 'ferretdb', 'build');
   const endpoint = settings.mongo.external ?? `mongodb://${host}:${port}`;
-
-  /** What the binary is built from; a change to any of it, a patch among them, means a rebuild. */
-  async function sourceHash(patches: readonly FerretdbPatch[]): Promise<string> {
-    const hash = createHash('sha256');
-    for (const file of ['go.mod', 'go.sum', 'main.go']) {
-      hash.update(await readFile(path.join(sourceDir, file)));
-    }
-    for (const patch of patches) {
-      hash.update(patch.name);
-      hash.update(patch.text);
-    }
-    return hash.digest('hex');
-  }
 
   /** A writable copy of the FerretDB module with our patches applied, and a go.mod using it. */
   async function preparePatchedModule(
@@ -81,7 +68,7 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
   }
 
   async function builtFromCurrentSources(): Promise<boolean> {
-    const wanted = await sourceHash(await ferretdbPatchSeries(patchesDir));
+    const wanted = await ferretdbBuildFingerprint(sourceDir, await ferretdbPatchSeries(patchesDir));
     return existsSync(binary) && (await readFile(stampFile, 'utf8').catch(() => '')) === wanted;
   }
 
@@ -132,7 +119,7 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
         { cwd: sourceDir, env },
       );
       await rename(building, binary);
-      await writeFile(stampFile, await sourceHash(patches));
+      await writeFile(stampFile, await ferretdbBuildFingerprint(sourceDir, patches));
     },
 
     async start() {
