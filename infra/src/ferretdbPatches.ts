@@ -18,7 +18,8 @@ export async function ferretdbPatchSeries(patchesDir: string): Promise<FerretdbP
   const names = (await readdir(patchesDir)).filter((name) => name.endsWith('.patch')).sort();
   return Promise.all(
     names.map(async (name) => {
-      const patchPath = path.join(patchesDir, name);
+      // Absolute: git applies it from inside the module copy.
+      const patchPath = path.resolve(patchesDir, name);
       return { name, path: patchPath, text: await readFile(patchPath, 'utf8') };
     }),
   );
