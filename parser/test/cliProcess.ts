@@ -12,11 +12,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export function runCli(script: string, args: readonly string[], stdin = ''): Promise<CliRun> {
+export function runCli(
+  script: string,
+  args: readonly string[],
+  stdin = '',
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -95,6 +95,7 @@ describe('parser evaluation', () => {
       eval: 'parser',
       file: 'samples.jsonl',
       parsers: ['rules'],
+      answeredBy: { rules: 2 },
       messages: 2,
       messageAccuracy: 0.5,
       expenseCountAccuracy: 1,

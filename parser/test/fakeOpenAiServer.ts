@@ -24,6 +24,8 @@ export interface FakeOpenAiServer {
   readonly requests: Record<string, unknown>[];
   /** Replies to use, in order; the last one repeats. */
   reply(...replies: FakeReply[]): void;
+  /** Answers each request from its body instead (a scripted "model" for evaluations). */
+  answerWith(answer: (body: Record<string, unknown>) => FakeReply): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function expensesAnswer(
 export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const requests: Record<string, unknown>[] = [];
   let replies: FakeReply[] = [{ content: expensesAnswer([]) }];
+  let answerer: ((body: Record<string, unknown>) => FakeReply) | undefined;
   let served = 0;
   const timers = new Set<NodeJS.Timeout>();
 
@@ -59,7 +62,7 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       }
       const body = await readJson(request);
       requests.push(body);
-      const reply = replies[Math.min(served, replies.length - 1)] ?? {};
+      const reply = answerer?.(body) ?? replies[Math.min(served, replies.length - 1)] ?? {};
       served += 1;
       const send = (): void => {
         if (response.destroyed) return;
@@ -113,7 +116,11 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     requests,
     reply(...next) {
       replies = next;
+      answerer = undefined;
       served = 0;
+    },
+    answerWith(answer) {
+      answerer = answer;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -40,6 +40,8 @@ export interface EvaluationReport {
   readonly guessed: number;
   readonly fields: Readonly<Record<ScoredField, Tally>>;
   readonly parsers: readonly ParserKind[];
+  /** Messages each parser answered: with a model, how many fell back to the rules. */
+  readonly answeredBy: Readonly<Partial<Record<ParserKind, number>>>;
   readonly failures: readonly SampleResult[];
 }
 
@@ -118,13 +120,13 @@ export async function evaluate(
   const fieldCorrect: FieldCounts = { amountMinor: 0, currency: 0, category: 0, occurredOn: 0 };
   let positions = 0;
   let countCorrect = 0;
-  const parsers = new Set<ParserKind>();
+  const answeredBy: Partial<Record<ParserKind, number>> = {};
   const failures: SampleResult[] = [];
   let dropped = 0;
   let guessed = 0;
   for (const [offset, sample] of samples.entries()) {
     const run = await runSample(sample, offset + 1, extractor, clock());
-    if (run.parser !== undefined) parsers.add(run.parser);
+    if (run.parser !== undefined) answeredBy[run.parser] = (answeredBy[run.parser] ?? 0) + 1;
     positions += run.positions;
     for (const field of scoredFields) fieldCorrect[field] += run.correct[field];
     if (!run.result.wrongFields.includes('count')) countCorrect += 1;
@@ -141,7 +143,8 @@ export async function evaluate(
     dropped,
     guessed,
     fields,
-    parsers: [...parsers],
+    parsers: Object.keys(answeredBy) as ParserKind[],
+    answeredBy,
     failures,
   };
 }

@@ -32,6 +32,11 @@ function failureLines(failure: SampleResult): string[] {
   ];
 }
 
+function answeredBy(report: EvaluationReport): string {
+  const counts = Object.entries(report.answeredBy).map(([parser, count]) => `${parser} ${count}`);
+  return counts.join(', ') || 'none';
+}
+
 /** Rounds to 4 decimals so the JSON line stays readable. */
 function ratio(tally: Tally): number {
   return Math.round(tally.accuracy * 10_000) / 10_000;
@@ -42,6 +47,7 @@ export function formatReport(report: EvaluationReport, file: string): string[] {
     eval: 'parser',
     file,
     parsers: report.parsers,
+    answeredBy: report.answeredBy,
     messages: report.messages.total,
     messageAccuracy: ratio(report.messages),
     expenseCountAccuracy: ratio(report.count),
@@ -51,7 +57,7 @@ export function formatReport(report: EvaluationReport, file: string): string[] {
     failures: report.failures.length,
   };
   return [
-    `parser evaluation of ${file} (${report.messages.total} messages, parser: ${report.parsers.join(', ') || 'none'})`,
+    `parser evaluation of ${file} (${report.messages.total} messages, answered by: ${answeredBy(report)})`,
     'per field:',
     ...scoredFields.map((field) => `  ${row(field, report.fields[field])}`),
     `  ${row('expense count', report.count)}`,
