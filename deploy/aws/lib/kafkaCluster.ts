@@ -7,19 +7,16 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acceptNagFinding, acceptWildcardResource } from './nagSuppressions.ts';
-import type { KafkaGroups } from './processes.ts';
+import { kafkaTopics, type KafkaGroups } from './processes.ts';
 import type { DeploymentProfile } from './profiles.ts';
 
 /** MSK's port for clients authenticating with IAM over TLS. */
 export const mskIamPort = 9098;
 
-/** Every topic of ours, events and dead letters and change notices alike, starts so. */
-const topicPattern = 'cashtrack.*';
-
 /**
  * Amazon MSK with IAM access control, serverless or provisioned as the profile says. Topics are
  * not declared here: the services create them at start as they do on a local broker, so each
- * task role may create `cashtrack.*` topics.
+ * task role may create each of our topics by name.
  */
 export class KafkaCluster extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
@@ -104,8 +101,8 @@ export class KafkaCluster extends Construct {
   }
 
   /**
-   * What a service's task role may do: connect, produce idempotently, create, read and write our
-   * topics, and use its own consumer groups. A group made per replica (`<prefix><uuid>`) can only
+   * What a service's task role may do: connect, produce idempotently, create, read and write each
+   * of our topics (named one by one), and use its own consumer groups. A group made per replica (`<prefix><uuid>`) can only
    * be named by its prefix.
    */
   grantClient(role: iam.IRole, groups: KafkaGroups): void {
@@ -136,13 +133,8 @@ export class KafkaCluster extends Construct {
           'kafka-cluster:ReadData',
           'kafka-cluster:WriteData',
         ],
-        resources: [under('topic', topicPattern)],
+        resources: kafkaTopics.map((topic) => under('topic', topic)),
       }),
-    );
-    acceptWildcardResource(
-      role,
-      under('topic', topicPattern),
-      'the services create their topics at start (event topics, dead letters, change notices), so the names are known only as our cashtrack. prefix',
     );
     const groupNames = [
       ...groups.named,

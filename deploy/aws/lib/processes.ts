@@ -1,12 +1,20 @@
+import { allTopicNames } from '../../../events/src/topics.ts';
 import type { DeploymentProfile } from './profiles.ts';
 
 /** The private DNS namespace (Cloud Map) the processes find each other in. */
 export const serviceNamespace = 'cashtrack.internal';
 
+/**
+ * Every topic a process may create, read or write: the event topics and their dead letters
+ * (`ensureTopics`, run by every process at start), and the expense subgraph's change notices
+ * (`changeNotificationsTopic`; a test holds this copy to it).
+ */
+export const kafkaTopics: readonly string[] = [...allTopicNames(), 'cashtrack.expense-changes'];
+
 /** A secret a process reads from Secrets Manager into this environment variable. */
 export type SecretName = 'subgraphSharedSecret' | 'mongoUrl' | 'openAiApiKey';
 
-/** What a process may do on Kafka; every topic is `cashtrack.*`, so only groups differ. */
+/** The consumer groups a process uses; every process may use every topic of `kafkaTopics`. */
 export interface KafkaGroups {
   /** Consumer groups with a fixed name (e.g. `parser-worker`). */
   readonly named: readonly string[];

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { allTopicNames } from '../../../events/src/topics.ts';
 import { defaultKeepAliveMs } from '../../../platform/src/graphqlWsServer.ts';
+import { changeNotificationsTopic } from '../../../subgraphs/expense/src/subscriptions/changeNotifications.ts';
 import { cashtrackApp } from '../lib/app.ts';
 import { loadBalancerIdleTimeoutSeconds } from '../lib/cashtrackStack.ts';
 import { mskIamPort } from '../lib/kafkaCluster.ts';
+import { kafkaTopics } from '../lib/processes.ts';
 import { profileNamed, profiles } from '../lib/profiles.ts';
 import { flowRules, type FlowRule } from './securityGroupRules.ts';
 import { synthesize, type SynthesizedStack } from './synthesizedStack.ts';
@@ -218,14 +221,22 @@ describe('the small profile', () => {
         if (actions.some((action) => action.startsWith('kafka-cluster:'))) {
           const patterns = statementResources.map((resource) => JSON.stringify(resource));
           for (const pattern of patterns.filter((text) => text.includes('*'))) {
-            // Only our topic prefix and per-replica group prefixes, under the one cluster.
+            // Only the groups each replica names with a random suffix, under the one cluster.
             expect(pattern).toMatch(
-              /(topic\/cashtrack-small\/.*\/cashtrack\.\*|group\/cashtrack-small\/.*\/(access-token-revocations|expense-changes)-\*)"\]\]\}$/,
+              /group\/cashtrack-small\/.*\/(access-token-revocations|expense-changes)-\*"\]\]\}$/,
             );
           }
         }
       }
     }
+  });
+
+  it('names every topic the services create, and no other, in the task roles', () => {
+    expect([...kafkaTopics].sort()).toEqual([...allTopicNames(), changeNotificationsTopic].sort());
+    const topicStatement = JSON.stringify(
+      ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('ParserWorkerTaskTaskRole'))?.[1],
+    );
+    for (const topic of kafkaTopics) expect(topicStatement).toContain(`/${topic}"`);
   });
 
   it('authenticates to MSK Serverless with IAM, the services told so by KAFKA_SASL_MECHANISM', () => {
