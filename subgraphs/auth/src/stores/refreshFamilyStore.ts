@@ -1,15 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type { RefreshFamily } from '../domain/refreshFamily.ts';
 
-interface RefreshFamilyDocument {
+/** Why a family was revoked: its owner logged out, or one of its old tokens came back. */
+type RevokedReason = 'logOut' | 'reuse';
+
+interface RefreshFamilyDocument extends Omit<RefreshFamily, 'familyId'> {
   readonly _id: string;
-  readonly userId: string;
-  readonly currentTokenHash: string;
-  readonly generation: number;
-  readonly rotatedAt: Date;
-  readonly expiresAt: Date;
-  readonly revokedAt: Date | null;
-  readonly revokedReason?: 'logOut' | 'reuse';
+  readonly revokedReason?: RevokedReason;
   readonly createdAt: Date;
 }
 
@@ -31,7 +28,7 @@ export interface RefreshFamilyStore {
     next: { readonly tokenHash: string; readonly rotatedAt: Date; readonly expiresAt: Date },
   ): Promise<boolean>;
   /** Revokes the family unless it already is; true if this call revoked it. */
-  revoke(familyId: string, now: Date, reason: 'logOut' | 'reuse'): Promise<boolean>;
+  revoke(familyId: string, now: Date, reason: RevokedReason): Promise<boolean>;
 }
 
 export function createRefreshFamilyStore(db: Db): RefreshFamilyStore {
