@@ -14,7 +14,7 @@ function operationOf(source: string) {
 
 function rootFieldsOf(source: string): string[] {
   const { operation, document } = operationOf(source);
-  return rootFieldNames(operation, document).sort();
+  return [...rootFieldNames(operation, document)].sort();
 }
 
 function executionsOf(source: string): Record<string, number> {

@@ -6,6 +6,7 @@ import {
   GraphQLError,
   Kind,
   validate,
+  visit,
   type ASTVisitor,
   type DocumentNode,
   type FieldNode,
@@ -123,34 +124,46 @@ export function operationLimitRules(
  * need to tell a depth limit from a typo: an error thrown here keeps its own code, and says
  * HTTP 400 (a thrown error is a 500 otherwise).
  *
- * An operation without variables gets the same verdict every time, and Apollo hands every request
- * with the same text the same parsed document, so its verdict is kept per schema and document.
- * One with variables is checked per request: its list sizes may be in them.
+ * Apollo hands every request with the same text (or persisted-query hash) the same parsed
+ * document, so verdicts are kept per schema and document, and for one with variables per the
+ * values of the variables the limits read (list sizes: `first`, `last`, `representations`'
+ * length); other variables change no verdict. A repeated operation is then never validated again.
  */
 export function operationLimitsPlugin<C extends BaseContext>(
   limits: OperationLimits,
   options: Pick<OperationLimitOptions, 'flattenFragments'> = {},
 ): ApolloServerPlugin<C> {
   const withoutVariables = operationLimitRules(limits, options);
-  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, GraphQLError | null>>();
+  const verdicts = new WeakMap<
+    GraphQLSchema,
+    WeakMap<DocumentNode, Map<string, GraphQLError | null>>
+  >();
   const firstViolation = (
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Readonly<Record<string, unknown>> | undefined,
   ): GraphQLError | null => {
-    if (usesVariables(document)) {
-      const rules = operationLimitRules(limits, { ...options, variables: variables ?? {} });
-      return validate(schema, document, rules)[0] ?? null;
-    }
     let forSchema = verdicts.get(schema);
     if (forSchema === undefined) {
       forSchema = new WeakMap();
       verdicts.set(schema, forSchema);
     }
-    let verdict = forSchema.get(document);
+    let forDocument = forSchema.get(document);
+    if (forDocument === undefined) {
+      forDocument = new Map();
+      forSchema.set(document, forDocument);
+    }
+    const withVariables = usesVariables(document);
+    const key = withVariables ? listSizeKey(document, variables ?? {}) : '';
+    let verdict = forDocument.get(key);
     if (verdict === undefined) {
-      verdict = validate(schema, document, withoutVariables)[0] ?? null;
-      forSchema.set(document, verdict);
+      const rules = withVariables
+        ? operationLimitRules(limits, { ...options, variables: variables ?? {} })
+        : withoutVariables;
+      verdict = validate(schema, document, rules)[0] ?? null;
+      // A client choosing new page sizes on every request must not grow this without bound.
+      if (forDocument.size >= maxVerdictsPerDocument) forDocument.clear();
+      forDocument.set(key, verdict);
     }
     return verdict;
   };
@@ -170,6 +183,41 @@ export function operationLimitsPlugin<C extends BaseContext>(
       };
     },
   };
+}
+
+const maxVerdictsPerDocument = 64;
+
+/** The variables a document's list sizes come from, by document. */
+const listSizeVariablesOf = new WeakMap<DocumentNode, readonly string[]>();
+
+/**
+ * What the limits read from a request's variables, as a key: each list-size variable's value
+ * (a list by its length), in document order. Nothing else a variable holds changes a verdict.
+ */
+function listSizeKey(document: DocumentNode, variables: Readonly<Record<string, unknown>>): string {
+  let names = listSizeVariablesOf.get(document);
+  if (names === undefined) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(argument) {
+        const { name, value } = argument;
+        if (
+          value.kind === Kind.VARIABLE &&
+          (name.value === 'first' || name.value === 'last' || name.value === 'representations')
+        ) {
+          found.add(value.name.value);
+        }
+      },
+    });
+    names = [...found];
+    listSizeVariablesOf.set(document, names);
+  }
+  return JSON.stringify(
+    names.map((name) => {
+      const value = variables[name];
+      return Array.isArray(value) ? { length: value.length } : (value ?? null);
+    }),
+  );
 }
 
 function usesVariables(document: DocumentNode): boolean {

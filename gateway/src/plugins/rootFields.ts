@@ -5,11 +5,29 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 
+/**
+ * Apollo hands every request with the same text the same parsed document (its document store),
+ * so what is read off an operation here is kept per operation node: a repeated operation, or a
+ * persisted one, costs two lookups instead of two walks. A node belongs to one document, whose
+ * fragments are part of the answer, so the node alone is the key.
+ */
+const namesByOperation = new WeakMap<OperationDefinitionNode, readonly string[]>();
+const executionsByOperation = new WeakMap<OperationDefinitionNode, ReadonlyMap<string, number>>();
+
 /** The root field names an operation selects, looking through fragments on the root type. */
 export function rootFieldNames(
   operation: OperationDefinitionNode,
   document: DocumentNode,
-): string[] {
+): readonly string[] {
+  let names = namesByOperation.get(operation);
+  if (names === undefined) {
+    names = readRootFieldNames(operation, document);
+    namesByOperation.set(operation, names);
+  }
+  return names;
+}
+
+function readRootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] {
   const fragments = new Map(
     document.definitions
       .filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
@@ -37,6 +55,18 @@ export function rootFieldNames(
  * field is still counted: for rate limits, counting too much is the safe side.
  */
 export function rootFieldExecutions(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): ReadonlyMap<string, number> {
+  let executions = executionsByOperation.get(operation);
+  if (executions === undefined) {
+    executions = readRootFieldExecutions(operation, document);
+    executionsByOperation.set(operation, executions);
+  }
+  return executions;
+}
+
+function readRootFieldExecutions(
   operation: OperationDefinitionNode,
   document: DocumentNode,
 ): Map<string, number> {
