@@ -21,8 +21,8 @@
  * Each target runs `BENCH_GATEWAY_SECONDS` (default 10) after `BENCH_GATEWAY_WARMUP_SECONDS`
  * (default 2) with `BENCH_GATEWAY_CONCURRENCY` (default 16) closed loops. The one person of
  * `single` has 60 expenses, the others `BENCH_GATEWAY_USER_EXPENSES` (default 20).
- * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's V8 CPU profile of the whole run there
- * (`<name>.cpuprofile`, for Chrome DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
+ * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's V8 CPU profiles of the whole run there
+ * (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
  * runs some variants only.
  *
  * Needs Kafka and the MongoDB-protocol server (`npm run infra:up`). Figures go to stderr as they
@@ -222,8 +222,27 @@ async function dropEverything(mongo: MongoClient, subgraphs: SubgraphProcesses):
 
 type Results = Map<VariantName, Map<TargetName, Measured>>;
 
-async function run(mongo: MongoClient): Promise<{ results: Results; mixOperations: object }> {
+/**
+ * What a gateway burns with no request at all (ours: the Kafka consumer that hears of revoked
+ * tokens), over `idleSeconds`: a cost per second, not per request, printed beside the figures
+ * because at a low request rate it weighs on the CPU per request.
+ */
+async function idleCpuMsPerSecond(gateway: GatewayProcess): Promise<number> {
+  const idleSeconds = 3;
+  const before = await gateway.cpuMs();
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1_000));
+  return round((await gateway.cpuMs()) - before) / idleSeconds;
+}
+
+interface RunOutcome {
+  readonly results: Results;
+  readonly mixOperations: object;
+  readonly idleCpu: ReadonlyMap<GatewayName, number>;
+}
+
+async function run(mongo: MongoClient): Promise<RunOutcome> {
   const results: Results = new Map();
+  const idleCpu = new Map<GatewayName, number>();
   let mixOperations: object = {};
   const subgraphs = await startSubgraphProcesses({
     namespace: testNamespace('gatewayBench'),
@@ -256,6 +275,8 @@ async function run(mongo: MongoClient): Promise<{ results: Results; mixOperation
     }
     const expenseUrl = `${subgraphs.urls.expense}/graphql`;
     await checkSingle(gateways, expenseUrl, main.token);
+    for (const gateway of gateways) idleCpu.set(gateway.name, await idleCpuMsPerSecond(gateway));
+    say(`idle CPU, ms per second: ${JSON.stringify(Object.fromEntries(idleCpu))}`);
     const today = new Date().toISOString().slice(0, 10);
     const mix = await mixRound(people, today);
     mixOperations = mix.operations;
@@ -306,10 +327,10 @@ async function run(mongo: MongoClient): Promise<{ results: Results; mixOperation
     await subgraphs.stop();
     await dropEverything(mongo, subgraphs);
   }
-  return { results, mixOperations };
+  return { results, mixOperations, idleCpu };
 }
 
-function summary(results: Results, mixOperations: object): object {
+function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
   const variants: Record<string, object> = {};
   const oursVsApollo: Record<string, number> = {};
   const oursVsHive: Record<string, number> = {};
@@ -353,6 +374,7 @@ function summary(results: Results, mixOperations: object): object {
     seconds,
     users: userCount,
     mixOperations,
+    idleCpuMsPerSecond: Object.fromEntries(idleCpu),
     oursVsApollo,
     oursVsHive,
     apolloCpuOverOurs,
@@ -365,8 +387,7 @@ function summary(results: Results, mixOperations: object): object {
 async function main(): Promise<void> {
   const mongo = await requireInfra();
   try {
-    const { results, mixOperations } = await run(mongo);
-    process.stdout.write(`${JSON.stringify(summary(results, mixOperations))}\n`);
+    process.stdout.write(`${JSON.stringify(summary(await run(mongo)))}\n`);
   } finally {
     await mongo.close();
   }

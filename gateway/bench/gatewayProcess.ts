@@ -7,6 +7,7 @@
  * `stop` → stops the gateway and exits (which is when `--cpu-prof` writes its profile).
  */
 import { fork } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '@cashtrack/platform';
 import {
@@ -38,7 +39,7 @@ export interface GatewayProcess {
 }
 
 export interface GatewayProcessOptions {
-  /** Write a V8 CPU profile of the whole run into this folder (`--cpu-prof`). */
+  /** Write V8 CPU profiles of the whole run into `<profileDir>/<name>/` (`--cpu-prof`). */
   readonly profileDir?: string;
 }
 
@@ -51,13 +52,10 @@ export async function startGatewayProcess(
     env: { ...process.env, [childVariable]: '1' },
     execArgv: [
       ...process.execArgv,
+      // One profile per thread (tsx's loader runs in one of its own): `<dir>/<name>/CPU.*`.
       ...(options.profileDir === undefined
         ? []
-        : [
-            '--cpu-prof',
-            `--cpu-prof-dir=${options.profileDir}`,
-            `--cpu-prof-name=${name}.cpuprofile`,
-          ]),
+        : ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, name)}`]),
     ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

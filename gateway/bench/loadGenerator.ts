@@ -110,7 +110,7 @@ export async function runLoad(
       lastAnswer = Math.max(lastAnswer, answered);
       if (failure !== undefined) {
         failures += 1;
-        firstFailure ??= failure;
+        firstFailure ??= `${failure} (request ${body.slice(0, 120)})`;
       }
     }
   };
