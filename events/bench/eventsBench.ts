@@ -127,8 +127,6 @@ async function consumeWithRunner(run: number): Promise<Pass> {
       kafka,
       groupId: `${prefix}runner-${run}`,
       topics: [topic],
-      stopOnSignals: [],
-      exitOnFatal: false,
       partitionsConsumedConcurrently: concurrency,
       logger: runnerLog,
       handle: () => {

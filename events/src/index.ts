@@ -45,19 +45,17 @@ export type { EnsureTopicsOptions } from './ensureTopics.ts';
 // Kafka plumbing.
 export { createEventProducer } from './producer.ts';
 export type { EventProducer, EventProducerOptions } from './producer.ts';
-export { runEventConsumer } from './consumerRunner.ts';
+export { runEventConsumer } from './kafka/eventConsumer.ts';
+export type { EventConsumer, EventConsumerOptions } from './kafka/eventConsumer.ts';
 export type {
-  EventConsumer,
-  EventConsumerOptions,
-  EventConsumerStats,
   EventContext,
   EventHandler,
   EventBatchHandler,
   EventHandling,
   BatchContext,
   PositionedEvent,
-  PartitionStats,
-} from './consumerRunner.ts';
+} from './delivery/eventHandling.ts';
+export type { EventConsumerStats, PartitionStats } from './delivery/deliveryStats.ts';
 export {
   defaultRetryPolicy,
   defaultClassifyError,
@@ -67,8 +65,7 @@ export {
   FatalConsumerError,
 } from './retryPolicy.ts';
 export type { RetryPolicy, FailureAction } from './retryPolicy.ts';
-export { deadLetterHeaders, deadLetterMessage, readDeadLetter } from './deadLetter.ts';
-export type { DeadLetterInfo, DeadLetterInput, DeadLetterMessage } from './deadLetter.ts';
+export { deadLetterHeaders } from './deadLetter.ts';
 
 // MongoDB: outbox, relay, idempotent projections, rebuilds.
 export { outboxField, outboxEntries, documentWithOutbox, withOutbox } from './outbox.ts';

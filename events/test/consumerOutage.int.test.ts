@@ -68,8 +68,6 @@ describe('a consumer whose database is unreachable for a while', () => {
       topics: [names.expenseMessages, names.expenses],
       sessionTimeoutMs: 6_000,
       heartbeatIntervalMs: 500,
-      stopOnSignals: [],
-      exitOnFatal: false,
       retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 40 },
       handle: (event) => {
         if (event.eventId === first.eventId) {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { deadLetterMessage } from '../src/deadLetter.ts';
 import {
-  deadLetterMessage,
   defaultClassifyError,
   EventValidationError,
   FatalConsumerError,
   isOutage,
   PoisonEventError,
-  readDeadLetter,
   retryDelayMs,
 } from '../src/index.ts';
+import { readDeadLetter } from './deadLetterReader.ts';
 
 describe('retry delays', () => {
   const policy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 1_000 };

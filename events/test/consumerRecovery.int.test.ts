@@ -176,8 +176,6 @@ describe('consumer runner crash recovery and rebalancing', () => {
         sessionTimeoutMs: 6_000,
         heartbeatIntervalMs: 300,
         rebalanceTimeoutMs: 10_000,
-        stopOnSignals: [],
-        exitOnFatal: false,
         handle: async (event: CashTrackEvent) => {
           handledBy.set(event.eventId, (handledBy.get(event.eventId) ?? new Set()).add(name));
           if (!isExpenseEvent(event)) return;

@@ -7,13 +7,13 @@ import {
   encodeEvent,
   ensureTopics,
   FatalConsumerError,
-  readDeadLetter,
   runEventConsumer,
   topicNames,
   type CashTrackEvent,
   type EventConsumer,
   type EventProducer,
 } from '../src/index.ts';
+import { readDeadLetter } from './deadLetterReader.ts';
 import { readTopic } from './kafkaTestHelpers.ts';
 import { manualExpense, sampleOfEveryType } from './sampleEvents.ts';
 
@@ -21,8 +21,6 @@ const fastConsumer = {
   sessionTimeoutMs: 6_000,
   heartbeatIntervalMs: 500,
   rebalanceTimeoutMs: 10_000,
-  stopOnSignals: [],
-  exitOnFatal: false,
 } as const;
 
 describe('producer, consumer runner and dead letters on the real broker', () => {

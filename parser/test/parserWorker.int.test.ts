@@ -7,7 +7,6 @@ import {
   deadLetterTopic,
   ensureTopics,
   newEvent,
-  readDeadLetter,
   topicNames,
   type CashTrackEvent,
   type EventProducer,
@@ -20,6 +19,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@cashtrack/test-support';
+import { readDeadLetter } from '../../events/test/deadLetterReader.ts';
 import { expenseIdFor } from '../src/worker/deterministicIds.ts';
 import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
 import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';

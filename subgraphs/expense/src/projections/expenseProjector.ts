@@ -106,7 +106,7 @@ export async function startExpenseProjector(
     options.knownBuckets,
   );
   const projections = expenseReadModelProjections();
-  return runEventConsumer({
+  const consumer = await runEventConsumer({
     kafka: options.kafka,
     groupId: `${prefix}${expenseProjectorGroupId}`,
     topics: [...new Set(projections.flatMap((projection) => topicsOf(projection, prefix)))],
@@ -116,13 +116,13 @@ export async function startExpenseProjector(
     // them keeps the database busy while another batch is decoded or fetched.
     partitionsConsumedConcurrently: projectorConcurrentPartitions,
     fromBeginning: true,
-    // Signals are handled by the subgraph's shutdown steps, which stop this consumer in order.
-    stopOnSignals: [],
     ...(options.sessionTimeoutMs === undefined
       ? {}
       : { sessionTimeoutMs: options.sessionTimeoutMs }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.exitOnFatal === undefined ? {} : { exitOnFatal: options.exitOnFatal }),
     logger: log,
   });
+  // Until the expense subgraph runs on the service runtime, which watches `done` itself.
+  if (options.exitOnFatal ?? true) void consumer.done.catch(() => process.exit(1));
+  return consumer;
 }

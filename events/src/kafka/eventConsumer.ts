@@ -1,0 +1,159 @@
+import type { Kafka } from 'kafkajs';
+import { createLogger, envInt, retryAtStartup, type Logger } from '@cashtrack/platform';
+import { createDeliveryCore } from '../delivery/deliveryCore.ts';
+import type { EventConsumerStats } from '../delivery/deliveryStats.ts';
+import type { EventHandling } from '../delivery/eventHandling.ts';
+import type { FailureAction, RetryPolicy } from '../retryPolicy.ts';
+import { createDeadLetterProducer } from './deadLetterProducer.ts';
+
+export type EventConsumerOptions = EventHandling & EventConsumerSettings;
+
+export interface EventConsumerSettings {
+  readonly kafka: Kafka;
+  /** Consumer group; replicas sharing it share the partitions. */
+  readonly groupId: string;
+  /** Full topic names (with any prefix), e.g. `[topicNames(prefix).expenses]`. */
+  readonly topics: readonly string[];
+  /** Where a group without committed offsets starts. Default true: the whole history. */
+  readonly fromBeginning?: boolean;
+  /** Retries of a failing handler before the message is dead-lettered. Default `defaultRetryPolicy`. */
+  readonly retry?: RetryPolicy;
+  /** Decides per handler error: retry, dead-letter, or stop. Default `defaultClassifyError`. */
+  readonly classifyError?: (error: unknown) => FailureAction;
+  /**
+   * Default `KAFKA_CONSUMER_SESSION_TIMEOUT_MS`, else 10 000. A member killed without leaving
+   * holds its partitions this long, and a replacement's start-up waits for them just as long:
+   * with 30 s every crash was a 30-second outage (found by `npm run chaos`). Heartbeats go out
+   * between events, so a single handler step longer than this costs a rebalance, not data.
+   * Tests use a few seconds so a killed member's partitions move on quickly.
+   */
+  readonly sessionTimeoutMs?: number;
+  /** Default a tenth of the session timeout, at most 3 000. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin. Default 60 000. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest wait of an empty fetch; also bounds how long an idle consumer takes to stop. Default 1 000. */
+  readonly maxWaitTimeMs?: number;
+  /** Partitions handled at once; order is kept within each partition. Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly logger?: Logger;
+}
+
+export interface EventConsumer {
+  /** Finishes the event in hand, commits what was handled, and disconnects. */
+  stop(): Promise<void>;
+  /** Counts and lag for health checks; cheap, from memory. */
+  stats(): EventConsumerStats;
+  /**
+   * Resolves when stopped; rejects with the error that made the consumer fail (a `fatal`
+   * classification, a dead letter that could not be sent, a kafkajs crash it will not restart
+   * from), once it has disconnected without committing further. Whoever runs the process
+   * decides what a failure means for it (the service runtime exits so a supervisor restarts).
+   */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Runs a handler for every event on `topics` with at-least-once delivery: a thin kafkajs
+ * adapter (`eachBatch`) around the delivery core, which decodes, handles, retries and parks
+ * (`delivery/deliveryCore.ts`). Each batch's handled offsets are committed after its handling;
+ * a message that cannot be decoded, or whose handler keeps failing, goes to `<topic>.dlq`.
+ * Installs no signal handlers and never exits the process. Resolves once the consumer has
+ * joined its group and is fetching.
+ */
+export async function runEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const {
+    kafka,
+    groupId,
+    fromBeginning = true,
+    sessionTimeoutMs = envInt('KAFKA_CONSUMER_SESSION_TIMEOUT_MS', 10_000),
+    rebalanceTimeoutMs = 60_000,
+    maxWaitTimeMs = 1_000,
+    partitionsConsumedConcurrently = 1,
+  } = options;
+  const heartbeatIntervalMs =
+    options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 10));
+  const log = options.logger ?? createLogger('event-consumer');
+
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: heartbeatIntervalMs,
+    rebalanceTimeout: rebalanceTimeoutMs,
+    maxWaitTimeInMs: maxWaitTimeMs,
+    allowAutoTopicCreation: false,
+  });
+  const deadLetters = createDeadLetterProducer(kafka);
+
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Nobody may await `done`; a rejection must not become an unhandled rejection.
+  done.catch(() => undefined);
+
+  const core = createDeliveryCore({
+    handling: options,
+    groupId,
+    deadLetters: deadLetters.send,
+    retry: options.retry,
+    classifyError: options.classifyError,
+    // kafkajs sends a heartbeat only once per interval anyway.
+    heartbeatEveryMs: Math.max(10, Math.floor(heartbeatIntervalMs / 3)),
+    logger: log,
+    // Disconnecting waits for the batch in hand, which is what reported this: not awaited.
+    onFatal: (error) => {
+      void Promise.allSettled([consumer.disconnect(), deadLetters.disconnect()]).then(() =>
+        settle?.reject(error),
+      );
+    },
+  });
+
+  let stopping: Promise<void> | undefined;
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      await core.stop();
+      // kafkajs waits for the batch in hand, commits what was marked, and leaves the group.
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+      if (core.state() === 'stopped') settle?.resolve();
+    })();
+    return stopping;
+  }
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // kafkajs restarts itself after retriable errors; anything else is ours to report.
+    if (!payload.restart) core.fail(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const assigned = payload.memberAssignment;
+    core.keepPartitions((topic, partition) => (assigned[topic] ?? []).includes(partition));
+  });
+
+  await retryAtStartup(`Kafka consumer group ${groupId}`, async () => {
+    await Promise.all([consumer.connect(), deadLetters.connect()]);
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning });
+  });
+  await consumer.run({
+    autoCommit: true,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      await core.deliver({
+        topic: batch.topic,
+        partition: batch.partition,
+        messages: batch.messages,
+        highWatermark: batch.highWatermark,
+        heartbeat: () => payload.heartbeat(),
+        isStale: () => !payload.isRunning() || payload.isStale(),
+        commitUpTo: (offset) => payload.resolveOffset(offset),
+      });
+      // After a failure nothing more is committed; the disconnect under way ends the consumer.
+      if (core.state() !== 'failed') await payload.commitOffsetsIfNecessary();
+    },
+  });
+  log.info({ groupId, topics: options.topics }, 'consumer running');
+
+  return { stop, done, stats: () => core.stats() };
+}
