@@ -5,7 +5,9 @@ import {
   envInt,
   envList,
   envString,
+  jwksSettings,
   operationLimitsFromEnv,
+  readSetting,
   subgraphSharedSecretFromEnv,
   type AccessTokenAudience,
   type OperationLimits,
@@ -28,8 +30,10 @@ export interface GatewayConfig {
   readonly playground: boolean;
   /** `GATEWAY_SUPERGRAPH_PATH`, default schema/supergraph.graphql (composed by `npm run schema:compose`). */
   readonly supergraphPath: string;
-  /** `AUTH_JWKS_URL`, default http://127.0.0.1:4001/.well-known/jwks.json. */
+  /** `AUTH_JWKS_URL`: auth's public keys, as every verifier reads it (platform's jwksSettings). */
   readonly jwksUrl: string;
+  /** `AUTH_JWKS_REFETCH_MS`: the same pause between fetches for unknown kids as every verifier. */
+  readonly jwksMinRefetchMs: number;
   readonly tokenAudience: AccessTokenAudience;
   /**
    * Replicas per subgraph: `SUBGRAPH_<NAME>_URLS`, comma-separated (e.g. SUBGRAPH_EXPENSE_URLS).
@@ -75,7 +79,8 @@ export function readGatewayConfig(): GatewayConfig {
       repoRoot,
       envString('GATEWAY_SUPERGRAPH_PATH', 'schema/supergraph.graphql'),
     ),
-    jwksUrl: envString('AUTH_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwksUrl: readSetting(jwksSettings.jwksUrl),
+    jwksMinRefetchMs: readSetting(jwksSettings.jwksMinRefetchMs),
     tokenAudience: accessTokenAudienceFromEnv(),
     subgraphUrls: (name) => {
       const urls = envList(`SUBGRAPH_${name.toUpperCase()}_URLS`, []);

@@ -109,7 +109,10 @@ export async function startGateway(
     cacheVerifiedTokens(
       createAccessTokenVerifier({
         ...config.tokenAudience,
-        publicKeyFor: jwksKeySource({ jwksUrl: config.jwksUrl }),
+        publicKeyFor: jwksKeySource({
+          jwksUrl: config.jwksUrl,
+          minRefetchIntervalMs: config.jwksMinRefetchMs,
+        }),
       }),
     ),
     revoked,

@@ -45,20 +45,11 @@ export type { JwksKeySourceOptions } from './jwksKeySource.ts';
 export { codedGraphQLError, unauthenticatedError, createErrorFormatter } from './graphqlErrors.ts';
 export { connectMongo } from './mongo.ts';
 export type { ConnectMongoOptions, MongoConnection } from './mongo.ts';
-export { subgraphGraphQL, requireViewer } from './subgraphServer.ts';
-export type {
-  SubgraphContext,
-  SubgraphGraphQLOptions,
-  SubgraphResolvers,
-} from './subgraphServer.ts';
-export { startHttpServer, sendJson } from './http/httpServer.ts';
-export type {
-  HttpMount,
-  HttpRoute,
-  HttpServerOptions,
-  RunningHttpServer,
-} from './http/httpServer.ts';
-export { closeOnce, stopOnShutdownSignals } from './shutdown.ts';
+export { requireViewer } from './subgraphServer.ts';
+export type { SubgraphContext, SubgraphResolvers } from './subgraphServer.ts';
+export { sendJson } from './http/httpServer.ts';
+export type { HttpRoute } from './http/httpServer.ts';
+export { stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';
 export { stopWithParent } from './parentLifeline.ts';
 export type { StopWithParentOptions } from './parentLifeline.ts';

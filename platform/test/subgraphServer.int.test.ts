@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import WebSocket from 'ws';
-import {
-  createLogger,
-  startHttpServer,
-  subgraphGraphQL,
-  type RunningHttpServer,
-  type SubgraphContext,
-} from '@cashtrack/platform';
+import { createLogger, type SubgraphContext } from '@cashtrack/platform';
+import { startHttpServer, type RunningHttpServer } from '../src/http/httpServer.ts';
+import { subgraphGraphQL } from '../src/subgraphServer.ts';
 import { gatewaySignedHeaders } from '../../test-support/gatewaySigning.ts';
 import { errorCodes, postGraphQL } from '../../test-support/postGraphQL.ts';
 
