@@ -94,13 +94,14 @@ function bucketWrite(
   revision: string,
 ): AnyBulkWriteOperation<MonthTotalsDocument> {
   const increments: Record<string, number> = {};
+  const add = (path: string, by: number): void => {
+    increments[path] = (increments[path] ?? 0) + by;
+  };
   for (const cell of update.cells) {
-    increments[`byCategory.${cell.category}.amountMinor`] =
-      (increments[`byCategory.${cell.category}.amountMinor`] ?? 0) + cell.amountMinor;
-    increments[`byCategory.${cell.category}.count`] =
-      (increments[`byCategory.${cell.category}.count`] ?? 0) + cell.count;
-    increments[`byDay.${cell.day}.${cell.category}.amountMinor`] = cell.amountMinor;
-    increments[`byDay.${cell.day}.${cell.category}.count`] = cell.count;
+    add(`byCategory.${cell.category}.amountMinor`, cell.amountMinor);
+    add(`byCategory.${cell.category}.count`, cell.count);
+    add(`byDay.${cell.day}.${cell.category}.amountMinor`, cell.amountMinor);
+    add(`byDay.${cell.day}.${cell.category}.count`, cell.count);
   }
   const { userId, currency, month, ledger } = update;
   return {
