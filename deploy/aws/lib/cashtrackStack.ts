@@ -13,6 +13,7 @@ import { KafkaCluster } from './kafkaCluster.ts';
 import { cashtrackVpc } from './network.ts';
 import { processSpecs, serviceNamespace, subgraphNames, type ProcessSpec } from './processes.ts';
 import { ProcessService } from './processService.ts';
+import { CodedError } from '../../../platform/src/errors.ts';
 import type { DeploymentProfile } from './profiles.ts';
 import { acceptNagFinding } from './nagSuppressions.ts';
 import { ServiceSecrets } from './serviceSecrets.ts';
@@ -84,7 +85,7 @@ export class CashTrackStack extends Stack {
     }
     const service = (name: ProcessSpec['name']): ProcessService => {
       const found = services.get(name);
-      if (found === undefined) throw new Error(`no process named ${name}`);
+      if (found === undefined) throw new CodedError('UNKNOWN_PROCESS', `no process named ${name}`);
       return found;
     };
     const gateway = service('gateway');
@@ -162,7 +163,7 @@ export class CashTrackStack extends Stack {
 }
 
 /** `parser-worker` → `ParserWorker`: construct ids read as the process names. */
-function serviceId(name: string): string {
+export function serviceId(name: string): string {
   return name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))

@@ -291,9 +291,23 @@ describe('the small profile', () => {
 
 describe('the production profile', () => {
   let production: SynthesizedStack;
+  const certificateArn = 'arn:aws:acm:eu-central-1:123456789012:certificate/example';
   beforeAll(() => {
-    production = synthesize('production');
+    production = synthesize('production', { certificateArn });
   }, synthTimeoutMs);
+
+  it('serves HTTPS with the certificate it is given, and sends plain HTTP there', () => {
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: certificateArn }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: Match.anyValue() }],
+    });
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443' }) }],
+    });
+  });
 
   it('runs provisioned MSK with IAM and TLS only, NAT gateways in both zones, Container Insights', () => {
     production.template.hasResourceProperties('AWS::MSK::Cluster', {

@@ -1,9 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { IConstruct } from 'constructs';
 import { cashtrackApp } from '../lib/app.ts';
 import type { ProcessSpec } from '../lib/processes.ts';
 import type { ProcessService } from '../lib/processService.ts';
-import type { CashTrackStack } from '../lib/cashtrackStack.ts';
+import { serviceId, type CashTrackStack } from '../lib/cashtrackStack.ts';
 
 export interface SynthesizedStack {
   readonly stack: CashTrackStack;
@@ -14,35 +15,26 @@ export interface SynthesizedStack {
   readonly kafkaSecurityGroup: string;
 }
 
-const processIds: Readonly<Record<ProcessSpec['name'], string>> = {
-  gateway: 'Gateway',
-  auth: 'Auth',
-  user: 'User',
-  expense: 'Expense',
-  'parser-worker': 'ParserWorker',
-};
-
 /**
  * The app for `profile` synthesised as `cdk synth` does, cdk-nag included (an unaccepted finding
  * throws here), with the logical ids the tests need to follow references.
  */
-export function synthesize(profile: 'small' | 'production'): SynthesizedStack {
-  const { app, stack } = cashtrackApp({ profile });
+export function synthesize(
+  profile: 'small' | 'production',
+  context: Readonly<Record<string, string>> = {},
+): SynthesizedStack {
+  const { app, stack } = cashtrackApp({ ...context, profile });
   app.synth();
   const template = Template.fromStack(stack);
   const logicalIdOf = (path: string): string => {
-    const securityGroup = stack.node.findChild(path.split('/')[0] ?? '');
-    const node = path
-      .split('/')
-      .slice(1)
-      .reduce((scope, id) => scope.node.findChild(id), securityGroup);
+    const node = path.split('/').reduce<IConstruct>((scope, id) => scope.node.findChild(id), stack);
     return stack.getLogicalId(node.node.defaultChild as CfnSecurityGroup);
   };
   return {
     stack,
     template,
     securityGroupOf: (name) => {
-      const service = stack.node.findChild(processIds[name]) as ProcessService;
+      const service = stack.node.findChild(serviceId(name)) as ProcessService;
       return stack.getLogicalId(service.securityGroup.node.defaultChild as CfnSecurityGroup);
     },
     loadBalancerSecurityGroup: logicalIdOf('LoadBalancer/SecurityGroup'),
