@@ -1,6 +1,7 @@
 /**
- * `npm run bench:events`: 100,000 events through the event producer and the consumer runner, and
- * the same topic read by a bare kafkajs consumer in the same run, for the ratio of the two.
+ * `npm run bench:events`: 100,000 events through the event producer and the consumer runner (a
+ * handler per event, then a batch handler), and the same topic read by a bare kafkajs consumer
+ * in the same run, for the ratio of the two.
  * Figures are printed as it goes; the last line is one JSON object. `bareConsumerPerSec` is a
  * bare consumer that JSON-parses each value; `bareCountingPerSec` one that only counts.
  * Consumption is timed from the first message to the last, so group joins do not count. CPU time
@@ -121,19 +122,33 @@ function describe(pass: Pass, unit: string): string {
   return `${pass.perSec} ${unit}/s, ${pass.cpuMicros} µs CPU each`;
 }
 
-async function consumeWithRunner(run: number): Promise<Pass> {
+/** The runner with a handler per event, or (`batches`) a batch handler per fetched batch. */
+async function consumeWithRunner(run: number, batches: boolean): Promise<Pass> {
   return timeUntilAll(async (onMessages) => {
-    const consumer = await runEventConsumer({
+    const settings = {
       kafka,
-      groupId: `${prefix}runner-${run}`,
+      groupId: `${prefix}runner-${batches ? 'batches' : 'events'}-${run}`,
       topics: [topic],
       partitionsConsumedConcurrently: concurrency,
       logger: runnerLog,
-      handle: () => {
-        onMessages(1);
-        return Promise.resolve();
-      },
-    });
+    };
+    const consumer = await runEventConsumer(
+      batches
+        ? {
+            ...settings,
+            handleBatch: (events) => {
+              onMessages(events.length);
+              return Promise.resolve();
+            },
+          }
+        : {
+            ...settings,
+            handle: () => {
+              onMessages(1);
+              return Promise.resolve();
+            },
+          },
+    );
     return () => consumer.stop();
   });
 }
@@ -181,6 +196,7 @@ async function main(): Promise<void> {
     const runner: Pass[] = [];
     const bare: Pass[] = [];
     const bareCounting: Pass[] = [];
+    const runnerInBatches: Pass[] = [];
     for (let run = 1; run <= rounds; run += 1) {
       bareCounting.push(await consumeBare(run, false));
       say(
@@ -190,9 +206,13 @@ async function main(): Promise<void> {
       say(
         `bare kafkajs consumer, JSON.parse per message, run ${run}: ${describe(bare.at(-1)!, 'messages')}`,
       );
-      runner.push(await consumeWithRunner(run));
+      runner.push(await consumeWithRunner(run, false));
       say(
         `consumer runner (decode, validate, handle, commit), run ${run}: ${describe(runner.at(-1)!, 'events')}`,
+      );
+      runnerInBatches.push(await consumeWithRunner(run, true));
+      say(
+        `consumer runner in batch mode, run ${run}: ${describe(runnerInBatches.at(-1)!, 'events')}`,
       );
     }
     const best = (passes: readonly Pass[]) => Math.max(...passes.map((pass) => pass.perSec));
@@ -205,9 +225,14 @@ async function main(): Promise<void> {
     const runnerCpuMicrosPerEvent = leastCpu(runner);
     const bareCpuMicrosPerEvent = leastCpu(bare);
     const cpuRatio = round(bareCpuMicrosPerEvent / runnerCpuMicrosPerEvent);
+    const batchConsumedPerSec = best(runnerInBatches);
+    const batchRatio = round(batchConsumedPerSec / bareConsumerPerSec);
+    const batchRunnerCpuMicrosPerEvent = leastCpu(runnerInBatches);
+    const batchCpuRatio = round(bareCpuMicrosPerEvent / batchRunnerCpuMicrosPerEvent);
     say(`ratio runner / bare JSON consumer: ${ratio} (goal >= 0.8)`);
     say(`ratio runner / bare counting consumer: ${ratioToCounting}`);
     say(`CPU per event, bare JSON consumer / runner: ${cpuRatio}`);
+    say(`ratio runner in batch mode / bare JSON consumer: ${batchRatio}, CPU ${batchCpuRatio}`);
     say(
       JSON.stringify({
         bench: 'events',
@@ -220,6 +245,10 @@ async function main(): Promise<void> {
         runnerCpuMicrosPerEvent,
         bareCpuMicrosPerEvent,
         cpuRatio,
+        batchConsumedPerSec,
+        batchRatio,
+        batchRunnerCpuMicrosPerEvent,
+        batchCpuRatio,
       }),
     );
   } finally {
