@@ -14,6 +14,14 @@ export const accessTokenUse = 'access';
 
 export const accessTokenLifetimeSeconds = 15 * 60;
 
+/**
+ * The response extension under which auth reports the access token it just issued. The gateway
+ * reads it to authorise the follow-up fetch of `AuthPayload.user` from the user subgraph (which,
+ * like every subgraph, serves a profile only to its owner's token), and never passes it on to the
+ * client.
+ */
+export const issuedAccessTokenExtension = 'issuedAccessToken';
+
 export interface AccessTokenClaims {
   readonly sub: string;
   readonly iss: string;

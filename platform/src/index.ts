@@ -22,6 +22,7 @@ export {
   accessTokenAlgorithm,
   accessTokenUse,
   accessTokenLifetimeSeconds,
+  issuedAccessTokenExtension,
   accessTokenAudienceFromEnv,
 } from './accessTokens.ts';
 export type {

@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { gatewayClientAddressHeader } from '@cashtrack/platform';
+import { gatewayClientAddressHeader, issuedAccessTokenExtension } from '@cashtrack/platform';
 import { OperationTypeNode } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { SharedQueryFetches } from './sharedQueryFetches.ts';
@@ -17,8 +17,9 @@ type ReceivedResponse = Parameters<
  *
  * `signUp`, `logIn` and `refreshSession` come without a token but may select fields of their
  * `user` that other subgraphs resolve (`signUp { user { displayName } }`). For the subgraph that
- * issues tokens (`issuesTokens`), the access token it reports in `extensions.issuedAccessToken` is kept for the rest of the same
- * operation, so those later fetches run as the user who just signed in, checked by each subgraph.
+ * issues tokens (`issuesTokens`), the access token it reports under `issuedAccessTokenExtension`
+ * is kept for the rest of the same operation, so those later fetches run as the user who just
+ * signed in, checked by each subgraph.
  *
  * A client query's fetches are shared with identical ones of the same token already in flight
  * (`sharedFetches`, see sharedQueryFetches.ts); a mutation's never are.
@@ -102,7 +103,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override didReceiveResponse({ response, context }: ReceivedResponse): GatewayGraphQLResponse {
     // Auth puts the token in its response's extensions whether or not the client selected
     // `accessToken`; the gateway never passes subgraph extensions on to the client.
-    const token: unknown = response.extensions?.issuedAccessToken;
+    const token: unknown = response.extensions?.[issuedAccessTokenExtension];
     if (this.issuesTokens && typeof token === 'string' && 'issuedInOperation' in context) {
       context.issuedInOperation.authorization = `Bearer ${token}`;
     }

@@ -1,4 +1,9 @@
-import { requireViewer, type SubgraphContext, type SubgraphResolvers } from '@cashtrack/platform';
+import {
+  issuedAccessTokenExtension,
+  requireViewer,
+  type SubgraphContext,
+  type SubgraphResolvers,
+} from '@cashtrack/platform';
 import type { AuthCommands } from '../commands/authCommands.ts';
 import type { AuthSession } from '../commands/session.ts';
 import { authPayload } from './authPayload.ts';
@@ -20,14 +25,6 @@ interface LogInArgs {
 interface RefreshTokenArgs {
   readonly refreshToken: string;
 }
-
-/**
- * The extension key under which a response carries the access token it just issued. The gateway
- * reads it to authorise the follow-up fetch of `AuthPayload.user` from the user subgraph (which,
- * like every subgraph, serves a profile only to its owner's token), and strips it before
- * answering the client.
- */
-const issuedAccessTokenExtension = 'issuedAccessToken';
 
 function answer(context: SubgraphContext, session: AuthSession): ReturnType<typeof authPayload> {
   context.responseExtensions[issuedAccessTokenExtension] = session.accessToken;
