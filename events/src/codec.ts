@@ -162,6 +162,9 @@ function compiled(type: EventType): CompiledSchema {
 /** The whole-envelope schema of the current version of `type`. */
 export function currentSchema(type: EventType): z.ZodTypeAny {
   const definition = eventCatalog[type];
+  // Read once here, not per event: the refinement runs on every event decoded.
+  const fixedVersion = 'aggregateVersion' in definition ? definition.aggregateVersion : undefined;
+  const aggregateIsUser = 'aggregateIsUser' in definition;
   const schema = envelopeFieldsSchema
     .extend({
       type: z.literal(type),
@@ -169,8 +172,6 @@ export function currentSchema(type: EventType): z.ZodTypeAny {
       payload: definition.payload,
     })
     .superRefine((envelope, context) => {
-      const fixedVersion =
-        'aggregateVersion' in definition ? definition.aggregateVersion : undefined;
       if (fixedVersion !== undefined && envelope.aggregateVersion !== fixedVersion) {
         context.addIssue({
           code: z.ZodIssueCode.custom,
@@ -178,7 +179,7 @@ export function currentSchema(type: EventType): z.ZodTypeAny {
           message: `${type} is always version ${fixedVersion} of its aggregate`,
         });
       }
-      if ('aggregateIsUser' in definition && envelope.aggregateId !== envelope.userId) {
+      if (aggregateIsUser && envelope.aggregateId !== envelope.userId) {
         context.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['aggregateId'],
