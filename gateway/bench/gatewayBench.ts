@@ -228,10 +228,10 @@ type Results = Map<VariantName, Map<TargetName, Measured>>;
  * because at a low request rate it weighs on the CPU per request.
  */
 async function idleCpuMsPerSecond(gateway: GatewayProcess): Promise<number> {
-  const idleSeconds = 3;
+  const idleSeconds = 5;
   const before = await gateway.cpuMs();
   await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1_000));
-  return round((await gateway.cpuMs()) - before) / idleSeconds;
+  return round(((await gateway.cpuMs()) - before) / idleSeconds);
 }
 
 interface RunOutcome {
@@ -275,8 +275,6 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
     }
     const expenseUrl = `${subgraphs.urls.expense}/graphql`;
     await checkSingle(gateways, expenseUrl, main.token);
-    for (const gateway of gateways) idleCpu.set(gateway.name, await idleCpuMsPerSecond(gateway));
-    say(`idle CPU, ms per second: ${JSON.stringify(Object.fromEntries(idleCpu))}`);
     const today = new Date().toISOString().slice(0, 10);
     const mix = await mixRound(people, today);
     mixOperations = mix.operations;
@@ -318,6 +316,9 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
         );
       }
     }
+    // Once the load is over and the gateways have settled: what they burn between requests.
+    for (const gateway of gateways) idleCpu.set(gateway.name, await idleCpuMsPerSecond(gateway));
+    say(`idle CPU, ms per second: ${JSON.stringify(Object.fromEntries(idleCpu))}`);
   } finally {
     for (const gateway of gateways.reverse()) {
       await gateway
