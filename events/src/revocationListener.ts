@@ -77,7 +77,10 @@ export async function startRevocationListener(
   const consumer = options.kafka.consumer({
     groupId,
     sessionTimeout: 10_000,
-    maxWaitTimeInMs: 100,
+    // How long the broker holds a fetch while the topic is quiet; a revocation ends the wait at
+    // once. At 100 ms an idle gateway burnt 26-31 ms of CPU a second, at 1 s 15-20 (measured
+    // on a busy machine).
+    maxWaitTimeInMs: 1_000,
   });
   await retryAtStartup(`consumer group ${groupId}`, async () => {
     await consumer.connect();
