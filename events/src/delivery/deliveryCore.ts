@@ -39,7 +39,11 @@ export interface PartitionBatch {
   readonly highWatermark: string;
   /** Keeps the group membership alive; rejects when it is lost (a rebalance, the broker gone). */
   readonly heartbeat: () => Promise<void>;
-  /** True once the rest of the batch will be delivered again anyway (the transport stopped). */
+  /**
+   * True once the rest of the batch will be delivered again anyway (the transport stopped or
+   * sought). Asked with each heartbeat and before each retry, not per event: what is handled in
+   * between is handled again on redelivery, which at-least-once handlers allow.
+   */
   isStale(): boolean;
   /**
    * Everything up to and including `offset` was handled or parked and may be committed. Called
