@@ -14,9 +14,14 @@ import {
   createKafkaClient,
   createErrorFormatter,
   createLogger,
+  createMetricsRegistry,
   currentCorrelationId,
   errorMessage,
+  gaugeFrom,
+  graphqlMetricsPlugin,
+  httpMetrics,
   jwksKeySource,
+  metricsRoute,
   newCorrelationId,
   operationLimitsPlugin,
   refuseRevokedTokens,
@@ -123,6 +128,8 @@ export async function startGateway(
   // One hop: the address our own proxy appended, never one the client wrote in front of it.
   app.set('trust proxy', config.trustProxy ? 1 : false);
   const httpServer = createServer(app);
+  const metrics = createMetricsRegistry();
+  app.use(httpMetrics(metrics, ['/health', '/ready', '/metrics', graphqlPath]));
 
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -137,6 +144,7 @@ export async function startGateway(
     formatError: createErrorFormatter(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlMetricsPlugin<GatewayContext>(metrics),
       ApolloServerPluginLandingPageDisabled(),
       operationLimitsPlugin<GatewayContext>(config.limits),
       requireAuthentication({ introspection: config.introspection }),
@@ -152,6 +160,8 @@ export async function startGateway(
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok' });
   });
+  // Off the public port for anyone but this host or a scraper with METRICS_TOKEN (metricsAccess.ts).
+  app.get('/metrics', metricsRoute(metrics));
   app.get('/ready', async (_request, response) => {
     const subgraphs = await subgraphHealth(pools);
     const ready = subgraphs.every((subgraph) => subgraph.reachableReplicas > 0);
@@ -217,6 +227,19 @@ export async function startGateway(
           revoked,
           log,
         });
+
+  gaugeFrom(
+    metrics,
+    'gateway_subscription_sockets_open',
+    'graphql-ws sockets open on this gateway.',
+    () => subscriptions?.sockets() ?? 0,
+  );
+  gaugeFrom(
+    metrics,
+    'gateway_upstream_subscriptions_open',
+    'Subscriptions this gateway holds open on subgraphs (one per client subscription).',
+    () => upstream.active(),
+  );
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;

@@ -222,10 +222,12 @@ describe('parser worker', () => {
     const metrics = await fetch(`${worker.url}/metrics`);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
-    expect(text).toContain('parser_consumer_state{state="running"} 1');
-    expect(text).toContain('parser_consumer_dead_lettered_total 1');
-    expect(text).toMatch(/^parser_consumer_processed_total \d+$/m);
-    expect(text).toMatch(/^parser_consumer_lag \d+$/m);
+    expect(text).toContain('kafka_consumer_running{group="parser-worker"} 1');
+    expect(text).toContain('kafka_consumer_events_dead_lettered_total{group="parser-worker"} 1');
+    expect(text).toMatch(/^kafka_consumer_events_handled_total\{group="parser-worker"\} \d+$/m);
+    expect(text).toMatch(
+      /^kafka_consumer_lag\{group="parser-worker",topic="[^"]+",partition="\d+"\} \d+$/m,
+    );
     expect((await fetch(`${worker.url}/nothing`)).status).toBe(404);
   });
 });

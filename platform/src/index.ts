@@ -50,6 +50,13 @@ export { requireViewer } from './subgraphServer.ts';
 export type { SubgraphContext, SubgraphResolvers } from './subgraphServer.ts';
 export { sendJson } from './http/httpServer.ts';
 export type { HttpRoute } from './http/httpServer.ts';
+export {
+  createMetricsRegistry,
+  gaugeFrom,
+  graphqlMetricsPlugin,
+  httpMetrics,
+  metricsRoute,
+} from './metrics/index.ts';
 export { stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';
 export { stopWithParent } from './parentLifeline.ts';

@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
+import type { Registry } from 'prom-client';
 import type { VerifiedAccessToken } from './accessTokens.ts';
 import { bearerToken, type AccessTokenVerifier } from './accessTokenVerifier.ts';
 import { newCorrelationId, withCorrelation } from './correlation.ts';
@@ -23,6 +24,7 @@ import {
 import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
 import { correlationIdOf, sendJson, type HttpMount } from './http/httpServer.ts';
 import type { Logger } from './logger.ts';
+import { graphqlMetricsPlugin } from './metrics/graphqlMetrics.ts';
 import {
   operationLimitsFromEnv,
   operationLimitsPlugin,
@@ -81,6 +83,8 @@ export interface SubgraphGraphQLOptions {
   readonly signatureMaxSkewMs?: number;
   /** The same limits as the gateway's. Default from the environment (`GATEWAY_MAX_*`). */
   readonly limits?: OperationLimits;
+  /** Counts and times operations by name (`graphql_operation_*`). Default none. */
+  readonly metrics?: Registry;
   readonly logger: Logger;
 }
 
@@ -222,6 +226,9 @@ export function subgraphGraphQL(
         ApolloServerPluginInlineTraceDisabled(),
         operationLogPlugin(),
         responseExtensionsPlugin(),
+        ...(options.metrics === undefined
+          ? []
+          : [graphqlMetricsPlugin<SubgraphContext>(options.metrics)]),
       ],
     });
     await apollo.start();

@@ -6,7 +6,6 @@ import type { ExpenseExtractor } from '../extraction/types.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
 import type { ParserWorkerConfig } from './config.ts';
 import { handleSubmittedMessage } from './handleSubmittedMessage.ts';
-import { metricsRoute } from './metricsRoute.ts';
 
 export interface RunningParserWorker extends RunningService {
   readonly consumer: EventConsumer;
@@ -65,7 +64,7 @@ export function startParserWorker(
         sessionTimeoutMs: overrides.sessionTimeoutMs,
         partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently,
       });
-      return { routes: { '/metrics': metricsRoute(() => consumer.stats()) }, own: { consumer } };
+      return { own: { consumer } };
     },
   });
 }

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
 import { newCorrelationId } from '../correlation.ts';
 import type { Logger } from '../logger.ts';
+import { httpMetrics } from '../metrics/httpMetrics.ts';
 
 /** Serves one extra GET path, such as auth's JWKS or the parser's metrics. */
 export type HttpRoute = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -28,6 +30,8 @@ export interface HttpServerOptions {
   readonly mount?: (app: Express, server: Server) => Promise<HttpMount>;
   /** How long `close()` lets requests in flight finish before cutting them off. Default 10 000. */
   readonly drainTimeoutMs?: number;
+  /** Times every request here (`http_server_request_duration_seconds`). Default none. */
+  readonly metrics?: Registry;
   readonly logger: Logger;
 }
 
@@ -57,6 +61,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.set('etag', false);
   const server = createServer(app);
 
+  if (options.metrics !== undefined) {
+    const paths = ['/health', '/ready', '/graphql', ...Object.keys(options.routes ?? {})];
+    app.use(httpMetrics(options.metrics, paths));
+  }
   app.get('/health', (_request, response) => sendJson(response, 200, { status: 'ok' }));
   app.get('/ready', async (_request, response) => {
     const ready = await options.isReady().catch(() => false);

@@ -1,5 +1,6 @@
 import type { DocumentNode } from 'graphql';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import {
   createEventProducer,
   ensureTopics,
@@ -25,6 +26,9 @@ import { RevokedAccessTokens } from '../revokedAccessTokens.ts';
 import { closeOnce, type ShutdownStep } from '../shutdown.ts';
 import { subgraphGraphQL, type SubgraphResolvers } from '../subgraphServer.ts';
 import { listenForRevocations } from './revocations.ts';
+import { ConsumerMetrics } from '../metrics/consumerMetrics.ts';
+import { createMetricsRegistry } from '../metrics/metricsRegistry.ts';
+import { metricsRoute } from '../metrics/metricsRoute.ts';
 
 /** What every service reads alike (platform's sharedSettings.ts declares it). */
 export interface ServiceConfig {
@@ -57,6 +61,8 @@ export interface ServiceResources<Mongo extends boolean, KafkaAtStart extends bo
   readonly producer: KafkaAtStart extends true ? EventProducer : undefined;
   /** Logged-out access tokens: fed from Kafka by the runtime; auth adds its own at once. */
   readonly revoked: RevokedAccessTokens;
+  /** The registry `/metrics` serves: a service adds its own metrics to it. */
+  readonly metrics: Registry;
   /**
    * Starts an event consumer on the service's Kafka client, in `groupId` prefixed like the topics.
    * It counts for readiness, stops in the `work` stage, and its fatal failure stops the service.
@@ -145,6 +151,8 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
     ...storage,
   ];
   const consumers: EventConsumer[] = [];
+  const metrics = createMetricsRegistry();
+  const consumerMetrics = new ConsumerMetrics(metrics);
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<Error>((resolve) => {
     fail = resolve;
@@ -168,6 +176,7 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
 
     const watchConsumer = (name: string, consumer: EventConsumer): EventConsumer => {
       consumers.push(consumer);
+      consumerMetrics.watch(name, consumer);
       stages.work.push({ name, stop: () => consumer.stop() });
       consumer.done.catch((error: unknown) => {
         log.fatal({ consumer: name, err: error }, 'consumer failed for good');
@@ -182,6 +191,7 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
       kafka,
       producer,
       revoked,
+      metrics,
       consume: async (options: ServiceConsumerOptions) =>
         watchConsumer(
           options.groupId,
@@ -229,6 +239,7 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
           revoked,
         ),
         logger: log,
+        metrics,
       });
     }
     const server = await startHttpServer({
@@ -237,7 +248,8 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
       isReady: async () =>
         consumers.every((consumer) => consumer.stats().state === 'running') &&
         (mongo === undefined || (await mongo.ping())),
-      routes: parts.routes,
+      routes: { ...parts.routes, '/metrics': metricsRoute(metrics) },
+      metrics,
       mount: graphqlMount,
       logger: log,
     });

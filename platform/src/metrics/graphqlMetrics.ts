@@ -1,0 +1,69 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { BoundedLabel } from './boundedLabel.ts';
+
+export interface GraphQLMetricsOptions {
+  /** Distinct operation names counted by name; later ones count as `other`. Default 200. */
+  readonly maxOperationNames?: number;
+  /** Distinct error codes counted by code; later ones count as `other`. Default 50. */
+  readonly maxErrorCodes?: number;
+}
+
+/**
+ * An Apollo Server plugin counting and timing GraphQL operations by name and type, and their
+ * errors by `extensions.code`. A name counts only once its operation parsed and validated
+ * (`didResolveOperation`); a request that never got that far counts as `invalid`, and a
+ * nameless operation as `anonymous`.
+ */
+export function graphqlMetricsPlugin<Context extends BaseContext>(
+  registry: Registry,
+  options: GraphQLMetricsOptions = {},
+): ApolloServerPlugin<Context> {
+  const names = new BoundedLabel(options.maxOperationNames ?? 200);
+  const codes = new BoundedLabel(options.maxErrorCodes ?? 50);
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name and type.',
+    labelNames: ['operation', 'type'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'graphql_operation_errors_total',
+    help: 'Errors in GraphQL answers, by operation name and error code.',
+    labelNames: ['operation', 'code'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'Time from a GraphQL request arriving to its answer, by operation name and type.',
+    labelNames: ['operation', 'type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return {
+    async requestDidStart() {
+      const stopTimer = duration.startTimer();
+      let operation = 'invalid';
+      let type = 'unknown';
+      return {
+        async didResolveOperation({ operationName, operation: definition }) {
+          operation = operationName == null ? 'anonymous' : names.valueFor(operationName);
+          type = definition?.operation ?? 'unknown';
+        },
+        async didEncounterErrors({ errors: encountered }) {
+          for (const error of encountered) {
+            const code = error.extensions.code;
+            errors.inc({
+              operation,
+              code: typeof code === 'string' ? codes.valueFor(code) : 'INTERNAL_SERVER_ERROR',
+            });
+          }
+        },
+        async willSendResponse() {
+          operations.inc({ operation, type });
+          stopTimer({ operation, type });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Histogram, type Registry } from 'prom-client';
+
+/**
+ * Express middleware timing every HTTP request by method, path and status code. The path is
+ * one of `knownPaths` or `other`, so a scan of random URLs adds no series.
+ */
+export function httpMetrics(registry: Registry, knownPaths: readonly string[]) {
+  const known = new Set(knownPaths);
+  const duration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'HTTP requests served, by method, path (known paths only) and status code.',
+    labelNames: ['method', 'path', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const stopTimer = duration.startTimer();
+    const path = known.has(request.path) ? request.path : 'other';
+    const method = request.method === 'GET' || request.method === 'POST' ? request.method : 'other';
+    response.once('finish', () => stopTimer({ method, path, status_code: response.statusCode }));
+    next();
+  };
+}
