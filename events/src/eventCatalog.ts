@@ -7,6 +7,7 @@ import {
   expenseRecorded,
   expenseUpdated,
 } from './eventTypes/expenseEvents.ts';
+import { expenseCategoryCorrected } from './eventTypes/expenseCorrectionEvents.ts';
 import { expenseMessageSubmitted } from './eventTypes/expenseMessageEvents.ts';
 import { accessTokenRevoked } from './eventTypes/sessionEvents.ts';
 import { userProfileUpdated, userRegistered } from './eventTypes/userEvents.ts';
@@ -21,6 +22,7 @@ export const eventCatalog = {
   ExpenseUpdated: expenseUpdated,
   ExpenseDeleted: expenseDeleted,
   ExpenseMessageRejected: expenseMessageRejected,
+  ExpenseCategoryCorrected: expenseCategoryCorrected,
   AccessTokenRevoked: accessTokenRevoked,
 } as const;
 

@@ -137,7 +137,7 @@ describe('the event codec', () => {
     ['userId', (raw: Record<string, unknown>) => delete raw.userId],
     ['causationId', (raw: Record<string, unknown>) => (raw.causationId = 7)],
     ['type', (raw: Record<string, unknown>) => (raw.type = 'ExpenseInvented')],
-    ['version', (raw: Record<string, unknown>) => (raw.version = 2)],
+    ['version', (raw: Record<string, unknown>) => (raw.version = 3)],
     ['version', (raw: Record<string, unknown>) => (raw.version = '1')],
   ])('refuses a bad %s', (field, change) => {
     const error = validationError(() => decodeEvent(encodedWith(change)));

@@ -101,6 +101,23 @@ export function sampleOfEveryType(
       correlationId,
       now,
     }),
+    newEvent({
+      type: 'ExpenseCategoryCorrected',
+      userId,
+      aggregateId: `${expenseId}-correction-2`,
+      aggregateVersion: 1,
+      payload: {
+        expenseId,
+        expenseVersion: 2,
+        description: 'groceries',
+        fromCategory: 'groceries',
+        toCategory: 'dining',
+        parsedBy: 'rules',
+        occurredOn: '2026-11-24',
+      },
+      correlationId,
+      now,
+    }),
   ];
 }
 

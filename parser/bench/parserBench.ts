@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
 import {
   createEventProducer,
   ensureTopics,
@@ -16,7 +17,7 @@ import {
   topicNames,
   type CashTrackEvent,
 } from '@cashtrack/events';
-import { envInt, envList, waitFor } from '@cashtrack/platform';
+import { envInt, envList, envString, waitFor } from '@cashtrack/platform';
 import { toParseRequest } from '../src/cli/parseInput.ts';
 import { evaluate } from '../src/evaluation/evaluate.ts';
 import { readSamples } from '../src/evaluation/samples.ts';
@@ -67,6 +68,8 @@ async function benchWorker(texts: readonly string[]): Promise<number> {
     logLevel: logLevel.ERROR,
   });
   const prefix = `bench-parser-${Date.now().toString(36)}-`;
+  const mongoUrl = envString('MONGO_URL', 'mongodb://127.0.0.1:27017');
+  const benchDatabase = `${prefix}parser`;
   const topics = topicNames(prefix);
   const admin = kafka.admin();
   await admin.connect();
@@ -116,8 +119,9 @@ async function benchWorker(texts: readonly string[]): Promise<number> {
       {
         port: 0,
         host: '127.0.0.1',
-        mongoUrl: 'unused',
-        database: 'unused',
+        // The worker keeps each user's vocabulary there; dropped when the run ends.
+        mongoUrl,
+        database: benchDatabase,
         kafkaBrokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
         topicPrefix: prefix,
         consumerGroup: 'parser-worker',
@@ -143,6 +147,9 @@ async function benchWorker(texts: readonly string[]): Promise<number> {
     const own = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
     await admin.deleteTopics({ topics: own }).catch(() => undefined);
     await admin.disconnect();
+    const mongo = await MongoClient.connect(mongoUrl);
+    await mongo.db(benchDatabase).dropDatabase();
+    await mongo.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from './eventDefinition.ts';
+import { defineEvent, upcaster } from './eventDefinition.ts';
 import {
   amountMinorSchema,
   calendarDateSchema,
@@ -7,6 +7,7 @@ import {
   checkAmountInRange,
   currencySchema,
   descriptionSchema,
+  expenseParserSchema,
   parserSchema,
   tokensUsedSchema,
 } from './fields.ts';
@@ -21,24 +22,66 @@ const expenseValues = {
   occurredOn: calendarDateSchema,
 };
 
-/** Where a parsed expense came from: the message, its place among the expenses found in it. */
+function positionWithinCount(origin: {
+  readonly position: number;
+  readonly count: number;
+}): boolean {
+  return origin.position < origin.count;
+}
+const positionIssue = { message: 'position must be less than count', path: ['position'] };
+
+const originFields = {
+  messageId: z.string().min(1).max(200),
+  position: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  tokensUsed: tokensUsedSchema,
+};
+
+/**
+ * Where a parsed expense came from: the message, its place among the expenses found in it, the
+ * parser that chose its category and, when nothing in the message decided the category,
+ * `guessed: true` (absent when the parser was sure), so the app can ask the person to check it.
+ */
 const originSchema = z
   .object({
-    messageId: z.string().min(1).max(200),
-    position: z.number().int().nonnegative(),
-    count: z.number().int().positive(),
-    parser: parserSchema,
-    tokensUsed: tokensUsedSchema,
+    ...originFields,
+    parser: expenseParserSchema,
+    guessed: z.literal(true).optional(),
   })
-  .refine((origin) => origin.position < origin.count, {
-    message: 'position must be less than count',
-    path: ['position'],
-  });
+  .refine(positionWithinCount, positionIssue);
+
+/** Version 1: the message's parser only, and nothing about guesses. */
+const originV1Schema = z
+  .object({ ...originFields, parser: parserSchema })
+  .refine(positionWithinCount, positionIssue);
+
+function checkOrigin(
+  expense: { readonly source: 'MESSAGE' | 'MANUAL'; readonly origin: unknown },
+  context: z.RefinementCtx,
+): void {
+  // A parsed expense must say which message it came from; a manual one has none.
+  if ((expense.source === 'MESSAGE') !== (expense.origin !== null)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['origin'],
+      message: 'must be set when source is MESSAGE and null when source is MANUAL',
+    });
+  }
+}
+
+const expenseRecordedV1 = z
+  .object({
+    ...expenseValues,
+    source: z.enum(['MESSAGE', 'MANUAL']),
+    origin: originV1Schema.nullable(),
+  })
+  .superRefine(checkAmountInRange)
+  .superRefine(checkOrigin);
 
 export const expenseRecorded = defineEvent({
   type: 'ExpenseRecorded',
   topic: 'expenses',
-  version: 1,
+  version: 2,
   payload: z
     .object({
       ...expenseValues,
@@ -46,17 +89,17 @@ export const expenseRecorded = defineEvent({
       origin: originSchema.nullable(),
     })
     .superRefine(checkAmountInRange)
-    .superRefine((expense, context) => {
-      // A parsed expense must say which message it came from; a manual one has none.
-      if ((expense.source === 'MESSAGE') !== (expense.origin !== null)) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['origin'],
-          message: 'must be set when source is MESSAGE and null when source is MANUAL',
-        });
-      }
-    }),
-  upcasters: {},
+    .superRefine(checkOrigin),
+  upcasters: {
+    // Before version 2 the rules parser put what it could not place in `other`: a guess.
+    1: upcaster(expenseRecordedV1, (v1) => ({
+      ...v1,
+      origin:
+        v1.origin === null
+          ? null
+          : { ...v1.origin, ...(v1.category === 'other' ? { guessed: true } : {}) },
+    })),
+  },
   aggregateVersion: 1,
 });
 

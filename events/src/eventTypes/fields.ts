@@ -61,7 +61,14 @@ export const emailSchema = z
   .max(maxEmailLength)
   .superRefine(rule(isEmailAddress, 'must be an email address'));
 
+/** The extractor that answered for a message (a rejection names it too). */
 export const parserSchema = z.enum(['llm', 'rules']);
+
+/**
+ * The parser behind one expense: `rules-learned` is the rules parser using the words this user
+ * taught it by correcting earlier expenses (ExpenseCategoryCorrected).
+ */
+export const expenseParserSchema = z.enum(['llm', 'rules', 'rules-learned']);
 
 export const tokensUsedSchema = z.number().int().nonnegative();
 

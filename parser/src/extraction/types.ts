@@ -1,4 +1,5 @@
 import type { Category } from '@cashtrack/events';
+import type { LearnedTerm } from '../vocabulary/learnedTerms.ts';
 
 /**
  * The contract every way of turning a message into expenses implements: the rules parser now,
@@ -20,6 +21,12 @@ export interface ParseRequest {
    * budget per user. The command line has no user; its messages share one anonymous budget.
    */
   readonly userId?: string;
+  /**
+   * The words this user taught the parser by correcting categories (their vocabulary read
+   * model); consulted before the keyword tables, and shown to a model as examples. Another
+   * user's are never here.
+   */
+  readonly vocabulary?: readonly LearnedTerm[];
 }
 
 /** Descriptions longer than this are cut; the read models and the app expect a short label. */

@@ -7,7 +7,7 @@ import type {
   ParseOutcome,
   ParseRequest,
 } from '../extraction/types.ts';
-import { categorize } from './categorize.ts';
+import { bestKeyword, categorize, indexKeywords, type KeywordIndex } from './categorize.ts';
 import { attachCurrencies } from './currencies.ts';
 import { resolveDates, userToday } from './dates.ts';
 import { toMinorUnits } from './decimal.ts';
@@ -71,6 +71,15 @@ function messageDefaults(items: readonly Item[], request: ParseRequest, today: s
 
 type SegmentResult = { expense: ExtractedExpense } | { problem: string };
 
+/** The user's learned terms as a keyword index; small, so built per message. */
+function learnedIndex(request: ParseRequest): KeywordIndex | undefined {
+  const terms = request.vocabulary ?? [];
+  if (terms.length === 0) return undefined;
+  return indexKeywords(
+    terms.map((term) => ({ category: term.category, phrases: [term.words.join(' ')] })),
+  );
+}
+
 export function parseWithRules(request: ParseRequest): ParseOutcome {
   checkParseRequest(request);
   const today = userToday(request.now, request.timezone);
@@ -91,8 +100,15 @@ export function parseWithRules(request: ParseRequest): ParseOutcome {
   const defaults = messageDefaults(items, request, todayIso);
   const spendingSaid = items.some((item) => item.kind === 'word' && spendingCues.has(item.norm));
 
+  const learned = learnedIndex(request);
+
   const toExpense = (part: Segment): SegmentResult => {
-    const keyword = categorize(part.items);
+    // The person's own corrections come before the tables: they said what these words mean.
+    const taught = learned === undefined ? undefined : bestKeyword(part.items, learned);
+    const keyword =
+      taught === undefined
+        ? categorize(part.items)
+        : { category: taught.keyword.category, generic: false };
     const divisor = part.items.find((item): item is DivisorItem => item.kind === 'divisor');
     // With nothing saying it is money (a currency, a category word, a spending verb, a price
     // per item, a shared bill), a number that counts, measures or tells the time is not an
@@ -129,7 +145,7 @@ export function parseWithRules(request: ParseRequest): ParseOutcome {
           category,
           description,
           occurredOn,
-          parsedBy: 'rules',
+          parsedBy: taught === undefined ? 'rules' : 'rules-learned',
           guessed,
         },
       };

@@ -1,6 +1,7 @@
 import type { CashTrackEvent, EventHandler, EventProducer, EventOfType } from '@cashtrack/events';
 import { CodedError, type Logger } from '@cashtrack/platform';
 import type { ExpenseExtractor, ParseOutcome, ParseRequest } from '../extraction/types.ts';
+import type { LearnedTerm } from '../vocabulary/learnedTerms.ts';
 import { recordedEvents, rejectedEvent } from './outcomeEvents.ts';
 
 export interface SubmittedMessageHandlerOptions {
@@ -8,11 +9,17 @@ export interface SubmittedMessageHandlerOptions {
   readonly producer: Pick<EventProducer, 'publish'>;
   readonly now: () => Date;
   readonly log: Logger;
+  /** The words the message's author taught the parser (their vocabulary read model). */
+  readonly vocabularyOf?: (userId: string) => Promise<readonly LearnedTerm[]>;
 }
 
 /** Everything the parser needs, taken from the event alone: never from the text or the model. */
-function requestFrom(submitted: EventOfType<'ExpenseMessageSubmitted'>): ParseRequest {
+function requestFrom(
+  submitted: EventOfType<'ExpenseMessageSubmitted'>,
+  vocabulary: readonly LearnedTerm[],
+): ParseRequest {
   return {
+    vocabulary,
     text: submitted.payload.text,
     now: new Date(submitted.occurredAt),
     timezone: submitted.payload.timezone,
@@ -29,16 +36,18 @@ function requestFrom(submitted: EventOfType<'ExpenseMessageSubmitted'>): ParseRe
  * from the message, so the projector sees duplicates and ignores them.
  */
 export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions): EventHandler {
-  const { extractor, producer, now, log } = options;
+  const { extractor, producer, now, log, vocabularyOf } = options;
   return async (event: CashTrackEvent) => {
     if (event.type !== 'ExpenseMessageSubmitted') {
       log.debug({ type: event.type }, 'not a submitted message; skipped');
       return;
     }
     const messageId = event.aggregateId;
+    // Read before parsing, outside the refusal handling: a database error is retried.
+    const vocabulary = vocabularyOf === undefined ? [] : await vocabularyOf(event.userId);
     let outcome: ParseOutcome;
     try {
-      outcome = await extractor.extract(requestFrom(event));
+      outcome = await extractor.extract(requestFrom(event, vocabulary));
     } catch (error) {
       if (!(error instanceof CodedError)) throw error;
       log.info({ messageId, code: error.code }, 'message refused before parsing');

@@ -4,11 +4,15 @@ import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExtractor, usesLlm, type ExtractorEnv } from '../extraction/createExtractor.ts';
 import type { ExpenseExtractor } from '../extraction/types.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
+import { projectCorrections, vocabularyConsumerGroup } from '../vocabulary/vocabularyProjector.ts';
+import { learnedTermsOf, vocabularyCollection } from '../vocabulary/vocabularyReadModel.ts';
 import type { ParserWorkerConfig } from './config.ts';
 import { handleSubmittedMessage } from './handleSubmittedMessage.ts';
 
 export interface RunningParserWorker extends RunningService {
   readonly consumer: EventConsumer;
+  /** Projects `ExpenseCategoryCorrected` into the per-user vocabulary. */
+  readonly vocabularyConsumer: EventConsumer;
 }
 
 export interface ParserWorkerOverrides {
@@ -28,8 +32,9 @@ export interface ParserWorkerOverrides {
 
 /**
  * The parser worker: consumes `cashtrack.expense-messages` in group `parser-worker`, publishes
- * each message's outcome on `cashtrack.expenses`, and serves health and metrics. MongoDB is
- * connected only when a model is configured, for the shared token budget.
+ * each message's outcome on `cashtrack.expenses`, and serves health and metrics. A second
+ * consumer (group `parser-vocabulary`) projects each user's category corrections from
+ * `cashtrack.expenses` into MongoDB, which the parser consults for that user's messages.
  */
 export function startParserWorker(
   config: ParserWorkerConfig,
@@ -40,10 +45,15 @@ export function startParserWorker(
     name: 'parser-worker',
     config,
     logger: overrides.logger,
-    mongo: overrides.extractor === undefined && usesLlm(env),
+    // Always: the per-user vocabulary lives there, and the token budget when a model is used.
+    mongo: true,
     kafkaAtStart: true,
     parts: async ({ mongo, producer, log, consume }) => {
-      const usage = mongo === undefined ? undefined : tokenUsageCollection(mongo.db);
+      const usage =
+        overrides.extractor === undefined && usesLlm(env)
+          ? tokenUsageCollection(mongo.db)
+          : undefined;
+      const vocabulary = vocabularyCollection(mongo.db);
       const extractor =
         overrides.extractor ??
         createExtractor(env, {
@@ -51,20 +61,31 @@ export function startParserWorker(
           budget: usage === undefined ? undefined : (daily) => mongoTokenBudget(usage, daily),
         });
       log.info({ llm: usage !== undefined }, 'extractor chosen');
-      const consumer = await consume({
-        groupId: config.consumerGroup,
-        topics: [topicNames(config.topicPrefix).expenseMessages],
-        handle: handleSubmittedMessage({
-          extractor,
-          producer,
-          now: overrides.now ?? (() => new Date()),
-          log,
+      // Both consumers at once: their group joins overlap instead of adding up.
+      const [vocabularyConsumer, consumer] = await Promise.all([
+        consume({
+          groupId: vocabularyConsumerGroup,
+          topics: [topicNames(config.topicPrefix).expenses],
+          handle: projectCorrections(vocabulary, log),
+          retry: overrides.retry,
+          sessionTimeoutMs: overrides.sessionTimeoutMs,
         }),
-        retry: overrides.retry,
-        sessionTimeoutMs: overrides.sessionTimeoutMs,
-        partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently,
-      });
-      return { own: { consumer } };
+        consume({
+          groupId: config.consumerGroup,
+          topics: [topicNames(config.topicPrefix).expenseMessages],
+          handle: handleSubmittedMessage({
+            extractor,
+            producer,
+            now: overrides.now ?? (() => new Date()),
+            log,
+            vocabularyOf: (userId) => learnedTermsOf(vocabulary, userId),
+          }),
+          retry: overrides.retry,
+          sessionTimeoutMs: overrides.sessionTimeoutMs,
+          partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently,
+        }),
+      ]);
+      return { own: { consumer, vocabularyConsumer } };
     },
   });
 }

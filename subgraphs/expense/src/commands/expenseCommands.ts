@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { newEvent, type EventProducer } from '@cashtrack/events';
+import { newEvent, type CashTrackEvent, type EventProducer } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
+import { categoryCorrectionOf } from '../domain/categoryCorrection.ts';
 import { decideExpense, type ExpenseCommand, type ExpenseEventDraft } from '../domain/expense.ts';
 import { decideSubmitExpenseMessage } from '../domain/expenseMessage.ts';
 import { calendarDateIn, checkExpenseInput, type ExpenseInput } from '../domain/expenseValues.ts';
@@ -87,6 +88,8 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
     caller: CommandCaller,
     expenseId: string,
     draft: ExpenseEventDraft,
+    /** Events caused by this one, published in the same batch (a category correction). */
+    alongside: (event: CashTrackEvent) => CashTrackEvent[] = () => [],
   ): Promise<{ document: ExpenseDocument | undefined; at: Date }> {
     const at = now();
     const event = newEvent({
@@ -98,7 +101,7 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       correlationId: caller.correlationId,
       now: at,
     });
-    await producer.publish([event]);
+    await producer.publish([event, ...alongside(event)]);
     const document = await awaitProjection(async () => {
       const current = await models.expenses.findOne({ _id: expenseId });
       switch (projectionOfEvent(current, draft.aggregateVersion, event.eventId)) {
@@ -191,7 +194,26 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
         values,
         ...(expectedVersion === undefined ? {} : { expectedVersion }),
       });
-      const { document, at } = await publishExpenseEvent(caller, id, draft);
+      const correction = categoryCorrectionOf(id, expenseStateOf(current), {
+        aggregateVersion: draft.aggregateVersion,
+        values,
+      });
+      const { document, at } = await publishExpenseEvent(caller, id, draft, (updated) =>
+        correction === undefined
+          ? []
+          : [
+              newEvent({
+                type: 'ExpenseCategoryCorrected',
+                userId: caller.userId,
+                aggregateId: `${id}/category/${draft.aggregateVersion}`,
+                aggregateVersion: 1,
+                payload: correction,
+                correlationId: caller.correlationId,
+                causationId: updated.eventId,
+                now: new Date(updated.occurredAt),
+              }),
+            ],
+      );
       if (document !== undefined) return expenseViewOf(document);
       if (current === null) throw notFound();
       return {
