@@ -6,6 +6,7 @@ import {
   type LocalSystem,
   type ServiceName,
 } from '@cashtrack/test-support';
+import { metricNamesIn, observabilityQueries } from './queriedMetrics.ts';
 import { labelValuesOf, scrape, type Scrape } from './scrape.ts';
 
 /**
@@ -168,5 +169,13 @@ describe('/metrics on every process', () => {
       const unbounded = [...distinct].filter(([, values]) => values.size > 60).map(([key]) => key);
       expect(unbounded).toEqual([]);
     }
+  });
+
+  it('holds every metric the Grafana dashboard and the alert rules query', async () => {
+    const queries = await observabilityQueries();
+    const queried = new Set(queries.flatMap(metricNamesIn));
+    expect(queried.size).toBeGreaterThanOrEqual(10);
+    const scraped = new Set([...scrapes.values()].flatMap((metrics) => [...metrics.keys()]));
+    expect([...queried].filter((name) => !scraped.has(name))).toEqual([]);
   });
 });
