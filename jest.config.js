@@ -17,7 +17,8 @@ const shared = {
   moduleNameMapper: {
     '^@cashtrack/events$': '<rootDir>/events/src/index.ts',
     '^@cashtrack/platform$': '<rootDir>/platform/src/index.ts',
-    '^@cashtrack/platform/service$': '<rootDir>/platform/src/service/index.ts',
+    // Sub-entries are folders: '@cashtrack/events/kafka' is events/src/kafka/index.ts.
+    '^@cashtrack/(events|platform)/(\\w+)$': '<rootDir>/$1/src/$2/index.ts',
     '^@cashtrack/infra$': '<rootDir>/infra/src/index.ts',
     '^@cashtrack/test-support$': '<rootDir>/test-support/index.ts',
   },

@@ -11,14 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
-import {
-  createEventProducer,
-  ensureTopics,
-  newEvent,
-  runEventConsumer,
-  topicNames,
-  type CashTrackEvent,
-} from '../src/index.ts';
+import { createEventProducer, ensureTopics, runEventConsumer } from '../src/kafka/index.ts';
+import { newEvent, topicNames, type CashTrackEvent } from '../src/index.ts';
 
 const total = envInt('BENCH_EVENTS', 100_000);
 const chunk = 1_000;

@@ -39,14 +39,9 @@ export type { EventIssue } from './eventValidationError.ts';
 // Topics.
 export { topics, topicNames, allTopicNames, deadLetterTopic } from './topics.ts';
 export type { TopicKey, TopicName } from './topics.ts';
-export { ensureTopics } from './ensureTopics.ts';
-export type { EnsureTopicsOptions } from './ensureTopics.ts';
 
-// Kafka plumbing.
-export { createEventProducer } from './producer.ts';
-export type { EventProducer, EventProducerOptions } from './producer.ts';
-export { runEventConsumer } from './kafka/eventConsumer.ts';
-export type { EventConsumer, EventConsumerOptions } from './kafka/eventConsumer.ts';
+// Delivery contracts: what a handler receives and how failures are classified. The Kafka side is
+// in '@cashtrack/events/kafka', the MongoDB side in '@cashtrack/events/mongo'.
 export type {
   EventContext,
   EventHandler,
@@ -67,29 +62,6 @@ export {
 export type { RetryPolicy, FailureAction } from './retryPolicy.ts';
 export { deadLetterHeaders } from './deadLetter.ts';
 
-// MongoDB: outbox, relay, idempotent projections, rebuilds.
-export { outboxField, outboxEntries, documentWithOutbox, withOutbox } from './outbox.ts';
+// The outbox's document shape (the relay that publishes it is in '@cashtrack/events/mongo').
+export { documentWithOutbox, withOutbox } from './outbox.ts';
 export type { OutboxEntry, WithOutbox } from './outbox.ts';
-export { relayPendingOnce, startOutboxRelay } from './outboxRelay.ts';
-export type {
-  OutboxCollection,
-  OutboxRelay,
-  OutboxRelayOptions,
-  RelayPassResult,
-  StartOutboxRelayOptions,
-} from './outboxRelay.ts';
-export { applyToReadModel, isDuplicateKey } from './projection.ts';
-export { planReadModelBatch, writeAllOrConflict } from './batchProjection.ts';
-export type { BatchEventResult, ReadModelBatch } from './batchProjection.ts';
-export type {
-  Evolve,
-  ProjectionOutcome,
-  ProjectionResult,
-  ReadModelDocument,
-} from './projection.ts';
-export { rebuildReadModel } from './replay.ts';
-export type { RebuildReadModelOptions, RebuildResult } from './replay.ts';
-
-// Access-token revocations, read by every verifier.
-export { startRevocationListener } from './revocationListener.ts';
-export type { RevocationListener, RevocationListenerOptions } from './revocationListener.ts';

@@ -10,9 +10,6 @@ import type { CashTrackEvent } from './eventCatalog.ts';
  * only; it knows no database driver.
  */
 
-/** The array field holding pending events on an aggregate document. */
-export const outboxField = 'outbox';
-
 /** One pending event, stored as its validated envelope so the database shows what will be sent. */
 export interface OutboxEntry {
   readonly eventId: string;
@@ -25,7 +22,7 @@ export interface WithOutbox {
 }
 
 /** Validates the events (`INVALID_EVENT` otherwise) so an invalid one is never stored. */
-export function outboxEntries(events: readonly CashTrackEvent[]): OutboxEntry[] {
+function outboxEntries(events: readonly CashTrackEvent[]): OutboxEntry[] {
   return events.map((event) => {
     const valid = parseEvent(event);
     return { eventId: valid.eventId, event: valid };

@@ -5,10 +5,10 @@ import {
   createEventProducer,
   ensureTopics,
   runEventConsumer,
-  topicNames,
   type EventConsumer,
   type EventProducer,
-} from '../src/index.ts';
+} from '../src/kafka/index.ts';
+import { topicNames } from '../src/index.ts';
 import { sampleOfEveryType } from './sampleEvents.ts';
 
 /** An error as the MongoDB driver names it, without importing the driver. */

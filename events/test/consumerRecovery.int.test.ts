@@ -11,18 +11,15 @@ import {
   waitFor,
   type TestDatabase,
 } from '@cashtrack/test-support';
+import { applyToReadModel, type ReadModelDocument } from '../src/mongo/index.ts';
 import {
-  applyToReadModel,
   createEventProducer,
-  encodeEvent,
   ensureTopics,
   runEventConsumer,
-  topicNames,
-  type CashTrackEvent,
   type EventConsumer,
   type EventProducer,
-  type ReadModelDocument,
-} from '../src/index.ts';
+} from '../src/kafka/index.ts';
+import { encodeEvent, topicNames, type CashTrackEvent } from '../src/index.ts';
 import { evolveExpenseView, isExpenseEvent, type ExpenseView } from './expenseView.ts';
 import { expenseHistories, publishInChunks } from './kafkaTestHelpers.ts';
 

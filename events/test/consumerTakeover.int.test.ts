@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Admin } from 'kafkajs';
 import { kafkaForTests, testNamespace, waitFor } from '@cashtrack/test-support';
-import { ensureTopics, topicNames } from '../src/index.ts';
+import { ensureTopics } from '../src/kafka/index.ts';
+import { topicNames } from '../src/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');

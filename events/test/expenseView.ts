@@ -1,4 +1,5 @@
-import type { Evolve, EventOfType } from '../src/index.ts';
+import type { Evolve } from '../src/mongo/index.ts';
+import type { EventOfType } from '../src/index.ts';
 
 /** A minimal expense read model for tests: counts applied events to prove exactly-once. */
 export interface ExpenseView {

@@ -3,15 +3,17 @@ import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import { kafkaForTests, testNamespace, waitFor } from '@cashtrack/test-support';
 import {
   createEventProducer,
-  deadLetterTopic,
-  encodeEvent,
   ensureTopics,
-  FatalConsumerError,
   runEventConsumer,
-  topicNames,
-  type CashTrackEvent,
   type EventConsumer,
   type EventProducer,
+} from '../src/kafka/index.ts';
+import {
+  deadLetterTopic,
+  encodeEvent,
+  FatalConsumerError,
+  topicNames,
+  type CashTrackEvent,
 } from '../src/index.ts';
 import { readDeadLetter } from './deadLetterReader.ts';
 import { readTopic } from './kafkaTestHelpers.ts';

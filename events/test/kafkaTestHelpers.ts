@@ -1,6 +1,7 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { waitFor } from '@cashtrack/test-support';
-import type { CashTrackEvent, EventProducer } from '../src/index.ts';
+import type { CashTrackEvent } from '../src/index.ts';
+import type { EventProducer } from '../src/kafka/index.ts';
 import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
 
 /** Reads `count` messages of `topic` from the beginning with a throw-away group. */

@@ -7,19 +7,16 @@ import {
   waitFor,
   type TestDatabase,
 } from '@cashtrack/test-support';
+import { createEventProducer, ensureTopics, type EventProducer } from '../src/kafka/index.ts';
 import {
-  createEventProducer,
   decodeEvent,
   documentWithOutbox,
-  ensureTopics,
-  relayPendingOnce,
-  startOutboxRelay,
   topicNames,
   withOutbox,
   type CashTrackEvent,
-  type EventProducer,
   type OutboxEntry,
 } from '../src/index.ts';
+import { relayPendingOnce, startOutboxRelay } from '../src/mongo/index.ts';
 import { readTopic } from './kafkaTestHelpers.ts';
 import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
-import { createEventProducer } from '../src/index.ts';
+import { createEventProducer } from '../src/kafka/index.ts';
 import { sampleOfEveryType } from './sampleEvents.ts';
 
 /**

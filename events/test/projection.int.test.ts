@@ -3,10 +3,10 @@ import type { Collection } from 'mongodb';
 import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
 import {
   applyToReadModel,
-  newEvent,
   planReadModelBatch,
   type ReadModelDocument,
-} from '../src/index.ts';
+} from '../src/mongo/index.ts';
+import { newEvent } from '../src/index.ts';
 import { evolveExpenseView, type ExpenseView } from './expenseView.ts';
 import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
 

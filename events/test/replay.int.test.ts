@@ -6,15 +6,14 @@ import {
   testNamespace,
   type TestDatabase,
 } from '@cashtrack/test-support';
+import { applyToReadModel, type ReadModelDocument } from '../src/mongo/index.ts';
 import {
-  applyToReadModel,
   createEventProducer,
   ensureTopics,
   rebuildReadModel,
-  topicNames,
   type EventProducer,
-  type ReadModelDocument,
-} from '../src/index.ts';
+} from '../src/kafka/index.ts';
+import { topicNames } from '../src/index.ts';
 import { evolveExpenseView, isExpenseEvent, type ExpenseView } from './expenseView.ts';
 import { expenseHistories, publishInChunks } from './kafkaTestHelpers.ts';
 

@@ -6,11 +6,11 @@ import { kafkaForTests, testNamespace, waitFor } from '@cashtrack/test-support';
 import {
   createEventProducer,
   ensureTopics,
-  newEvent,
   startRevocationListener,
   type EventProducer,
   type RevocationListener,
-} from '../src/index.ts';
+} from '../src/kafka/index.ts';
+import { newEvent } from '../src/index.ts';
 
 /**
  * Every verifier's ear on `cashtrack.access-token-revocations`: what it read before it started

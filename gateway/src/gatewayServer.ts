@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { Supergraph } from '@apollo/federation-internals';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { startRevocationListener } from '@cashtrack/events';
+import { startRevocationListener } from '@cashtrack/events/kafka';
 import {
   bearerToken,
   createAccessTokenVerifier,

@@ -10,13 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import {
-  createEventProducer,
-  ensureTopics,
-  newEvent,
-  topicNames,
-  type CashTrackEvent,
-} from '@cashtrack/events';
+import { createEventProducer, ensureTopics } from '@cashtrack/events/kafka';
+import { newEvent, topicNames, type CashTrackEvent } from '@cashtrack/events';
 import { envInt, envList, envString, waitFor } from '@cashtrack/platform';
 import { toParseRequest } from '../src/cli/parseInput.ts';
 import { evaluate } from '../src/evaluation/evaluate.ts';

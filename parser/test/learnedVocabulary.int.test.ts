@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
+import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
 import {
-  createEventProducer,
   decodeEvent,
-  ensureTopics,
   newEvent,
   topicNames,
   type CashTrackEvent,
   type EventOfType,
-  type EventProducer,
 } from '@cashtrack/events';
 import {
   kafkaForTests,

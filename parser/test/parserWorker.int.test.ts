@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import { applyToReadModel, type ReadModelDocument } from '@cashtrack/events/mongo';
+import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
 import {
-  applyToReadModel,
-  createEventProducer,
   decodeEvent,
   deadLetterTopic,
-  ensureTopics,
   newEvent,
   topicNames,
   type CashTrackEvent,
-  type EventProducer,
-  type ReadModelDocument,
 } from '@cashtrack/events';
 import {
   kafkaForTests,

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
-import {
-  createEventProducer,
-  decodeEvent,
-  newEvent,
-  topicNames,
-  type CashTrackEvent,
-  type EventProducer,
-} from '@cashtrack/events';
+import { createEventProducer, type EventProducer } from '@cashtrack/events/kafka';
+import { decodeEvent, newEvent, topicNames, type CashTrackEvent } from '@cashtrack/events';
 import {
   kafkaForTests,
   mongoForTests,

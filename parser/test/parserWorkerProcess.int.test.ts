@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createEventProducer, newEvent } from '@cashtrack/events';
+import { createEventProducer } from '@cashtrack/events/kafka';
+import { newEvent } from '@cashtrack/events';
 import { kafkaForTests, testNamespace, waitFor } from '@cashtrack/test-support';
 import { repoRoot } from './cliProcess.ts';
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { topicNames, type EventConsumer } from '@cashtrack/events';
+import { topicNames } from '@cashtrack/events';
+import { type EventConsumer } from '@cashtrack/events/kafka';
 import { createLogger, kafkaSettings, mongoSettings, readSettings } from '@cashtrack/platform';
 import { startService, type ServiceConfig } from '@cashtrack/platform/service';
 import { mongoForTests, testNamespace } from '@cashtrack/test-support';

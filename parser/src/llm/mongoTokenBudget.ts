@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 import { utcDay, type TokenBudget } from './tokenBudget.ts';
 
 /** One document per user per UTC day; `_id` is `userId:day`, so a charge is a single upsert. */

@@ -1,4 +1,5 @@
-import type { CashTrackEvent, EventHandler, EventProducer, EventOfType } from '@cashtrack/events';
+import type { CashTrackEvent, EventHandler, EventOfType } from '@cashtrack/events';
+import type { EventProducer } from '@cashtrack/events/kafka';
 import { CodedError, type Logger } from '@cashtrack/platform';
 import type { ExpenseExtractor, ParseOutcome, ParseRequest } from '../extraction/types.ts';
 import type { LearnedTerm } from '../vocabulary/learnedTerms.ts';

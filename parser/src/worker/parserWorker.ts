@@ -1,4 +1,5 @@
-import { topicNames, type EventConsumer, type RetryPolicy } from '@cashtrack/events';
+import { topicNames, type RetryPolicy } from '@cashtrack/events';
+import { type EventConsumer } from '@cashtrack/events/kafka';
 import type { Logger } from '@cashtrack/platform';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExtractor, usesLlm, type ExtractorEnv } from '../extraction/createExtractor.ts';

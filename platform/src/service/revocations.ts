@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import { startRevocationListener, type RevocationListener } from '@cashtrack/events';
+import { startRevocationListener, type RevocationListener } from '@cashtrack/events/kafka';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RevokedAccessTokens } from '../revokedAccessTokens.ts';

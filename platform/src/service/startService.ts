@@ -7,9 +7,9 @@ import {
   runEventConsumer,
   type EventConsumer,
   type EventConsumerOptions,
-  type EventHandling,
   type EventProducer,
-} from '@cashtrack/events';
+} from '@cashtrack/events/kafka';
+import { type EventHandling } from '@cashtrack/events';
 import type { AccessTokenAudience } from '../accessTokens.ts';
 import {
   createAccessTokenVerifier,

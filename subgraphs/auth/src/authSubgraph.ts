@@ -1,4 +1,4 @@
-import { startOutboxRelay } from '@cashtrack/events';
+import { startOutboxRelay } from '@cashtrack/events/mongo';
 import { accessTokenLifetimeSeconds, loadSchemaFile, type Logger } from '@cashtrack/platform';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createAuthCommands } from './commands/authCommands.ts';

@@ -1,10 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import {
-  createEventProducer,
-  ensureTopics,
-  type CashTrackEvent,
-  type EventProducer,
-} from '@cashtrack/events';
+import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
+import { type CashTrackEvent } from '@cashtrack/events';
 import type { Logger } from '@cashtrack/platform';
 
 export interface ReconnectingPublisher {

@@ -26,13 +26,12 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import {
   categories,
-  createEventProducer,
-  ensureTopics,
   newEvent,
   topicNames,
   type CashTrackEvent,
   type EventOfType,
 } from '@cashtrack/events';
+import { createEventProducer, ensureTopics } from '@cashtrack/events/kafka';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
 import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
 import { startExpenseProjector } from '../src/projections/expenseProjector.ts';

@@ -1,4 +1,4 @@
-import type { EventConsumer } from '@cashtrack/events';
+import type { EventConsumer } from '@cashtrack/events/kafka';
 import {
   loadSchemaFile,
   retryAtStartup,

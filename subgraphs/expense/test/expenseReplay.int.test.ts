@@ -3,10 +3,10 @@ import type { Document } from 'mongodb';
 import {
   createEventProducer,
   ensureTopics,
-  type CashTrackEvent,
   type EventConsumer,
   type EventProducer,
-} from '@cashtrack/events';
+} from '@cashtrack/events/kafka';
+import { type CashTrackEvent } from '@cashtrack/events';
 import {
   kafkaForTests,
   mongoForTests,

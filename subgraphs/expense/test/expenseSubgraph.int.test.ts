@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events';
+import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
 import {
   kafkaForTests,
   mongoForTests,

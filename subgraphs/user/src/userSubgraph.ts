@@ -1,4 +1,5 @@
-import { topicNames, type EventConsumer } from '@cashtrack/events';
+import { topicNames } from '@cashtrack/events';
+import { type EventConsumer } from '@cashtrack/events/kafka';
 import { loadSchemaFile, type Logger } from '@cashtrack/platform';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import type { UserConfig } from './config.ts';

@@ -2,7 +2,8 @@ import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import type { Kafka } from 'kafkajs';
-import { createEventProducer, newEvent, type EventProducer } from '@cashtrack/events';
+import { createEventProducer, type EventProducer } from '@cashtrack/events/kafka';
+import { newEvent } from '@cashtrack/events';
 import { kafkaForTests, mongoForTests, waitFor, type TestDatabase } from '@cashtrack/test-support';
 import { errorCodes, postGraphQL } from '@cashtrack/test-support';
 import {

@@ -1,5 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
-import { documentWithOutbox, isDuplicateKey, newEvent, type OutboxEntry } from '@cashtrack/events';
+import { documentWithOutbox, newEvent, type OutboxEntry } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 import type { Logger, RevokedAccessTokens, VerifiedAccessToken } from '@cashtrack/platform';
 
 interface RevocationDocument {

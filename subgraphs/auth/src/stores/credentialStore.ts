@@ -1,10 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
-import {
-  documentWithOutbox,
-  isDuplicateKey,
-  type CashTrackEvent,
-  type WithOutbox,
-} from '@cashtrack/events';
+import { documentWithOutbox, type CashTrackEvent, type WithOutbox } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 import type { PasswordHash } from '../crypto/passwordHasher.ts';
 
 /**

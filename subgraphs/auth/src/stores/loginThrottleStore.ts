@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 import {
   counterAfterAttempt,
   counterVerdict,

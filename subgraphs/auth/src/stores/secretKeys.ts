@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 
 interface SecretDocument {
   readonly _id: string;

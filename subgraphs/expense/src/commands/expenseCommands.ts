@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { newEvent, type CashTrackEvent, type EventProducer } from '@cashtrack/events';
+import { newEvent, type CashTrackEvent } from '@cashtrack/events';
+import { type EventProducer } from '@cashtrack/events/kafka';
 import { CodedError } from '@cashtrack/platform';
 import { categoryCorrectionOf } from '../domain/categoryCorrection.ts';
 import { decideExpense, type ExpenseCommand, type ExpenseEventDraft } from '../domain/expense.ts';

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
-import { isDuplicateKey, type CashTrackEvent, type PositionedEvent } from '@cashtrack/events';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
+import { type CashTrackEvent, type PositionedEvent } from '@cashtrack/events';
 import {
   prepareExpenseMessages,
   type ExpenseMessageDocument,

@@ -1,11 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
-import {
-  runEventConsumer,
-  type EventConsumer,
-  type PositionedEvent,
-  type RetryPolicy,
-} from '@cashtrack/events';
+import { runEventConsumer, type EventConsumer } from '@cashtrack/events/kafka';
+import { type PositionedEvent, type RetryPolicy } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
 import type { ReportExpenseChanges } from './expenseChanges.ts';
 import {

@@ -1,9 +1,5 @@
-import {
-  planReadModelBatch,
-  type BatchEventResult,
-  type Evolve,
-  type PositionedEvent,
-} from '@cashtrack/events';
+import { planReadModelBatch, type BatchEventResult, type Evolve } from '@cashtrack/events/mongo';
+import { type PositionedEvent } from '@cashtrack/events';
 import {
   evolveExpense,
   expenseEventTypes,

@@ -5,8 +5,8 @@ import {
   type EventOfType,
   type EventType,
   type PositionedEvent,
-  type ProjectionResult,
 } from '@cashtrack/events';
+import { type ProjectionResult } from '@cashtrack/events/mongo';
 import { CodedError } from '@cashtrack/platform';
 import type { ReadModelName } from '../readModels/readModelNames.ts';
 import type { ExpenseChange } from './expenseChanges.ts';

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
-import { rebuildReadModel, type RebuildResult } from '@cashtrack/events';
+import { rebuildReadModel, type RebuildResult } from '@cashtrack/events/kafka';
 import { createLogger, type Logger } from '@cashtrack/platform';
 import type { ReadModelName } from '../readModels/readModelNames.ts';
 import { expenseReadModelProjections } from './expenseReadModelProjections.ts';

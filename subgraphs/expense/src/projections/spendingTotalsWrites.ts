@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongodb';
-import { writeAllOrConflict } from '@cashtrack/events';
+import { writeAllOrConflict } from '@cashtrack/events/mongo';
 import {
   planBucketUpdates,
   type BucketChange,

@@ -1,4 +1,5 @@
-import { planReadModelBatch, type EventOfType, type Evolve } from '@cashtrack/events';
+import { planReadModelBatch, type Evolve } from '@cashtrack/events/mongo';
+import { type EventOfType } from '@cashtrack/events';
 import { UnreachableCaseError } from '@cashtrack/platform';
 import { readModelNames } from '../readModels/readModelNames.ts';
 import {

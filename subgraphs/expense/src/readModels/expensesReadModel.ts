@@ -1,5 +1,6 @@
 import type { Collection, Filter } from 'mongodb';
-import type { Category, ReadModelDocument } from '@cashtrack/events';
+import type { Category } from '@cashtrack/events';
+import type { ReadModelDocument } from '@cashtrack/events/mongo';
 import type { ExpensesFilter } from '../domain/expenseQueries.ts';
 import { initialExpenseState, type ExpenseOnRecord, type ExpenseState } from '../domain/expense.ts';
 import { decodeExpenseCursor, encodeExpenseCursor } from './expenseCursor.ts';

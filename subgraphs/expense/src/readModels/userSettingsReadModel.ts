@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { ReadModelDocument } from '@cashtrack/events';
+import type { ReadModelDocument } from '@cashtrack/events/mongo';
 
 /** A user's currency and time zone (`_id` = userId), projected from `cashtrack.users`. */
 export type UserSettingsRecord = {

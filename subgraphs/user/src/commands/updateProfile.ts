@@ -1,4 +1,5 @@
-import { newEvent, type EventProducer } from '@cashtrack/events';
+import { newEvent } from '@cashtrack/events';
+import { type EventProducer } from '@cashtrack/events/kafka';
 import { CodedError, type Logger } from '@cashtrack/platform';
 import { decideProfileUpdate, type UpdateProfileInput } from '../domain/profile.ts';
 import {

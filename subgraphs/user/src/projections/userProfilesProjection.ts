@@ -1,9 +1,5 @@
-import {
-  applyToReadModel,
-  type CashTrackEvent,
-  type EventOfType,
-  type ProjectionResult,
-} from '@cashtrack/events';
+import { applyToReadModel, type ProjectionResult } from '@cashtrack/events/mongo';
+import { type CashTrackEvent, type EventOfType } from '@cashtrack/events';
 import { CodedError } from '@cashtrack/platform';
 import type { Profile } from '../domain/profile.ts';
 import type { UserProfilesCollection } from '../readModels/userProfilesReadModel.ts';

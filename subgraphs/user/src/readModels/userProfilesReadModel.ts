@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { ReadModelDocument } from '@cashtrack/events';
+import type { ReadModelDocument } from '@cashtrack/events/mongo';
 import { CodedError, waitFor } from '@cashtrack/platform';
 import type { Profile } from '../domain/profile.ts';
 

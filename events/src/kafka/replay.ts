@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, CollectionOptions, Db, Document } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/platform';
-import { decodeEvent } from './codec.ts';
-import type { PositionedEvent } from './delivery/eventHandling.ts';
-import type { CashTrackEvent } from './eventCatalog.ts';
+import { decodeEvent } from '../codec.ts';
+import type { PositionedEvent } from '../delivery/eventHandling.ts';
+import type { CashTrackEvent } from '../eventCatalog.ts';
 
 /** How the rebuild applies events: one at a time, or each fetched batch of a partition at once. */
 export type RebuildProjection<Schema extends Document> =

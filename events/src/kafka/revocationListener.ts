@@ -9,9 +9,9 @@ import {
   type Logger,
   type RevokedAccessTokens,
 } from '@cashtrack/platform';
-import { decodeEvent } from './codec.ts';
+import { decodeEvent } from '../codec.ts';
 import { ensureTopics } from './ensureTopics.ts';
-import { topicNames } from './topics.ts';
+import { topicNames } from '../topics.ts';
 
 export interface RevocationListenerOptions {
   readonly kafka: Kafka;

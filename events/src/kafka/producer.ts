@@ -1,8 +1,8 @@
 import { Partitioners, type Kafka, type TopicMessages } from 'kafkajs';
 import { createLogger, retryAtStartup } from '@cashtrack/platform';
-import { encodeEvent } from './codec.ts';
-import { topicForEventType } from './eventCatalog.ts';
-import type { CashTrackEvent } from './eventCatalog.ts';
+import { encodeEvent } from '../codec.ts';
+import { topicForEventType } from '../eventCatalog.ts';
+import type { CashTrackEvent } from '../eventCatalog.ts';
 
 /** Publishes CashTrack events; what the outbox relay and event-only writers depend on. */
 export interface EventProducer {

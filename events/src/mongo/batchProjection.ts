@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { CodedError } from '@cashtrack/platform';
-import type { CashTrackEvent } from './eventCatalog.ts';
+import type { CashTrackEvent } from '../eventCatalog.ts';
 import {
   isDuplicateKey,
   stateOf,

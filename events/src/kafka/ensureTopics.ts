@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { createLogger, retryAtStartup } from '@cashtrack/platform';
-import { allTopicNames } from './topics.ts';
+import { allTopicNames } from '../topics.ts';
 
 export interface EnsureTopicsOptions {
   /** Put in front of every topic name (tests use `testNamespace().topicPrefix`). Default ''. */

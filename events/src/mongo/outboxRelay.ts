@@ -1,9 +1,9 @@
 import type { Document, FindOptions } from 'mongodb';
 import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
-import { parseEvent } from './codec.ts';
-import type { CashTrackEvent } from './eventCatalog.ts';
-import type { OutboxEntry } from './outbox.ts';
-import type { EventProducer } from './producer.ts';
+import { parseEvent } from '../codec.ts';
+import type { CashTrackEvent } from '../eventCatalog.ts';
+import type { OutboxEntry } from '../outbox.ts';
+import type { EventProducer } from '../kafka/producer.ts';
 
 /**
  * The part of a driver `Collection` the relay uses, so a collection of any document type

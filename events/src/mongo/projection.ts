@@ -1,6 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import { CodedError } from '@cashtrack/platform';
-import type { CashTrackEvent } from './eventCatalog.ts';
+import type { CashTrackEvent } from '../eventCatalog.ts';
 
 /**
  * Idempotent read models: one document per aggregate (`_id` = aggregateId) that records the
