@@ -10,10 +10,13 @@ export const vocabularyConsumerGroup = 'parser-vocabulary';
 export function projectCorrections(
   collection: Collection<VocabularyDocument>,
   log: Logger,
+  /** Called once the user's vocabulary changed, so a cache reads it again. */
+  changed: (userId: string) => void = () => undefined,
 ): EventHandler {
   return async (event: CashTrackEvent) => {
     if (event.type !== 'ExpenseCategoryCorrected') return;
     await applyCorrection(collection, event);
+    changed(event.userId);
     log.info(
       { userId: event.userId, expenseId: event.payload.expenseId, to: event.payload.toCategory },
       'correction learned',

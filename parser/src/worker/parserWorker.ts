@@ -5,6 +5,7 @@ import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExtractor, usesLlm, type ExtractorEnv } from '../extraction/createExtractor.ts';
 import type { ExpenseExtractor } from '../extraction/types.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
+import { createVocabularyCache } from '../vocabulary/vocabularyCache.ts';
 import { projectCorrections, vocabularyConsumerGroup } from '../vocabulary/vocabularyProjector.ts';
 import { learnedTermsOf, vocabularyCollection } from '../vocabulary/vocabularyReadModel.ts';
 import type { ParserWorkerConfig } from './config.ts';
@@ -55,6 +56,11 @@ export function startParserWorker(
           ? tokenUsageCollection(mongo.db)
           : undefined;
       const vocabulary = vocabularyCollection(mongo.db);
+      const learned = createVocabularyCache({
+        load: (userId) => learnedTermsOf(vocabulary, userId),
+        ttlMs: 5_000,
+        maxUsers: 10_000,
+      });
       const extractor =
         overrides.extractor ??
         createExtractor(env, {
@@ -67,7 +73,7 @@ export function startParserWorker(
         consume({
           groupId: vocabularyConsumerGroup,
           topics: [topicNames(config.topicPrefix).expenses],
-          handle: projectCorrections(vocabulary, log),
+          handle: projectCorrections(vocabulary, log, learned.forget),
           retry: overrides.retry,
           sessionTimeoutMs: overrides.sessionTimeoutMs,
         }),
@@ -79,7 +85,7 @@ export function startParserWorker(
             producer,
             now: overrides.now ?? (() => new Date()),
             log,
-            vocabularyOf: (userId) => learnedTermsOf(vocabulary, userId),
+            vocabularyOf: learned.termsOf,
           }),
           retry: overrides.retry,
           sessionTimeoutMs: overrides.sessionTimeoutMs,
