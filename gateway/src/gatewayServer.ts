@@ -22,6 +22,7 @@ import {
   httpMetrics,
   jwksKeySource,
   metricsRoute,
+  subgraphFetchMetrics,
   newCorrelationId,
   operationLimitsPlugin,
   refuseRevokedTokens,
@@ -85,15 +86,20 @@ export async function startGateway(
   // not to. CashTrack reports nothing anywhere without an explicit opt-in (set it to 'false').
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const sharedFetches = new SharedQueryFetches(copySubgraphAnswer);
+  const metrics = createMetricsRegistry();
+  const timedFetch = subgraphFetchMetrics(metrics);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         url: url ?? '',
-        fetcher: balancedFetcher(
+        fetcher: timedFetch(
           name,
-          pools.get(name) ?? new ReplicaPool([url ?? '']),
-          signedFetcher(config.subgraphSecret, keepAliveFetch),
+          balancedFetcher(
+            name,
+            pools.get(name) ?? new ReplicaPool([url ?? '']),
+            signedFetcher(config.subgraphSecret, keepAliveFetch),
+          ),
         ),
         issuesTokens: name === 'auth',
         sharedFetches,
@@ -128,7 +134,6 @@ export async function startGateway(
   // One hop: the address our own proxy appended, never one the client wrote in front of it.
   app.set('trust proxy', config.trustProxy ? 1 : false);
   const httpServer = createServer(app);
-  const metrics = createMetricsRegistry();
   app.use(httpMetrics(metrics, ['/health', '/ready', '/metrics', graphqlPath]));
 
   const server = new ApolloServer<GatewayContext>({

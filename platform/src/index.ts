@@ -56,6 +56,7 @@ export {
   graphqlMetricsPlugin,
   httpMetrics,
   metricsRoute,
+  subgraphFetchMetrics,
 } from './metrics/index.ts';
 export { stopOnShutdownSignals } from './shutdown.ts';
 export type { ShutdownStep } from './shutdown.ts';

@@ -123,6 +123,10 @@ describe('/metrics on every process', () => {
     });
     const failures = seriesOf(gateway, 'graphql_operation_errors_total');
     expect(failures.some((labels) => labels.operation === 'LogIn')).toBe(true);
+    expect(seriesOf(gateway, 'gateway_subgraph_fetch_duration_seconds_count')).toContainEqual({
+      subgraph: 'expense',
+      status_code: '200',
+    });
     expect(gateway.has('gateway_subscription_sockets_open')).toBe(true);
     expect(gateway.has('gateway_upstream_subscriptions_open')).toBe(true);
   });

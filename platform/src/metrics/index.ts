@@ -4,3 +4,4 @@ export { metricsRoute } from './metricsRoute.ts';
 export { httpMetrics } from './httpMetrics.ts';
 export { graphqlMetricsPlugin } from './graphqlMetrics.ts';
 export { gaugeFrom } from './gaugeFrom.ts';
+export { subgraphFetchMetrics } from './subgraphFetchMetrics.ts';
