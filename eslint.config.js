@@ -50,5 +50,39 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The domain and the packages' pure entries decide; they never reach a broker, a database or
+    // a server. Kafka, MongoDB and HTTP/GraphQL code is imported only at the edges, through the
+    // sub-entries ('@cashtrack/events/kafka', '@cashtrack/platform/service', ...).
+    files: [
+      '**/src/domain/**/*.ts',
+      'parser/src/rules/**/*.ts',
+      'events/src/*.ts',
+      'events/src/delivery/**/*.ts',
+      'events/src/eventTypes/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(kafkajs|mongodb|express|graphql|graphql-ws|ws|prom-client)$|^@apollo/',
+              message: 'Pure code: infrastructure belongs in an adapter at the edge.',
+            },
+            {
+              regex: '^@cashtrack/(events|platform)/',
+              message:
+                'Pure code imports only the pure entries @cashtrack/events and @cashtrack/platform.',
+            },
+            {
+              regex: '^\\.\\.?/(kafka|mongo)/',
+              message: 'Pure code: the Kafka and MongoDB adapters are not part of the pure entry.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );
