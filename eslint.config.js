@@ -60,6 +60,8 @@ export default tseslint.config(
       'events/src/*.ts',
       'events/src/delivery/**/*.ts',
       'events/src/eventTypes/**/*.ts',
+      'platform/src/*.ts',
+      'platform/src/config/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -67,7 +69,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(kafkajs|mongodb|express|graphql|graphql-ws|ws|prom-client)$|^@apollo/',
+              regex:
+                '^(kafkajs|mongodb|express|graphql|graphql-ws|ws|prom-client|jsonwebtoken)$|^@apollo/',
               message: 'Pure code: infrastructure belongs in an adapter at the edge.',
             },
             {
@@ -76,8 +79,9 @@ export default tseslint.config(
                 'Pure code imports only the pure entries @cashtrack/events and @cashtrack/platform.',
             },
             {
-              regex: '^\\.\\.?/(kafka|mongo)/',
-              message: 'Pure code: the Kafka and MongoDB adapters are not part of the pure entry.',
+              regex: '^\\.\\.?/(kafka|mongo|graphql|http|tokens|metrics|service)/',
+              message:
+                'Pure code: the adapters in sub-entry folders are not part of the pure entry.',
             },
           ],
         },

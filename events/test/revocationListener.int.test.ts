@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
-import { RevokedAccessTokens } from '@cashtrack/platform';
+import { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import { kafkaForTests, testNamespace, waitFor } from '@cashtrack/test-support';
 import {
   createEventProducer,

@@ -6,12 +6,11 @@ import {
   envList,
   envString,
   jwksSettings,
-  operationLimitsFromEnv,
   readSetting,
   subgraphSharedSecretFromEnv,
   type AccessTokenAudience,
-  type OperationLimits,
 } from '@cashtrack/platform';
+import { operationLimitsFromEnv, type OperationLimits } from '@cashtrack/platform/graphql';
 import type { RateLimitPolicies } from './plugins/rateLimit.ts';
 import { defaultSocketLimits, type SocketLimits } from './subscriptions/socketLimits.ts';
 

@@ -11,25 +11,28 @@ import { startRevocationListener } from '@cashtrack/events/kafka';
 import {
   bearerToken,
   createAccessTokenVerifier,
-  createKafkaClient,
-  createErrorFormatter,
-  createLogger,
-  createMetricsRegistry,
-  currentCorrelationId,
-  errorMessage,
-  gaugeFrom,
-  graphqlMetricsPlugin,
-  httpMetrics,
   jwksKeySource,
-  metricsRoute,
-  subgraphFetchMetrics,
-  newCorrelationId,
-  operationLimitsPlugin,
   refuseRevokedTokens,
   RevokedAccessTokens,
+} from '@cashtrack/platform/tokens';
+import { createKafkaClient } from '@cashtrack/platform/kafka';
+import { createErrorFormatter, operationLimitsPlugin } from '@cashtrack/platform/graphql';
+import {
+  createLogger,
+  currentCorrelationId,
+  errorMessage,
+  newCorrelationId,
   withCorrelation,
   type VerifiedAccessToken,
 } from '@cashtrack/platform';
+import {
+  createMetricsRegistry,
+  gaugeFrom,
+  graphqlMetricsPlugin,
+  httpMetrics,
+  metricsRoute,
+  subgraphFetchMetrics,
+} from '@cashtrack/platform/metrics';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { appRoute } from './http/appRoute.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { operationLimitsFromEnv, operationLimitsPlugin } from '@cashtrack/platform';
+import { operationLimitsFromEnv, operationLimitsPlugin } from '@cashtrack/platform/graphql';
 
 /**
  * The operation limits on a real Apollo Server, as the gateway runs them: verdicts are kept per

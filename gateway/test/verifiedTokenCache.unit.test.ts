@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AccessTokenVerifier, VerifiedAccessToken } from '@cashtrack/platform';
+import type { AccessTokenVerifier } from '@cashtrack/platform/tokens';
+import type { VerifiedAccessToken } from '@cashtrack/platform';
 import { cacheVerifiedTokens } from '../src/tokens/verifiedTokenCache.ts';
 
 function countingVerifier(expiresAtMs: number): AccessTokenVerifier & { calls: number } {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { GraphQLError } from 'graphql';
 import { EventValidationError } from '@cashtrack/events';
-import { CodedError, createErrorFormatter, createLogger, withCorrelation } from '../src/index.ts';
+import { CodedError, createLogger, withCorrelation } from '../src/index.ts';
+import { createErrorFormatter } from '../src/graphql/index.ts';
 
 const format = createErrorFormatter(createLogger('test'));
 

@@ -4,12 +4,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { buildSchema } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import {
-  createLogger,
-  serveGraphQLWs,
-  waitFor,
-  type GraphQLWsServerOptions,
-} from '@cashtrack/platform';
+import { createLogger, waitFor } from '@cashtrack/platform';
+import { serveGraphQLWs, type GraphQLWsServerOptions } from '@cashtrack/platform/graphql';
 
 const schema = buildSchema(`
   type Query { hello: String }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { OauthbearerProviderResponse, SASLOptions } from 'kafkajs';
-import { kafkaAuthenticationFromEnv } from '../src/kafkaIamAuth.ts';
+import { kafkaAuthenticationFromEnv } from '../src/kafka/kafkaIamAuth.ts';
 
 const savedEnv = { ...process.env };
 afterEach(() => {

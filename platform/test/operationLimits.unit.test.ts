@@ -5,7 +5,7 @@ import {
   operationLimitRules,
   operationLimitsFromEnv,
   type OperationLimits,
-} from '../src/operationLimits.ts';
+} from '../src/graphql/operationLimits.ts';
 
 // The shape of the expense subgraph where the abuse happened: a connection whose nodes lead back
 // to the user, and `_entities` in front.

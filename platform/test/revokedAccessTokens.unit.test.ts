@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { CodedError } from '../src/index.ts';
 import {
-  CodedError,
   refuseRevokedTokens,
   RevokedAccessTokens,
   type AccessTokenVerifier,
-} from '../src/index.ts';
+} from '../src/tokens/index.ts';
 
 /** The in-memory set of revoked tokens, and the verifier that consults it. */
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import WebSocket from 'ws';
-import { createLogger, type SubgraphContext } from '@cashtrack/platform';
+import { createLogger } from '@cashtrack/platform';
+import { type SubgraphContext } from '@cashtrack/platform/graphql';
 import { startHttpServer, type RunningHttpServer } from '../src/http/httpServer.ts';
-import { subgraphGraphQL } from '../src/subgraphServer.ts';
+import { subgraphGraphQL } from '../src/graphql/subgraphServer.ts';
 import { gatewaySignedHeaders } from '../../test-support/gatewaySigning.ts';
 import { errorCodes, postGraphQL } from '../../test-support/postGraphQL.ts';
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { allTopicNames } from '../../../events/src/topics.ts';
-import { defaultKeepAliveMs } from '../../../platform/src/graphqlWsServer.ts';
+import { defaultKeepAliveMs } from '../../../platform/src/graphql/graphqlWsServer.ts';
 import { changeNotificationsTopic } from '../../../subgraphs/expense/src/subscriptions/changeNotifications.ts';
 import { cashtrackApp } from '../lib/app.ts';
 import { loadBalancerIdleTimeoutSeconds } from '../lib/cashtrackStack.ts';

@@ -7,8 +7,8 @@ import {
   retryAtStartup,
   waitFor,
   type Logger,
-  type RevokedAccessTokens,
 } from '@cashtrack/platform';
+import { type RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import { decodeEvent } from '../codec.ts';
 import { ensureTopics } from './ensureTopics.ts';
 import { topicNames } from '../topics.ts';

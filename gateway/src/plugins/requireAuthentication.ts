@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unauthenticatedError } from '@cashtrack/platform';
+import { unauthenticatedError } from '@cashtrack/platform/graphql';
 import type { GatewayContext } from '../context.ts';
 import { rootFieldNames } from './rootFields.ts';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type SelectionSetNode } from 'graphql';
-import type { RevokedAccessTokens } from '@cashtrack/platform';
+import type { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
 
 /**

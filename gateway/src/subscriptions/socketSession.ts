@@ -1,5 +1,6 @@
-import type { AccessTokenVerifier, VerifiedAccessToken } from '@cashtrack/platform';
-import { bearerToken } from '@cashtrack/platform';
+import type { AccessTokenVerifier } from '@cashtrack/platform/tokens';
+import type { VerifiedAccessToken } from '@cashtrack/platform';
+import { bearerToken } from '@cashtrack/platform/tokens';
 
 /**
  * Who a subscription socket speaks for, and until when. The socket is closed when the token

@@ -13,15 +13,9 @@ import {
 } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  createDocumentCache,
-  newCorrelationId,
-  serveGraphQLWs,
-  withCorrelation,
-  type AccessTokenVerifier,
-  type Logger,
-  type RevokedAccessTokens,
-} from '@cashtrack/platform';
+import { createDocumentCache, serveGraphQLWs } from '@cashtrack/platform/graphql';
+import { newCorrelationId, withCorrelation, type Logger } from '@cashtrack/platform';
+import { type AccessTokenVerifier, type RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
 import { SocketCloseCode, tooManySubscriptionsCode } from './closeCodes.ts';

@@ -1,4 +1,5 @@
-import type { AccessTokenVerifier, VerifiedAccessToken } from '@cashtrack/platform';
+import type { AccessTokenVerifier } from '@cashtrack/platform/tokens';
+import type { VerifiedAccessToken } from '@cashtrack/platform';
 
 export interface VerifiedTokenCacheOptions {
   /** Most tokens remembered; the least recently used is forgotten past this. Default 10 000. */

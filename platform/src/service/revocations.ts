@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { startRevocationListener, type RevocationListener } from '@cashtrack/events/kafka';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { RevokedAccessTokens } from '../revokedAccessTokens.ts';
+import type { RevokedAccessTokens } from '../tokens/revokedAccessTokens.ts';
 
 export interface RevocationsOptions {
   readonly kafka: Kafka;

@@ -15,16 +15,16 @@ import {
   createAccessTokenVerifier,
   refuseRevokedTokens,
   type PublicKeyLookup,
-} from '../accessTokenVerifier.ts';
+} from '../tokens/accessTokenVerifier.ts';
 import { CodedError } from '../errors.ts';
 import { startHttpServer, type HttpRoute } from '../http/httpServer.ts';
-import { jwksKeySource } from '../jwksKeySource.ts';
-import { createKafkaClient } from '../kafkaClient.ts';
+import { jwksKeySource } from '../tokens/jwksKeySource.ts';
+import { createKafkaClient } from '../kafka/kafkaClient.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { connectMongo, type MongoConnection } from '../mongo.ts';
-import { RevokedAccessTokens } from '../revokedAccessTokens.ts';
+import { connectMongo, type MongoConnection } from '../mongo/connectMongo.ts';
+import { RevokedAccessTokens } from '../tokens/revokedAccessTokens.ts';
 import { closeOnce, type ShutdownStep } from '../shutdown.ts';
-import { subgraphGraphQL, type SubgraphResolvers } from '../subgraphServer.ts';
+import { subgraphGraphQL, type SubgraphResolvers } from '../graphql/subgraphServer.ts';
 import { listenForRevocations } from './revocations.ts';
 import { ConsumerMetrics } from '../metrics/consumerMetrics.ts';
 import { createMetricsRegistry } from '../metrics/metricsRegistry.ts';

@@ -12,14 +12,8 @@
 import './quietLogs.ts';
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {
-  accessTokenAlgorithm,
-  createAccessTokenVerifier,
-  createLogger,
-  envInt,
-  errorMessage,
-  jwksKeySource,
-} from '@cashtrack/platform';
+import { accessTokenAlgorithm, createLogger, envInt, errorMessage } from '@cashtrack/platform';
+import { createAccessTokenVerifier, jwksKeySource } from '@cashtrack/platform/tokens';
 import {
   gatewaySignedHeaders,
   kafkaForTests,

@@ -1,5 +1,6 @@
 import { startOutboxRelay } from '@cashtrack/events/mongo';
-import { accessTokenLifetimeSeconds, loadSchemaFile, type Logger } from '@cashtrack/platform';
+import { accessTokenLifetimeSeconds, type Logger } from '@cashtrack/platform';
+import { loadSchemaFile } from '@cashtrack/platform/graphql';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createAuthCommands } from './commands/authCommands.ts';
 import { createLoginGuard } from './commands/loginGuard.ts';

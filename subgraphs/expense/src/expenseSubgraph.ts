@@ -1,10 +1,7 @@
 import type { EventConsumer } from '@cashtrack/events/kafka';
-import {
-  loadSchemaFile,
-  retryAtStartup,
-  type Logger,
-  type PublicKeyLookup,
-} from '@cashtrack/platform';
+import { loadSchemaFile } from '@cashtrack/platform/graphql';
+import { retryAtStartup, type Logger } from '@cashtrack/platform';
+import { type PublicKeyLookup } from '@cashtrack/platform/tokens';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExpenseCommands } from './commands/expenseCommands.ts';
 import type { ExpenseConfig } from './config.ts';

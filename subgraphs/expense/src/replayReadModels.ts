@@ -1,4 +1,6 @@
-import { connectMongo, createKafkaClient, createLogger, errorMessage } from '@cashtrack/platform';
+import { connectMongo } from '@cashtrack/platform/mongo';
+import { createKafkaClient } from '@cashtrack/platform/kafka';
+import { createLogger, errorMessage } from '@cashtrack/platform';
 import { expenseConfigFromEnv } from './config.ts';
 import { rebuildExpenseReadModels } from './projections/rebuildExpenseReadModels.ts';
 

@@ -1,6 +1,7 @@
 import { topicNames } from '@cashtrack/events';
 import { type EventConsumer } from '@cashtrack/events/kafka';
-import { loadSchemaFile, type Logger } from '@cashtrack/platform';
+import { loadSchemaFile } from '@cashtrack/platform/graphql';
+import { type Logger } from '@cashtrack/platform';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import type { UserConfig } from './config.ts';
 import { projectUserEvent } from './projections/userProfilesProjection.ts';

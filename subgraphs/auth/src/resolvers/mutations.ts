@@ -1,9 +1,9 @@
+import { issuedAccessTokenExtension } from '@cashtrack/platform';
 import {
-  issuedAccessTokenExtension,
   requireViewer,
   type SubgraphContext,
   type SubgraphResolvers,
-} from '@cashtrack/platform';
+} from '@cashtrack/platform/graphql';
 import type { AuthCommands } from '../commands/authCommands.ts';
 import type { AuthSession } from '../commands/session.ts';
 import { authPayload } from './authPayload.ts';

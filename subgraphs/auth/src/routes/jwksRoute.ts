@@ -1,4 +1,4 @@
-import { sendJson, type HttpRoute } from '@cashtrack/platform';
+import { sendJson, type HttpRoute } from '@cashtrack/platform/http';
 import type { SigningKeyStore } from '../stores/signingKeyStore.ts';
 
 /**

@@ -1,7 +1,8 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { documentWithOutbox, newEvent, type OutboxEntry } from '@cashtrack/events';
 import { isDuplicateKey } from '@cashtrack/events/mongo';
-import type { Logger, RevokedAccessTokens, VerifiedAccessToken } from '@cashtrack/platform';
+import type { Logger, VerifiedAccessToken } from '@cashtrack/platform';
+import type { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 
 interface RevocationDocument {
   /** The token's `jti`. */

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@cashtrack/platform';
+import type { SubgraphContext } from '@cashtrack/platform/graphql';
 import type { ExpenseMessageView } from '../readModels/expenseMessagesReadModel.ts';
 import { expenseViewOf, findOwnExpensesByIds } from '../readModels/expensesReadModel.ts';
 import { callerOf, type ExpenseResolverServices } from './resolverServices.ts';

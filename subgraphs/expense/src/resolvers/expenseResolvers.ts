@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@cashtrack/platform';
+import type { SubgraphContext } from '@cashtrack/platform/graphql';
 import {
   expenseViewOf,
   findOwnExpense,

@@ -1,4 +1,4 @@
-import type { SubgraphResolvers } from '@cashtrack/platform';
+import type { SubgraphResolvers } from '@cashtrack/platform/graphql';
 import { expenseChangeResolvers } from './expenseChangeResolvers.ts';
 import { expenseMessageResolvers } from './expenseMessageResolvers.ts';
 import { expenseResolvers } from './expenseResolvers.ts';

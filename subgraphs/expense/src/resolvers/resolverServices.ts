@@ -1,4 +1,4 @@
-import { requireViewer, type SubgraphContext } from '@cashtrack/platform';
+import { requireViewer, type SubgraphContext } from '@cashtrack/platform/graphql';
 import type { CommandCaller, ExpenseCommands } from '../commands/expenseCommands.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
 import type { ChangeLog } from '../subscriptions/changeLog.ts';

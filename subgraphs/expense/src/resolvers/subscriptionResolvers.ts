@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@cashtrack/platform';
+import type { SubgraphContext } from '@cashtrack/platform/graphql';
 import type { ChangeLogEntry } from '../subscriptions/changeLog.ts';
 import { expenseChangeStream } from '../subscriptions/expenseChangeStream.ts';
 import { callerOf, type ExpenseResolverServices } from './resolverServices.ts';

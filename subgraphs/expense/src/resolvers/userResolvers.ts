@@ -1,4 +1,5 @@
-import { CodedError, type SubgraphContext } from '@cashtrack/platform';
+import { CodedError } from '@cashtrack/platform';
+import { type SubgraphContext } from '@cashtrack/platform/graphql';
 import { queryExpenses, type ExpensesArguments } from '../queries/expensesQuery.ts';
 import {
   querySpendingSummary,

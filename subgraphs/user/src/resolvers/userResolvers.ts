@@ -1,9 +1,9 @@
+import { CodedError } from '@cashtrack/platform';
 import {
-  CodedError,
   requireViewer,
   type SubgraphContext,
   type SubgraphResolvers,
-} from '@cashtrack/platform';
+} from '@cashtrack/platform/graphql';
 import type { UpdateProfileInput } from '../domain/profile.ts';
 import { updateProfile, type UpdateProfileDependencies } from '../commands/updateProfile.ts';
 import { ownProfile } from '../readModels/userProfilesReadModel.ts';

@@ -17,7 +17,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
-import { envInt } from './env.ts';
+import { envInt } from '../env.ts';
 
 /**
  * Static limits checked before an operation runs: by the gateway before it plans a query, and by

@@ -10,21 +10,21 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Registry } from 'prom-client';
-import type { VerifiedAccessToken } from './accessTokens.ts';
-import { bearerToken, type AccessTokenVerifier } from './accessTokenVerifier.ts';
-import { newCorrelationId, withCorrelation } from './correlation.ts';
-import { CodedError, errorMessage } from './errors.ts';
+import type { VerifiedAccessToken } from '../accessTokens.ts';
+import { bearerToken, type AccessTokenVerifier } from '../tokens/accessTokenVerifier.ts';
+import { newCorrelationId, withCorrelation } from '../correlation.ts';
+import { CodedError, errorMessage } from '../errors.ts';
 import {
   gatewayClientAddressHeader,
   gatewaySignatureHeader,
   gatewayTimestampHeader,
   subgraphSharedSecretFromEnv,
   verifyGatewaySignature,
-} from './gatewaySignature.ts';
+} from '../gatewaySignature.ts';
 import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
-import { correlationIdOf, sendJson, type HttpMount } from './http/httpServer.ts';
-import type { Logger } from './logger.ts';
-import { graphqlMetricsPlugin } from './metrics/graphqlMetrics.ts';
+import { correlationIdOf, sendJson, type HttpMount } from '../http/httpServer.ts';
+import type { Logger } from '../logger.ts';
+import { graphqlMetricsPlugin } from '../metrics/graphqlMetrics.ts';
 import {
   operationLimitsFromEnv,
   operationLimitsPlugin,

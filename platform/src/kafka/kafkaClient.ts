@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { kafkaAuthenticationFromEnv } from './kafkaIamAuth.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../logger.ts';
 
 export interface KafkaClientOptions {
   /** Names the process in broker logs, e.g. `auth`. */

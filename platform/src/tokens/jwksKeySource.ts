@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { PublicKeyLookup } from './accessTokenVerifier.ts';
-import { CodedError } from './errors.ts';
+import { CodedError } from '../errors.ts';
 
 export interface JwksKeySourceOptions {
   /** Auth's key set, e.g. `http://127.0.0.1:4001/.well-known/jwks.json`. */

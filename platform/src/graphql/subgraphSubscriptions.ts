@@ -2,9 +2,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import { specifiedRules, type GraphQLSchema } from 'graphql';
 import { createDocumentCache } from './documentCache.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CodedError, errorMessage } from './errors.ts';
+import { CodedError, errorMessage } from '../errors.ts';
 import { serveGraphQLWs } from './graphqlWsServer.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 import { operationLimitRules, type OperationLimits } from './operationLimits.ts';
 import type { SubgraphContext } from './subgraphServer.ts';
 

@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { retryAtStartup } from './startupRetry.ts';
+import { retryAtStartup } from '../startupRetry.ts';
 
 export interface MongoConnection {
   readonly client: MongoClient;

@@ -1,7 +1,7 @@
 import type { SASLOptions } from 'kafkajs';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { envString } from './env.ts';
-import { CodedError } from './errors.ts';
+import { envString } from '../env.ts';
+import { CodedError } from '../errors.ts';
 
 /** What kafkajs needs to authenticate: TLS and a SASL mechanism, or nothing (a plain broker). */
 export interface KafkaAuthentication {

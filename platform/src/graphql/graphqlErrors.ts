@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { currentCorrelationId } from './correlation.ts';
-import { CodedError, InternalCodedError } from './errors.ts';
-import type { Logger } from './logger.ts';
+import { currentCorrelationId } from '../correlation.ts';
+import { CodedError, InternalCodedError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * Coded GraphQL errors: every error a client sees carries `extensions.code` (and the error's

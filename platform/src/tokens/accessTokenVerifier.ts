@@ -5,8 +5,8 @@ import {
   accessTokenUse,
   type AccessTokenAudience,
   type VerifiedAccessToken,
-} from './accessTokens.ts';
-import { CodedError, errorMessage } from './errors.ts';
+} from '../accessTokens.ts';
+import { CodedError, errorMessage } from '../errors.ts';
 import type { RevokedAccessTokens } from './revokedAccessTokens.ts';
 
 /** Finds the public key a token's `kid` names; throws when there is none. */

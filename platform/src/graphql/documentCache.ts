@@ -6,7 +6,7 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { errorMessage } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface DocumentCacheOptions {
   readonly schema: GraphQLSchema;

@@ -7,8 +7,8 @@ import {
   type WebSocket as GraphQLWsSocket,
 } from 'graphql-ws';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { errorMessage } from './errors.ts';
-import type { Logger } from './logger.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 
 export interface GraphQLWsServerOptions<E> {
   /**
