@@ -29,6 +29,8 @@ const composeOnly: Readonly<Record<string, string>> = {
   GATEWAY_PLAYGROUND: 'GraphiQL is for development; the image runs with NODE_ENV=production',
   GATEWAY_INTROSPECTION: 'introspection is for development, as above',
   OPENAI_BASE_URL: "compose passes the shell's through; unset means OpenAI's API, as in the cloud",
+  METRICS_TOKEN:
+    "compose's Prometheus scrapes /metrics from its own container with it; the CDK app deploys no scraper yet, so there /metrics answers only callers inside the task (loopback)",
 };
 
 /** Variables only the cloud sets, and why compose has none. */
