@@ -13,6 +13,7 @@ export {
   accessTokenAudienceSettings,
   accessTokenVerifierSettings,
   jwksSettings,
+  kafkaReplicationFactorSetting,
   kafkaSettings,
   listenSettings,
   mongoSettings,

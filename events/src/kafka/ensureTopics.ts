@@ -1,5 +1,10 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { createLogger, retryAtStartup } from '@cashtrack/platform';
+import {
+  createLogger,
+  kafkaReplicationFactorSetting,
+  readSetting,
+  retryAtStartup,
+} from '@cashtrack/platform';
 import { allTopicNames } from '../topics.ts';
 
 export interface EnsureTopicsOptions {
@@ -7,7 +12,7 @@ export interface EnsureTopicsOptions {
   readonly prefix?: string;
   /** Partitions of a topic this call creates; existing topics are left as they are. Default 6. */
   readonly partitions?: number;
-  /** Default 1 (one local broker); production clusters pass 3. */
+  /** Default `KAFKA_REPLICATION_FACTOR` (1: one local broker); a cluster sets its broker count. */
   readonly replicationFactor?: number;
 }
 
@@ -33,7 +38,11 @@ async function createMissingTopics(
   client: Admin | Kafka,
   options: EnsureTopicsOptions,
 ): Promise<string[]> {
-  const { prefix = '', partitions = 6, replicationFactor = 1 } = options;
+  const {
+    prefix = '',
+    partitions = 6,
+    replicationFactor = readSetting(kafkaReplicationFactorSetting),
+  } = options;
   const ownAdmin = 'createTopics' in client ? undefined : client.admin();
   const admin = ownAdmin ?? (client as Admin);
   if (ownAdmin !== undefined) await ownAdmin.connect();

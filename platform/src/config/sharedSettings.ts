@@ -54,6 +54,14 @@ export const kafkaSettings = {
   } satisfies Setting<string>,
 };
 
+/** Read where topics are created (`ensureTopics`), not into each service's configuration. */
+export const kafkaReplicationFactorSetting = {
+  variable: 'KAFKA_REPLICATION_FACTOR',
+  parse: wholeNumber,
+  fallback: 1,
+  doc: 'copies of each topic a service creates: 1 on one broker, the broker count (at most 3) on a cluster',
+} satisfies Setting<number>;
+
 /** `iss` and `aud`: the same for auth, which signs, and every verifier. */
 export const accessTokenAudienceSettings = {
   issuer: {
