@@ -33,6 +33,7 @@ import {
   metricsRoute,
   subgraphFetchMetrics,
 } from '@cashtrack/platform/metrics';
+import { resumeRequestTrace, traceRequest } from '@cashtrack/platform/tracing';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { appRoute } from './http/appRoute.ts';
@@ -46,6 +47,7 @@ import { sessionCookie } from './plugins/sessionCookie.ts';
 import { balancedFetcher } from './replicas/balancedFetcher.ts';
 import { keepAliveFetch } from './replicas/keepAliveFetch.ts';
 import { signedFetcher } from './replicas/signedFetcher.ts';
+import { tracedFetcher } from './replicas/tracedFetcher.ts';
 import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SharedQueryFetches } from './replicas/sharedQueryFetches.ts';
 import { copySubgraphAnswer, SubgraphDataSource } from './replicas/subgraphDataSource.ts';
@@ -101,7 +103,7 @@ export async function startGateway(
           balancedFetcher(
             name,
             pools.get(name) ?? new ReplicaPool([url ?? '']),
-            signedFetcher(config.subgraphSecret, keepAliveFetch),
+            signedFetcher(config.subgraphSecret, tracedFetcher(keepAliveFetch)),
           ),
         ),
         issuesTokens: name === 'auth',
@@ -188,6 +190,8 @@ export async function startGateway(
     graphqlPath,
     correlate,
     express.json({ limit: config.maxBodyBytes }),
+    (request: Request, _response: Response, next: NextFunction) =>
+      resumeRequestTrace(request, next),
     expressMiddleware(server, {
       context: async ({ req }) => ({
         correlationId: currentCorrelationId() ?? newCorrelationId(),
@@ -271,13 +275,16 @@ export async function startGateway(
   };
 }
 
-/** Takes the caller's correlation id (or makes one), echoes it, and puts it on every log line. */
+/**
+ * Takes the caller's correlation id (or makes one), echoes it, and puts it on every log line;
+ * runs the request in a server span of the caller's trace (its `traceparent`) or a new one.
+ */
 function correlate(request: Request, response: Response, next: NextFunction): void {
   const offered = request.header('x-correlation-id');
   const correlationId =
     offered !== undefined && /^[\w.:-]{1,100}$/.test(offered) ? offered : newCorrelationId();
   response.setHeader('x-correlation-id', correlationId);
-  withCorrelation(correlationId, next);
+  traceRequest(request, response, () => withCorrelation(correlationId, next));
 }
 
 /** A body over the size limit or not JSON gets a GraphQL-shaped error with a code, not HTML. */

@@ -5,6 +5,7 @@ import {
   stopOnShutdownSignals,
   stopWithParent,
 } from '@cashtrack/platform';
+import { startTracing } from '@cashtrack/platform/tracing';
 import { readGatewayConfig } from './config.ts';
 import { startGateway } from './gatewayServer.ts';
 
@@ -14,9 +15,14 @@ stopWithParent(log);
 
 const config = readGatewayConfig();
 try {
+  // Before the gateway, so its first request is traced (when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const tracing = startTracing('gateway');
   const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
   const gateway = await startGateway(config, supergraphSdl);
-  stopOnShutdownSignals(log, [{ name: 'gateway', stop: () => gateway.stop() }]);
+  stopOnShutdownSignals(log, [
+    { name: 'gateway', stop: () => gateway.stop() },
+    { name: 'tracing', stop: () => tracing.shutdown() },
+  ]);
 } catch (error) {
   log.error(
     { supergraph: config.supergraphPath },

@@ -4,6 +4,8 @@
 export { withCorrelation, currentCorrelationId, newCorrelationId } from './correlation.ts';
 export type { CorrelationContext } from './correlation.ts';
 export { createLogger } from './logger.ts';
+export { activeTraceCarrier, activeTraceIds, contextFromHeaders } from './traceContext.ts';
+export type { HeaderValues, TraceCarrier, TraceIds } from './traceContext.ts';
 export type { Logger } from './logger.ts';
 export { CodedError, InternalCodedError, UnreachableCaseError, errorMessage } from './errors.ts';
 export { envString, envInt, envList } from './env.ts';

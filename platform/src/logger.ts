@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { currentCorrelationId } from './correlation.ts';
+import { activeTraceIds } from './traceContext.ts';
 
 export type { Logger } from 'pino';
 
@@ -24,7 +25,8 @@ export function chooseLogFormat(
 /**
  * JSON lines on stdout, one logger per process component; readable lines instead when stdout is
  * a terminal (see `chooseLogFormat`). The correlation id of the request or event being handled
- * is added to every line from the async context, so handlers never pass it.
+ * is added to every line from the async context, so handlers never pass it, and so are the
+ * active span's `traceId` and `spanId` when tracing is on.
  * Command-line tools log to stderr so their stdout stays their answer.
  * `LOG_LEVEL` sets the level (default `info`; `silent` in tests unless set).
  */
@@ -40,6 +42,9 @@ export function createLogger(component: string, stream: 'stdout' | 'stderr' = 's
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const correlationId = currentCorrelationId();
+        const trace = activeTraceIds();
+        if (trace !== undefined)
+          return { correlationId, traceId: trace.traceId, spanId: trace.spanId };
         return correlationId ? { correlationId } : {};
       },
     },

@@ -31,6 +31,7 @@ import {
   type OperationLimits,
 } from './operationLimits.ts';
 import { serveSubscriptions } from './subgraphSubscriptions.ts';
+import { resumeRequestTrace } from '../tracing/httpSpans.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext {
@@ -159,9 +160,12 @@ export function subgraphGraphQL(
     else next();
   };
 
-  /** Runs the rest of the request inside its correlation id, so every log line carries it. */
+  /**
+   * Runs the rest of the request inside its correlation id and its server span, so every log
+   * line carries both: the body was read in its stream's callbacks, outside the span.
+   */
   const correlated = (request: Request, _response: Response, next: NextFunction): void =>
-    withCorrelation(correlationIdOf(request), next);
+    resumeRequestTrace(request, () => withCorrelation(correlationIdOf(request), next));
 
   /** Refuses what the gateway did not sign; parses the signed body for Apollo. */
   const signedJson = (request: Request, response: Response, next: NextFunction): void => {

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { newCorrelationId } from '../correlation.ts';
 import type { Logger } from '../logger.ts';
 import { httpMetrics } from '../metrics/httpMetrics.ts';
+import { traceRequest } from '../tracing/httpSpans.ts';
 
 /** Serves one extra GET path, such as auth's JWKS or the parser's metrics. */
 export type HttpRoute = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -51,7 +52,7 @@ const correlationIds = new WeakMap<IncomingMessage, string>();
  * Every process's HTTP server, on express: `GET /health` (the process is alive), `GET /ready`
  * (it can take work), the `routes`, then whatever `mount` adds; anything else is a JSON 404.
  * Requests past the probes carry a correlation id, taken from `x-correlation-id` (or made fresh)
- * and echoed back (`correlationIdOf`).
+ * and echoed back (`correlationIdOf`), and a server span in the caller's trace (`traceRequest`).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const log = options.logger;
@@ -123,7 +124,7 @@ function correlate(request: Request, response: Response, next: NextFunction): vo
     offered !== undefined && acceptableCorrelationId.test(offered) ? offered : newCorrelationId();
   correlationIds.set(request, correlationId);
   response.setHeader(correlationHeader, correlationId);
-  next();
+  traceRequest(request, response, next);
 }
 
 /** The request's correlation id, as echoed in its answer's `x-correlation-id`. */

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '../logger.ts';
 import { stopWithParent } from '../parentLifeline.ts';
 import { stopOnShutdownSignals } from '../shutdown.ts';
+import { startTracing, type Tracing } from '../tracing/startTracing.ts';
 import type { RunningService } from './startService.ts';
 
 /**
@@ -10,7 +11,8 @@ import type { RunningService } from './startService.ts';
 const fatalShutdownGraceMs = 10_000;
 
 /**
- * A service's entry point: runs `start` as this process's one service. The process stops with
+ * A service's entry point: runs `start` as this process's one service, traced when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set (`startTracing`). The process stops with
  * its supervisor (`stopWithParent`), runs the service's shutdown on SIGINT, SIGTERM and SIGHUP
  * (`stopOnShutdownSignals`), and exits 1, after the same shutdown, when a part fails for good,
  * so the supervisor restarts it. A start that fails is logged on one line and exits 1.
@@ -23,13 +25,20 @@ export async function runServiceProcess(
   // Under `npm start`: stop when the supervisor dies, even by SIGKILL (no orphan holds the port).
   stopWithParent(log);
   let service: RunningService;
+  let tracing: Tracing;
   try {
+    // Before the service, so its first request and event are traced (when tracing is on).
+    tracing = startTracing(name);
     service = await start(log);
   } catch (error) {
     log.fatal({ err: error }, `${name} failed to start`);
     process.exit(1);
   }
-  stopOnShutdownSignals(log, service.shutdownSteps);
+  // Last, so the spans of the shutdown itself are exported too.
+  stopOnShutdownSignals(log, [
+    ...service.shutdownSteps,
+    { name: 'tracing', stop: () => tracing.shutdown() },
+  ]);
   const error = await service.failed;
   log.fatal({ err: error }, `${name} stops: a part failed for good`);
   process.exitCode = 1;

@@ -1,0 +1,75 @@
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { readSettings, type Environment } from '../config/setting.ts';
+import { samplerFor } from './sampler.ts';
+import { tracingSettings } from './tracingSettings.ts';
+
+/** The tracer our own spans come from while tracing is on; undefined while it is off. */
+let ourTracer: Tracer | undefined;
+
+/**
+ * Our tracer, or undefined when tracing is off: callers on a hot path ask this once and skip all
+ * span work, so tracing off costs one comparison, not a no-op span per request or event.
+ */
+export function activeTracer(): Tracer | undefined {
+  return ourTracer;
+}
+
+export interface Tracing {
+  /** Exports the spans still queued, then turns tracing off. */
+  shutdown(): Promise<void>;
+}
+
+export interface StartTracingOptions {
+  readonly env?: Environment;
+  /** Where spans go instead of OTLP (tests): tracing is on even without an endpoint. */
+  readonly exporter?: SpanExporter;
+}
+
+/**
+ * Turns tracing on for this process when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (or a test passes
+ * an exporter): a Node tracer provider (AsyncLocalStorage context) that samples as
+ * `OTEL_TRACES_SAMPLER` says, batches spans to the OTLP/HTTP endpoint, and propagates W3C trace
+ * context. Otherwise it registers nothing: OpenTelemetry's API stays a no-op. Called once per
+ * process, before anything it should trace starts (the service runtime and the gateway do).
+ *
+ * Spans are made by hand at our own seams (HTTP in, subgraph fetch out, outbox, Kafka publish and
+ * consume), not by the auto-instrumentation packages: those patch modules through require hooks,
+ * which ESM under tsx does not go through without a loader, and they trace every MongoDB command
+ * and socket read, which is CPU the event runner and gateway goals (issue 18) cannot spare.
+ */
+export function startTracing(serviceName: string, options: StartTracingOptions = {}): Tracing {
+  const config = readSettings(tracingSettings, options.env);
+  const exporter = options.exporter ?? otlpExporter(config.otlpEndpoint, config.otlpProtocol);
+  if (exporter === undefined) return { shutdown: async () => undefined };
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    sampler: samplerFor(config.sampler, config.samplerRatio),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  ourTracer = trace.getTracer('cashtrack');
+  return {
+    async shutdown() {
+      ourTracer = undefined;
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
+
+function otlpExporter(endpoint: string, protocol: string): SpanExporter | undefined {
+  if (endpoint === '') return undefined;
+  // The base endpoint's signal path, as the OTLP specification has exporters build it.
+  const url = `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+  return protocol === 'http/json'
+    ? new OtlpJsonExporter({ url })
+    : new OtlpProtobufExporter({ url });
+}
