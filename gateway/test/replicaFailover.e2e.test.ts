@@ -105,4 +105,35 @@ describe('replica failover', () => {
     expect(completed).toBe(total);
     expect(answeredAfterKill).toBeGreaterThan(total / 2);
   });
+
+  it('answers SERVICE_UNAVAILABLE, while the other subgraphs still answer, when a subgraph is down', async () => {
+    const downGateway = await startGatewayFor(identity, {
+      expenseUrl: `http://127.0.0.1:${await freePort()}/graphql`,
+    });
+    try {
+      const logIn = await gatewayClient(downGateway.url).mutate<{
+        logIn: { accessToken: string };
+      }>(gql`
+        mutation {
+          logIn(input: { email: "failover@example.com", password: "failover-pass" }) {
+            accessToken
+          }
+        }
+      `);
+      const token = logIn.data?.logIn.accessToken;
+      if (token === undefined) throw new Error(`log-in failed: ${JSON.stringify(logIn.errors)}`);
+
+      const client = gatewayClient(downGateway.url, token);
+      const me = await client.query<{ me: { displayName: string } }>(gql('{ me { displayName } }'));
+      const answer = await client.query(gql('{ expenses(first: 5) { edges { node { id } } } }'));
+
+      expect(me.data?.me).toMatchObject({ displayName: 'Fail Over' });
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual([
+        'SERVICE_UNAVAILABLE',
+      ]);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ service: 'expense' });
+    } finally {
+      await downGateway.stop();
+    }
+  });
 });

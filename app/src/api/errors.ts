@@ -44,6 +44,7 @@ const messages: Readonly<Record<string, string>> = {
   PAYLOAD_TOO_LARGE: 'That request is too large.',
   BAD_USER_INPUT: 'Please check the highlighted value.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.',
+  SERVICE_UNAVAILABLE: 'Part of CashTrack is not answering right now. Please try again shortly.',
 };
 
 /** One plain sentence for a person, per error code. */

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cashtrack/platform';
+import { clientErrorCode } from '@cashtrack/platform/graphql';
 import type { GatewayContext } from '../context.ts';
 
 /** One JSON line per operation: name, user, duration and the codes of any errors. */
@@ -14,9 +15,7 @@ export function requestLogging(log: Logger): ApolloServerPlugin<GatewayContext> 
               operationName: operationName ?? null,
               userId: contextValue.viewer?.userId ?? null,
               durationMs: Math.round(performance.now() - started),
-              errorCodes: (errors ?? []).map(
-                (error) => error.extensions.code ?? 'INTERNAL_SERVER_ERROR',
-              ),
+              errorCodes: (errors ?? []).map(clientErrorCode),
             },
             'graphql request',
           );

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { clientErrorCode } from '@cashtrack/platform/graphql';
 
 /** The header the web app sends to ask for its refresh token to be kept in a cookie. */
 export const sessionCookieHeader = 'x-cashtrack-session';
@@ -45,7 +46,7 @@ export function sessionCookie<Context extends BaseContext>(): ApolloServerPlugin
             value.refreshToken = '';
           }
           const refused = (errors ?? []).some(
-            (error) => error.extensions.code === 'INVALID_REFRESH_TOKEN',
+            (error) => clientErrorCode(error) === 'INVALID_REFRESH_TOKEN',
           );
           if (cookie === undefined && (refused || (data != null && 'logOut' in data))) {
             cookie = serialize('', 0, secure);

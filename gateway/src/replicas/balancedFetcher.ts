@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { createLogger } from '@cashtrack/platform';
+import { CodedError, createLogger } from '@cashtrack/platform';
 import { keepAliveFetch } from './keepAliveFetch.ts';
 import type { ReplicaPool } from './replicaPool.ts';
 
@@ -10,6 +10,11 @@ const log = createLogger('gateway');
  * replica cannot be reached, tries the next. A refused connection never reached a server, so it
  * is retried for any operation; a connection lost mid-request is retried only for queries,
  * because a mutation may already have run.
+ *
+ * When no replica answers, the client gets `SERVICE_UNAVAILABLE` naming the subgraph, rather
+ * than an `INTERNAL_SERVER_ERROR` that reads as a bug: an outage is expected and worth a retry.
+ * A mutation whose answer was lost mid-request says its change may have been made, so a person
+ * checks before sending it again.
  */
 export function balancedFetcher(
   subgraph: string,
@@ -31,11 +36,27 @@ export function balancedFetcher(
           { subgraph, url, error: networkErrorCode(error), retrying: retriable },
           'subgraph replica unreachable',
         );
-        if (!retriable) throw error;
+        if (!retriable) throw unavailable(subgraph, error, { changeMayHaveBeenMade: true });
       }
     }
-    throw lastError;
+    throw unavailable(subgraph, lastError, { changeMayHaveBeenMade: false });
   };
+}
+
+function unavailable(
+  subgraph: string,
+  cause: unknown,
+  details: { readonly changeMayHaveBeenMade: boolean },
+): CodedError {
+  const message = details.changeMayHaveBeenMade
+    ? `The ${subgraph} service stopped answering; the change may have been made`
+    : `The ${subgraph} service cannot be reached; try again shortly`;
+  return new CodedError(
+    'SERVICE_UNAVAILABLE',
+    message,
+    { service: subgraph, ...details },
+    { cause },
+  );
 }
 
 /** The socket's error code: node:http puts it on the error, fetch on its cause. */

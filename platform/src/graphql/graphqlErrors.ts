@@ -30,6 +30,20 @@ export function unauthenticatedError(message = 'A valid access token is required
 }
 
 /**
+ * The code a client will see for an error (see `createErrorFormatter`), for counting errors
+ * before they are formatted. At that point the gateway's errors are not all `GraphQLError`s: a
+ * failed subgraph fetch arrives as the fetcher threw it.
+ */
+export function clientErrorCode(error: unknown): string {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof CodedError) {
+    return original instanceof InternalCodedError ? 'INTERNAL_SERVER_ERROR' : original.code;
+  }
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+/**
  * Apollo `formatError`: a `CodedError` thrown anywhere in a resolver keeps its code and details;
  * errors GraphQL or Apollo coded themselves (validation, bad variables) pass through; anything
  * else (and any `InternalCodedError`) is a bug or an outage, logged in full and shown only as

@@ -1,6 +1,11 @@
 // GraphQL serving shared by the gateway and the subgraphs: errors with codes, operation limits,
 // the subgraph mount, graphql-ws, the schema file and the parsed-document cache.
-export { codedGraphQLError, unauthenticatedError, createErrorFormatter } from './graphqlErrors.ts';
+export {
+  clientErrorCode,
+  codedGraphQLError,
+  createErrorFormatter,
+  unauthenticatedError,
+} from './graphqlErrors.ts';
 export { requireViewer } from './subgraphServer.ts';
 export type { SubgraphContext, SubgraphResolvers } from './subgraphServer.ts';
 export { loadSchemaFile } from './schemaFile.ts';

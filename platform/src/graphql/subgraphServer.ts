@@ -21,7 +21,7 @@ import {
   subgraphSharedSecretFromEnv,
   verifyGatewaySignature,
 } from '../gatewaySignature.ts';
-import { createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
+import { clientErrorCode, createErrorFormatter, unauthenticatedError } from './graphqlErrors.ts';
 import { correlationIdOf, sendJson, type HttpMount } from '../http/httpServer.ts';
 import type { Logger } from '../logger.ts';
 import { graphqlMetricsPlugin } from '../metrics/graphqlMetrics.ts';
@@ -278,9 +278,7 @@ function operationLogPlugin(): ApolloServerPlugin<SubgraphContext> {
               operationName: operationName ?? null,
               durationMs: Math.round(performance.now() - startedAt),
               viewer: contextValue.viewer?.userId ?? null,
-              errorCodes: (errors ?? []).map(
-                (error) => error.extensions.code ?? 'INTERNAL_SERVER_ERROR',
-              ),
+              errorCodes: (errors ?? []).map(clientErrorCode),
             },
             'graphql operation',
           );

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { clientErrorCode } from '../graphql/graphqlErrors.ts';
 import { BoundedLabel } from './boundedLabel.ts';
 
 export interface GraphQLMetricsOptions {
@@ -11,7 +12,7 @@ export interface GraphQLMetricsOptions {
 
 /**
  * An Apollo Server plugin counting and timing GraphQL operations by name and type, and their
- * errors by `extensions.code`. A name counts only once its operation parsed and validated
+ * errors by the code the client sees. A name counts only once its operation parsed and validated
  * (`didResolveOperation`); a request that never got that far counts as `invalid`, and a
  * nameless operation as `anonymous`.
  */
@@ -52,11 +53,7 @@ export function graphqlMetricsPlugin<Context extends BaseContext>(
         },
         async didEncounterErrors({ errors: encountered }) {
           for (const error of encountered) {
-            const code = error.extensions.code;
-            errors.inc({
-              operation,
-              code: typeof code === 'string' ? codes.valueFor(code) : 'INTERNAL_SERVER_ERROR',
-            });
+            errors.inc({ operation, code: codes.valueFor(clientErrorCode(error)) });
           }
         },
         async willSendResponse() {
