@@ -114,6 +114,11 @@ export function ExpenseForm({
           </View>
         </View>
         <Text style={styles.label}>Category</Text>
+        {expense?.guessed === true ? (
+          <Text style={styles.guess}>
+            The parser guessed this category. Pick the right one, or keep it, and Save.
+          </Text>
+        ) : null}
         <Chips
           label="Category"
           options={categories.map((value) => ({ value, label: categoryLabel(value) }))}
@@ -170,5 +175,13 @@ const styles = StyleSheet.create({
   grow: { flex: 1 },
   currency: { width: 96 },
   label: { fontSize: 14, color: colors.muted, marginBottom: spacing.xs },
+  guess: {
+    fontSize: 13,
+    color: colors.warningText,
+    backgroundColor: colors.warning,
+    borderRadius: 6,
+    padding: spacing.s,
+    marginBottom: spacing.s,
+  },
   actions: { flexDirection: 'row', gap: spacing.s },
 });

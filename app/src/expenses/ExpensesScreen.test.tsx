@@ -19,6 +19,8 @@ const groceries: Expense = {
   occurredOn: '2026-11-24',
   source: 'MESSAGE',
   messageId: 'm0',
+  parsedBy: 'RULES',
+  guessed: false,
   createdAt: '2026-11-24T10:00:00Z',
   version: 1,
 };
@@ -116,6 +118,41 @@ describe('ExpensesScreen', () => {
     });
     expect(await screen.findByText('$4.00')).toBeTruthy();
     expect(screen.queryByText('Reading…')).toBeNull();
+  });
+
+  it('asks the person to check a guessed category, and stops asking once they saved it', async () => {
+    const guess: Expense = { ...groceries, category: 'other', description: 'bento', guessed: true };
+    const updates: unknown[] = [];
+    const session = signedIn((name, variables) => {
+      if (name === 'Expenses') {
+        return { expenses: { ...onePage.expenses, edges: [{ cursor: 'c1', node: guess }] } };
+      }
+      if (name === 'UpdateExpense') {
+        updates.push(variables);
+        return {
+          updateExpense: { ...guess, category: 'dining', guessed: false, version: 2 },
+        };
+      }
+      return {};
+    });
+    await session.restore();
+    render(
+      <SignedInProvider session={session} live={false}>
+        <ExpensesScreen />
+      </SignedInProvider>,
+    );
+    fireEvent.press(await screen.findByRole('button', { name: 'Check category of bento, $50.00' }));
+    expect(screen.getByText(/The parser guessed this category/)).toBeTruthy();
+    fireEvent.press(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(updates).toMatchObject([
+        { id: 'e1', input: { category: 'other', description: 'bento' } },
+      ]),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: /^Check category/ })).toBeNull(),
+    );
+    expect(screen.getByRole('button', { name: /^bento, \$50\.00, dining/ })).toBeTruthy();
   });
 
   it('takes an optimistic delete back and says why when the API refuses it', async () => {

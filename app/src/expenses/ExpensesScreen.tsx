@@ -154,7 +154,7 @@ function ExpenseRow({
   const amount = formatMoney(expense.amount.amountMinor, expense.amount.currency);
   const title =
     expense.description.length > 0 ? expense.description : categoryLabel(expense.category);
-  return (
+  const row = (
     <Pressable
       role="button"
       aria-label={`${title}, ${amount}, ${categoryLabel(expense.category)}, ${expense.occurredOn}. Edit`}
@@ -175,6 +175,24 @@ function ExpenseRow({
       </View>
       <Text style={styles.rowAmount}>{amount}</Text>
     </Pressable>
+  );
+  if (!expense.guessed) return row;
+  // Beside the row, not inside it: one control may not hold another.
+  return (
+    <View style={styles.guessed}>
+      {row}
+      <View style={styles.guessCue}>
+        <Text style={styles.guessText}>
+          The parser guessed “{categoryLabel(expense.category)}”.
+        </Text>
+        <Button
+          kind="secondary"
+          label="Check category"
+          accessibleName={`Check category of ${title}, ${amount}`}
+          onPress={onPress}
+        />
+      </View>
+    </View>
   );
 }
 
@@ -285,6 +303,15 @@ const styles = StyleSheet.create({
     borderRadius: 10,
     marginBottom: spacing.s,
   },
+  guessed: { marginBottom: spacing.s, borderRadius: 10, backgroundColor: colors.warning },
+  guessCue: {
+    flexDirection: 'row',
+    alignItems: 'center',
+    gap: spacing.s,
+    paddingHorizontal: spacing.m,
+    paddingBottom: spacing.m,
+  },
+  guessText: { flex: 1, fontSize: 13, color: colors.warningText },
   pressed: { opacity: 0.7 },
   saving: { opacity: 0.6 },
   rowText: { flex: 1, marginRight: spacing.m },

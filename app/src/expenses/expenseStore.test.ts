@@ -9,6 +9,8 @@ function expense(id: string, occurredOn: string, overrides: Partial<Expense> = {
     occurredOn,
     source: 'MESSAGE',
     messageId: 'm1',
+    parsedBy: 'RULES',
+    guessed: false,
     createdAt: '2026-11-24T10:00:00Z',
     version: 1,
     ...overrides,

@@ -78,6 +78,8 @@ export function useExpenseActions(): ExpenseActions {
         occurredOn: draft.occurredOn,
         source: 'MANUAL',
         messageId: null,
+        parsedBy: null,
+        guessed: false,
         createdAt: now,
         version: 0,
       };
@@ -104,6 +106,8 @@ export function useExpenseActions(): ExpenseActions {
           category: draft.category,
           description: draft.description,
           occurredOn: draft.occurredOn,
+          // Saving is the person's answer to a guessed category, as the server sees it too.
+          guessed: false,
         });
       }
       try {

@@ -189,6 +189,28 @@ describe('the CashTrack app in a browser', () => {
     expect(await expenseRow(page, /^weekly groceries/).count()).toBe(0);
   });
 
+  it('asks the person to check a category the parser guessed, until they saved it', async () => {
+    await logMessage(page, 'zorblax 9');
+    const cue = page.getByRole('button', { name: 'Check category of zorblax 9, $9.00' });
+    await cue.waitFor({ timeout: 15_000 });
+    await page.getByText('The parser guessed “other”.').waitFor();
+    await cue.scrollIntoViewIfNeeded();
+    await app.screenshot(page, '11-guessed');
+    await cue.click();
+    const dialog = page.getByRole('dialog', { name: 'Edit expense' });
+    await dialog.getByText(/The parser guessed this category/).waitFor();
+    await dialog.getByRole('radio', { name: 'shopping' }).click();
+    await app.screenshot(page, '12-check-category');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expenseRow(page, /^zorblax 9, \$9\.00, shopping/).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: /^Check category/ }).count()).toBe(0);
+    // The server cleared the guess too: a fresh load asks nothing.
+    await page.reload();
+    await expenseRow(page, /^zorblax 9, \$9\.00, shopping/).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: /^Check category/ }).count()).toBe(0);
+    await app.screenshot(page, '13-checked');
+  });
+
   it('keeps the session over a reload, with no refresh token a script can read', async () => {
     await page.reload();
     await page.getByRole('tab', { name: 'Expenses' }).waitFor({ timeout: 15_000 });

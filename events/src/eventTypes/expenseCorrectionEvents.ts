@@ -30,7 +30,10 @@ export const expenseCategoryCorrected = defineEvent({
     description: descriptionSchema,
     fromCategory: categorySchema,
     toCategory: categorySchema,
-    /** The parser that chose `fromCategory`; null for expenses recorded before it was kept. */
+    /**
+     * The parser that made the expense; null while the expense read model still holds the
+     * expense as it was before it kept the parser (its version 3).
+     */
     parsedBy: expenseParserSchema.nullable(),
     occurredOn: calendarDateSchema,
   }),

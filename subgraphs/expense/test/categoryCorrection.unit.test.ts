@@ -20,6 +20,8 @@ function live(source: 'MESSAGE' | 'MANUAL'): ExpenseState {
     values,
     source,
     messageId: source === 'MESSAGE' ? 'message-1' : null,
+    parsedBy: source === 'MESSAGE' ? 'rules' : null,
+    guessed: source === 'MESSAGE',
     createdAt: '2026-11-24T10:00:00.000Z',
     updatedAt: '2026-11-24T10:00:00.000Z',
   };
@@ -37,7 +39,7 @@ describe('categoryCorrectionOf', () => {
       description: 'bento 12',
       fromCategory: 'other',
       toCategory: 'dining',
-      parsedBy: null,
+      parsedBy: 'rules',
       occurredOn: '2026-11-24',
     });
   });

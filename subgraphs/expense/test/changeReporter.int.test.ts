@@ -95,6 +95,8 @@ describe('changeReporter', () => {
         occurredOn: '2026-11-26',
         source: 'MANUAL',
         messageId: null,
+        parsedBy: null,
+        guessed: false,
         createdAt: '2026-11-26T10:00:00.000Z',
         updatedAt: '2026-11-26T10:00:00.000Z',
         version,

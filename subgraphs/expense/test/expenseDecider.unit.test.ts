@@ -102,9 +102,35 @@ describe('the Expense evolve', () => {
       values: moved,
       source: 'MANUAL',
       messageId: null,
+      parsedBy: null,
+      guessed: false,
       createdAt: wasRecorded.occurredAt,
       updatedAt: wasRecorded.occurredAt,
     });
+  });
+
+  it('keeps the parser of a parsed expense, and its guess until the person updates it', () => {
+    const guess = recordedEvent(
+      alice,
+      'e2',
+      { ...groceries, category: 'other' },
+      {
+        messageId: 'message-1',
+        position: 0,
+        count: 1,
+        parser: 'rules-learned',
+        guessed: true,
+        tokensUsed: 0,
+      },
+    );
+    const parsed = evolveExpense(initialExpenseState, guess);
+    expect(parsed).toMatchObject({ parsedBy: 'rules-learned', guessed: true });
+    // Saved with the category it had: the person checked it all the same.
+    const checked = evolveExpense(
+      parsed,
+      updated(alice, 'e2', 2, { ...groceries, category: 'other' }),
+    );
+    expect(checked).toMatchObject({ parsedBy: 'rules-learned', guessed: false });
   });
 
   it('keeps a deleted expense deleted when an update follows', () => {

@@ -126,6 +126,48 @@ describe('npm run replay:expenses', () => {
     );
   });
 
+  it('rebuilds the expenses of version 2 with the parser and the guess of each', async () => {
+    const origin = { messageId: 'message-dan', position: 0, count: 1, tokensUsed: 0 } as const;
+    const guess = recorded(
+      'dan',
+      'expense-dan',
+      { ...groceries, category: 'other' },
+      {
+        ...origin,
+        parser: 'rules-learned',
+        guessed: true,
+      },
+    );
+    await producer.publish([guess]);
+    const expenses = database.db.collection<{ _id: string; [field: string]: unknown }>(
+      readModelNames.expenses,
+    );
+    await waitFor(async () => (await expenses.findOne({ _id: 'expense-dan' })) !== null, {
+      timeoutMs: 30_000,
+      description: 'the live projector to record the guess',
+    });
+    const live = await contents();
+
+    // Version 2 kept neither field.
+    await expenses.updateMany({}, { $unset: { parsedBy: '', guessed: '' } });
+    const versions = database.db.collection<{ _id: string; version: number }>(
+      readModelVersionsCollectionName,
+    );
+    await versions.updateOne({ _id: readModelNames.expenses }, { $set: { version: 2 } });
+
+    await projector.stop();
+    projector = await startProjector();
+    expect(await expenses.findOne({ _id: 'expense-dan' })).toMatchObject({
+      parsedBy: 'rules-learned',
+      guessed: true,
+    });
+    expect(await contents()).toEqual(live);
+    expect(await versions.findOne({ _id: readModelNames.expenses })).toEqual({
+      _id: readModelNames.expenses,
+      version: 3,
+    });
+  });
+
   it('rebuilds at the next start a read model the database holds at an older version', async () => {
     const mine = [recorded('cat', 'expense-cat'), deleted('cat', 'expense-cat', 2)];
     await producer.publish(mine);
@@ -137,11 +179,11 @@ describe('npm run replay:expenses', () => {
     const versions = database.db.collection(readModelVersionsCollectionName);
     expect(await versions.find({}).sort({ _id: 1 }).toArray()).toEqual([
       { _id: readModelNames.expenseMessages, version: 1 },
-      { _id: readModelNames.expenses, version: 2 },
+      { _id: readModelNames.expenses, version: 3 },
       { _id: readModelNames.userSettings, version: 1 },
     ]);
 
-    // The layout before version 2: the totals kept a contribution document per expense beside
+    // The layout before version 2 (which also lacked version 3's parser and guess): the totals kept a contribution document per expense beside
     // their buckets, told apart by `kind`, and no version was recorded.
     const totals = database.db.collection<{ _id: string; [field: string]: unknown }>(
       readModelNames.spendingTotals,

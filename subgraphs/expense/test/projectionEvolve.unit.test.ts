@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { evolveExpenseRecord } from '../src/projections/expensesProjection.ts';
 import { evolveUserSettings } from '../src/projections/userSettingsProjection.ts';
-import { expenseStateOf } from '../src/readModels/expensesReadModel.ts';
-import { deleted, groceries, recorded, registered, updated } from './support/sampleEvents.ts';
+import { expenseStateOf, expenseViewOf } from '../src/readModels/expensesReadModel.ts';
+import {
+  deleted,
+  groceries,
+  parsedFrom,
+  recorded,
+  registered,
+  updated,
+} from './support/sampleEvents.ts';
 
 describe('the read models evolve', () => {
   it('an expense document remembers the events applied, the newest last', () => {
@@ -27,9 +34,43 @@ describe('the read models evolve', () => {
       values: groceries,
       source: 'MANUAL',
       messageId: null,
+      parsedBy: null,
+      guessed: false,
       createdAt: document.createdAt,
       updatedAt: document.updatedAt,
     });
+  });
+
+  it('an expense document keeps the parser and the guess, cleared by an update', () => {
+    const origin = { messageId: 'm1', position: 0, count: 1, tokensUsed: 0 } as const;
+    const guess = recorded(
+      'u1',
+      'e1',
+      { ...groceries, category: 'other' },
+      {
+        ...origin,
+        parser: 'rules',
+        guessed: true,
+      },
+    );
+    const document = evolveExpenseRecord(null, guess);
+    expect(document).toMatchObject({ parsedBy: 'rules', guessed: true });
+    const checked = evolveExpenseRecord(
+      document,
+      updated('u1', 'e1', 2, { ...groceries, category: 'dining' }),
+    );
+    expect(checked).toMatchObject({ category: 'dining', parsedBy: 'rules', guessed: false });
+  });
+
+  it('an expense document of the layout before version 3 reads as no parser and no guess', () => {
+    const { parsedBy, guessed, ...before } = evolveExpenseRecord(
+      null,
+      parsedFrom('u1', 'message-1', 0, 1),
+    );
+    expect([parsedBy, guessed]).toEqual(['rules', false]);
+    const document = { ...before, _id: 'e1', aggregateVersion: 1 };
+    expect(expenseViewOf(document)).toMatchObject({ parsedBy: null, guessed: false });
+    expect(expenseStateOf(document)).toMatchObject({ parsedBy: null, guessed: false });
   });
 
   it('an expense document refuses an update or delete with nothing before it', () => {

@@ -178,6 +178,8 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
         ...values,
         source: 'MANUAL',
         messageId: null,
+        parsedBy: null,
+        guessed: false,
         createdAt: at.toISOString(),
         updatedAt: at.toISOString(),
         version: draft.aggregateVersion,
@@ -220,6 +222,7 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       return {
         ...expenseViewOf(current),
         ...values,
+        guessed: false,
         updatedAt: at.toISOString(),
         version: draft.aggregateVersion,
         pending: true,

@@ -21,8 +21,8 @@ export function categoryCorrectionOf(
     description: before.values.description,
     fromCategory: before.values.category,
     toCategory: update.values.category,
-    // The expense read model does not keep which parser made an expense yet.
-    parsedBy: null,
+    // Null only while the read model still holds the expense in its layout before version 3.
+    parsedBy: before.parsedBy,
     occurredOn: update.values.occurredOn,
   };
 }

@@ -39,6 +39,9 @@ export type ExpenseEventDraft =
 
 // State --------------------------------------------------------------------------------------
 
+/** The parser that made an expense from a message: `llm`, `rules` or `rules-learned`. */
+export type ExpenseParser = NonNullable<PayloadOf<'ExpenseRecorded'>['origin']>['parser'];
+
 /** What the events of an expense have said so far. */
 export interface ExpenseFacts {
   readonly ownerId: string;
@@ -47,6 +50,14 @@ export interface ExpenseFacts {
   readonly source: 'MESSAGE' | 'MANUAL';
   /** The chat message the parser found it in; null for a manual expense. */
   readonly messageId: string | null;
+  /** The parser that made it; null for a manual expense. */
+  readonly parsedBy: ExpenseParser | null;
+  /**
+   * True while the category is the parser's guess (nothing in the message decided it), so the
+   * app asks the person to check it. An update clears it: `updateExpense` replaces every value,
+   * so the person has chosen the category, even when they kept it.
+   */
+  readonly guessed: boolean;
   /** `occurredAt` of ExpenseRecorded and of the last event. */
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -78,6 +89,8 @@ export function evolveExpense(state: ExpenseState, event: ExpenseEvent): Expense
         values: { amountMinor, currency, category, description, occurredOn },
         source: event.payload.source,
         messageId: event.payload.origin?.messageId ?? null,
+        parsedBy: event.payload.origin?.parser ?? null,
+        guessed: event.payload.origin?.guessed === true,
         createdAt: event.occurredAt,
         updatedAt: event.occurredAt,
       };
@@ -89,6 +102,7 @@ export function evolveExpense(state: ExpenseState, event: ExpenseEvent): Expense
         ...state,
         version: event.aggregateVersion,
         values: { amountMinor, currency, category, description, occurredOn },
+        guessed: false,
         updatedAt: event.occurredAt,
       };
     }

@@ -47,12 +47,14 @@ const isPositionedExpenseEvent = isPositionedEventOf(expenseEventTypes);
  * for, so when it shows the event the totals do too.
  *
  * Version 2: the totals no longer keep contribution documents of their own beside the buckets.
+ * Version 3: each expense keeps the parser that made it and whether it guessed the category;
+ * the rebuild reads them from the events, so expenses parsed before show their guesses too.
  */
 export function expensesProjection(knownBuckets: number): ReadModelProjection {
   return {
     name: readModelNames.expenses,
     companions: [readModelNames.spendingTotals],
-    version: 2,
+    version: 3,
     eventTypes: expenseEventTypes,
     bind(database) {
       const expenses = database.collection<ExpenseDocument>(readModelNames.expenses);

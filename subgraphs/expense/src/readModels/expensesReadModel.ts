@@ -2,7 +2,12 @@ import type { Collection, Filter } from 'mongodb';
 import type { Category } from '@cashtrack/events';
 import type { ReadModelDocument } from '@cashtrack/events/mongo';
 import type { ExpensesFilter } from '../domain/expenseQueries.ts';
-import { initialExpenseState, type ExpenseOnRecord, type ExpenseState } from '../domain/expense.ts';
+import {
+  initialExpenseState,
+  type ExpenseOnRecord,
+  type ExpenseParser,
+  type ExpenseState,
+} from '../domain/expense.ts';
 import { decodeExpenseCursor, encodeExpenseCursor } from './expenseCursor.ts';
 
 /** The projected state of one expense (the `expenses` collection). */
@@ -15,6 +20,12 @@ export type ExpenseRecord = {
   readonly occurredOn: string;
   readonly source: 'MESSAGE' | 'MANUAL';
   readonly messageId: string | null;
+  /**
+   * The parser that made it and whether its category is still a guess (ExpenseFacts). Absent
+   * in documents written before version 3 of the read model: they read as null and false.
+   */
+  readonly parsedBy?: ExpenseParser | null;
+  readonly guessed?: boolean;
   /** `occurredAt` of ExpenseRecorded and of the last event applied. */
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -44,6 +55,8 @@ export interface ExpenseView {
   readonly occurredOn: string;
   readonly source: 'MESSAGE' | 'MANUAL';
   readonly messageId: string | null;
+  readonly parsedBy: ExpenseParser | null;
+  readonly guessed: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
@@ -62,6 +75,8 @@ export function expenseViewOf(document: ExpenseDocument): ExpenseView {
     occurredOn: document.occurredOn,
     source: document.source,
     messageId: document.messageId,
+    parsedBy: document.parsedBy ?? null,
+    guessed: document.guessed ?? false,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
     version: document.aggregateVersion,
@@ -86,6 +101,8 @@ export function stateOfRecord(record: ExpenseRecord, version: number): ExpenseOn
     values: { amountMinor, currency, category, description, occurredOn },
     source: record.source,
     messageId: record.messageId,
+    parsedBy: record.parsedBy ?? null,
+    guessed: record.guessed ?? false,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -101,6 +118,8 @@ export function recordOfState(
     ...state.values,
     source: state.source,
     messageId: state.messageId,
+    parsedBy: state.parsedBy,
+    guessed: state.guessed,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
     deleted: state.status === 'deleted',
