@@ -12,11 +12,12 @@ import {
  * read and what the person says it is. The parser learns each person's words from these
  * (the per-user vocabulary); nobody else's corrections ever apply to them.
  *
- * Published in one batch with the `ExpenseUpdated` it explains, on `cashtrack.expenses`, so it
- * follows that update in the user's partition. It is an aggregate of its own (one event,
- * version 1): the expense's versions stay the expense's. Of two updates racing for one
- * expense version, the first in the topic wins the expense; a reader keeps the first
- * correction per `expenseId` and `expenseVersion` for the same reason.
+ * Published on `cashtrack.expenses` once the `ExpenseUpdated` it explains has won its version
+ * (the expense read model shows that event there), so it follows that update in the user's
+ * partition and a racing update that lost never teaches the parser anything; `causationId` is
+ * the update's event id. It is an aggregate of its own (one event, version 1): the expense's
+ * versions stay the expense's. A reader keeps the first correction per `expenseId` and
+ * `expenseVersion`, so a redelivered one changes nothing.
  */
 export const expenseCategoryCorrected = defineEvent({
   type: 'ExpenseCategoryCorrected',

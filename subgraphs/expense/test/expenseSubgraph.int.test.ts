@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { CashTrackEvent } from '@cashtrack/events';
 import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
 import {
   kafkaForTests,
@@ -12,7 +13,7 @@ import { createExpenseCommands } from '../src/commands/expenseCommands.ts';
 import { expenseConfigFromEnv } from '../src/config.ts';
 import { startExpenseSubgraph, type RunningExpenseSubgraph } from '../src/expenseSubgraph.ts';
 import { errorCodes, postGraphQL } from '@cashtrack/test-support';
-import { parsedFrom, registered, updated } from './support/sampleEvents.ts';
+import { groceries, parsedFrom, recorded, registered, updated } from './support/sampleEvents.ts';
 import { startTestTokenIssuer, type TestTokenIssuer } from './support/testTokens.ts';
 import { invalidExpenseInputs, invalidMessageTexts } from './support/invalidInputs.ts';
 
@@ -229,6 +230,86 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
       { id: expense.id },
     );
     expect(answer.data?.expense).toMatchObject({ version: 2, amount: { amountMinor: 1 } });
+  });
+
+  it("shows a parser's guess until the person updates it, and teaches only the update that won", async () => {
+    const messageId = randomUUID();
+    const guess = recorded(
+      alice,
+      randomUUID(),
+      { ...groceries, category: 'other' },
+      {
+        messageId,
+        position: 0,
+        count: 1,
+        parser: 'rules',
+        guessed: true,
+        tokensUsed: 0,
+      },
+    );
+    await producer.publish([guess]);
+    const confidence = `query ($id: ID!) { expense(id: $id) { category parsedBy guessed version } }`;
+    const shown = await waitFor(
+      async () =>
+        (
+          await asAlice<{ expense: Record<string, unknown> | null }>(confidence, {
+            id: guess.aggregateId,
+          })
+        ).data?.expense ?? undefined,
+      { timeoutMs: 20_000, description: 'the parsed expense to be projected' },
+    );
+    expect(shown).toEqual({ category: 'other', parsedBy: 'RULES', guessed: true, version: 1 });
+
+    // Every event the commands publish, and a replica that wins version 2 before the first one.
+    const published: CashTrackEvent[] = [];
+    let raced = false;
+    const recordingProducer: Pick<EventProducer, 'publish'> = {
+      async publish(events) {
+        const ours = events[0];
+        if (!raced && ours?.type === 'ExpenseUpdated') {
+          raced = true;
+          await producer.publish([
+            updated(alice, guess.aggregateId, ours.aggregateVersion, {
+              ...ours.payload,
+              category: 'dining',
+            }),
+          ]);
+        }
+        published.push(...events);
+        await producer.publish(events);
+      },
+    };
+    const commands = createExpenseCommands({
+      models: subgraph.models,
+      producer: recordingProducer,
+      projectionWaitMs: 10_000,
+      now: () => new Date(`${today}T10:00:00Z`),
+    });
+    const caller = { userId: alice, correlationId: randomUUID() };
+    const input = { amount: '50', currency: 'USD', category: 'shopping', occurredOn: today };
+    await expect(
+      commands.updateExpense(caller, guess.aggregateId, input, undefined),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(published.map((event) => event.type)).toEqual(['ExpenseUpdated']);
+
+    const saved = await commands.updateExpense(caller, guess.aggregateId, input, 2);
+    expect(saved).toMatchObject({ category: 'shopping', parsedBy: 'rules', guessed: false });
+    const [, winner, correction] = published;
+    expect(correction).toMatchObject({
+      type: 'ExpenseCategoryCorrected',
+      causationId: winner?.eventId,
+      payload: { fromCategory: 'dining', toCategory: 'shopping', parsedBy: 'rules' },
+    });
+    expect(published).toHaveLength(3);
+    const after = await asAlice<{ expense: Record<string, unknown> }>(confidence, {
+      id: guess.aggregateId,
+    });
+    expect(after.data?.expense).toEqual({
+      category: 'shopping',
+      parsedBy: 'RULES',
+      guessed: false,
+      version: 3,
+    });
   });
 
   describe('listing, paging, filtering and summarising', () => {
