@@ -50,7 +50,7 @@ export type {
   BatchContext,
   PositionedEvent,
 } from './delivery/eventHandling.ts';
-export type { EventConsumerStats, PartitionStats } from './delivery/deliveryStats.ts';
+export type { EventConsumerStats, PartitionStats, TopicStats } from './delivery/deliveryStats.ts';
 export {
   defaultRetryPolicy,
   defaultClassifyError,

@@ -236,6 +236,31 @@ describe('delivering events one at a time', () => {
     expect(core.stats()).toMatchObject({ processed: 2, deadLettered: 1, retries: 2 });
   });
 
+  it('counts handled, retried and parked events per topic, and their totals', async () => {
+    // Given a handler that always fails on one event of the second topic
+    const { core } = harness({
+      handle: (event) =>
+        event.aggregateId === 'expense-2'
+          ? Promise.reject(new Error('always fails'))
+          : Promise.resolve(),
+    });
+
+    // When two events come from one topic, then three from another
+    await core.deliver(partition(eventMessages(expenses(2))));
+    await core.deliver({ ...partition(eventMessages(expenses(3))), topic: 'cashtrack.users' });
+
+    // Then each topic counts its own, and the totals add them up
+    expect(core.stats()).toMatchObject({
+      processed: 4,
+      retries: 2,
+      deadLettered: 1,
+      topics: [
+        { topic, processed: 2, retries: 0, deadLettered: 0 },
+        { topic: 'cashtrack.users', processed: 2, retries: 2, deadLettered: 1 },
+      ],
+    });
+  });
+
   it('parks a message that is no event, and a poison event, at once without retrying', async () => {
     // Given garbage, then a poison event, then a good one
     const [poison, good] = expenses(2);

@@ -31,6 +31,7 @@ import {
   graphqlMetricsPlugin,
   httpMetrics,
   metricsRoute,
+  rateLimitCounter,
   subgraphFetchMetrics,
 } from '@cashtrack/platform/metrics';
 import { resumeRequestTrace, traceRequest } from '@cashtrack/platform/tracing';
@@ -39,6 +40,7 @@ import type { GatewayContext } from './context.ts';
 import { appRoute } from './http/appRoute.ts';
 import { subgraphHealth } from './http/health.ts';
 import { playgroundAssets, playgroundPage } from './http/playground.ts';
+import { RateLimiter } from './limits/rateLimiter.ts';
 import { rateLimit } from './plugins/rateLimit.ts';
 import { requestLogging } from './plugins/requestLogging.ts';
 import { requireAuthentication } from './plugins/requireAuthentication.ts';
@@ -93,6 +95,7 @@ export async function startGateway(
   const sharedFetches = new SharedQueryFetches(copySubgraphAnswer);
   const metrics = createMetricsRegistry();
   const timedFetch = subgraphFetchMetrics(metrics);
+  const rateLimited = rateLimitCounter(metrics, ['root_field']);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
@@ -158,7 +161,7 @@ export async function startGateway(
       ApolloServerPluginLandingPageDisabled(),
       operationLimitsPlugin<GatewayContext>(config.limits),
       requireAuthentication({ introspection: config.introspection }),
-      rateLimit(config.rateLimits),
+      rateLimit(config.rateLimits, new RateLimiter(), () => rateLimited('root_field')),
       requestLogging(log),
       revokeOnLogOut(revoked),
       releaseSharedFetches(sharedFetches),

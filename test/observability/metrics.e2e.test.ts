@@ -71,6 +71,13 @@ beforeAll(async () => {
     },
     { timeoutMs: 60_000, description: 'the message parsed and projected' },
   );
+  // The projector measures message-to-expense latency just after the batch it reports: wait for it.
+  await waitFor(
+    async () =>
+      sampleValue(await scrape(baseUrlOf('expense')), 'expense_message_to_expense_seconds_count') >=
+      1,
+    { timeoutMs: 30_000, description: 'the message-to-expense latency measured' },
+  );
   for (const service of system.services) scrapes.set(service, await scrape(baseUrlOf(service)));
 }, 300_000);
 
@@ -82,6 +89,19 @@ function scrapeOf(service: ServiceName): Scrape {
   const found = scrapes.get(service);
   if (found === undefined) throw new Error(`${service} was not scraped`);
   return found;
+}
+
+/** The sum of a series name's samples whose labels include `labels`; 0 when there are none. */
+function sampleValue(
+  metrics: Scrape,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number {
+  return (metrics.get(name)?.metrics ?? [])
+    .filter((sample) =>
+      Object.entries(labels).every(([label, value]) => sample.labels?.[label] === value),
+    )
+    .reduce((sum, sample) => sum + Number(sample.value), 0);
 }
 
 /** The label sets of a series name's samples. */
@@ -149,6 +169,68 @@ describe('/metrics on every process', () => {
     );
     expect(seriesOf(scrapeOf('expense'), 'kafka_consumer_running')).toContainEqual({
       group: 'projector',
+    });
+  });
+
+  it('consumers: events handled per topic, dead letters per topic from the start', () => {
+    const handled = seriesOf(scrapeOf('parser-worker'), 'kafka_consumer_events_handled_total');
+    const submittedTopic = handled.find(
+      (labels) =>
+        labels.group === 'parser-worker' && labels.topic?.endsWith('cashtrack.expense-messages'),
+    );
+    expect(submittedTopic).toBeDefined();
+    const projector = seriesOf(scrapeOf('expense'), 'kafka_consumer_events_handled_total')
+      .filter((labels) => labels.group === 'projector')
+      .map((labels) => labels.topic);
+    expect(projector).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/cashtrack\.expense-messages$/),
+        expect.stringMatching(/cashtrack\.expenses$/),
+      ]),
+    );
+    expect(
+      seriesOf(scrapeOf('expense'), 'kafka_consumer_events_dead_lettered_total'),
+    ).toContainEqual(expect.objectContaining({ group: 'projector', topic: expect.any(String) }));
+  });
+
+  it('expense projector: batch sizes, projection delay and message-to-expense latency', () => {
+    const expense = scrapeOf('expense');
+    expect(sampleValue(expense, 'expense_projector_batch_events_count')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(expense, 'expense_projection_delay_seconds_count')).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(sampleValue(expense, 'expense_message_to_expense_seconds_count')).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+
+  it('parser worker: the message parsed by the rules, its expense, and the model tokens', () => {
+    const parser = scrapeOf('parser-worker');
+    expect(
+      sampleValue(parser, 'parser_messages_total', { parser: 'rules', outcome: 'parsed' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleValue(parser, 'parser_expenses_total', { parser: 'rules' }),
+    ).toBeGreaterThanOrEqual(1);
+    // No model in tests: the series exist, at 0.
+    expect(seriesOf(parser, 'parser_model_tokens_total')).toEqual(
+      expect.arrayContaining([{ kind: 'prompt' }, { kind: 'completion' }]),
+    );
+  });
+
+  it('auth and gateway: the failed log-in by reason, and rate limits hit by limit', () => {
+    const auth = scrapeOf('auth');
+    expect(
+      sampleValue(auth, 'auth_login_failures_total', { reason: 'invalid_credentials' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(seriesOf(auth, 'auth_login_failures_total')).toContainEqual({
+      reason: 'too_many_attempts',
+    });
+    expect(seriesOf(auth, 'rate_limited_requests_total')).toEqual(
+      expect.arrayContaining([{ limit: 'log_in' }, { limit: 'sign_up' }]),
+    );
+    expect(seriesOf(scrapeOf('gateway'), 'rate_limited_requests_total')).toContainEqual({
+      limit: 'root_field',
     });
   });
 

@@ -15,6 +15,7 @@ import {
   DeliveryStatistics,
   type DeliveryState,
   type EventConsumerStats,
+  type TopicCounts,
 } from './deliveryStats.ts';
 import type {
   EventBatchHandler,
@@ -103,6 +104,8 @@ type Outcome = 'handled' | 'abandoned';
 /** A delivery in progress: its batch, the last offset handled, when the next heartbeat is due. */
 interface Progress {
   readonly batch: PartitionBatch;
+  /** The batch's topic's counts, looked up once per batch. */
+  readonly counts: TopicCounts;
   lastHandled: string | undefined;
   heartbeatDueAt: number;
 }
@@ -171,7 +174,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       );
       return 'abandoned';
     }
-    statistics.deadLettered += 1;
+    statistics.countsOf(batch.topic).deadLettered += 1;
     statistics.noteError(error);
     log.error(
       {
@@ -247,7 +250,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       if (action === 'dead-letter' || failures >= retry.maxAttempts) {
         return park(batch, message, error, number);
       }
-      statistics.retries += 1;
+      statistics.countsOf(batch.topic).retries += 1;
       statistics.noteError(error);
       if (action === 'retry' || waits === 1 || waits % 10 === 0) {
         log.warn(
@@ -263,7 +266,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       if (await pause(pauseMs, batch)) return 'abandoned';
       try {
         await attempt(batch, message, event, number + 1);
-        statistics.processed += 1;
+        statistics.countsOf(batch.topic).processed += 1;
         return 'handled';
       } catch (next) {
         error = next;
@@ -279,7 +282,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   ): Promise<Outcome> {
     try {
       await attempt(batch, message, event, 1);
-      statistics.processed += 1;
+      statistics.countsOf(batch.topic).processed += 1;
       return 'handled';
     } catch (error) {
       return withCorrelation(event.correlationId, () => recover(batch, message, event, error));
@@ -314,7 +317,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       // Not `handleOne`: inlined, the first attempt costs no promise beyond the handler's own.
       try {
         await attempt(batch, message, event, 1);
-        statistics.processed += 1;
+        progress.counts.processed += 1;
       } catch (error) {
         const outcome = await withCorrelation(event.correlationId, () =>
           recover(batch, message, event, error),
@@ -353,7 +356,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
             heartbeat: batch.heartbeat,
           },
         );
-        statistics.processed += run.length;
+        progress.counts.processed += run.length;
         progress.lastHandled = last.message.offset;
         return 'handled';
       } catch (error) {
@@ -409,6 +412,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     inFlight += 1;
     const progress: Progress = {
       batch,
+      counts: statistics.countsOf(batch.topic),
       lastHandled: undefined,
       heartbeatDueAt: Date.now() + heartbeatEveryMs,
     };
@@ -442,10 +446,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       }
       if (state === 'stopping') {
         state = 'stopped';
-        log.info(
-          { groupId, processed: statistics.processed, deadLettered: statistics.deadLettered },
-          'consumer stopped',
-        );
+        log.info({ groupId, ...statistics.totals() }, 'consumer stopped');
       }
     })();
     return stopping;

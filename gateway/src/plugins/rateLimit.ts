@@ -28,6 +28,8 @@ export interface RateLimitPolicies {
 export function rateLimit(
   policies: RateLimitPolicies,
   limiter = new RateLimiter(),
+  /** Told of each refused request (the gateway's /metrics). */
+  onRefused: () => void = () => undefined,
 ): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -67,6 +69,7 @@ export function rateLimit(
           if (outcome.allowed) return;
           const { retryAfterSeconds } = outcome;
           refusedFor = retryAfterSeconds;
+          onRefused();
           throw new GraphQLError(
             outcome.tooLarge
               ? 'This request runs a field more often than its rate limit ever allows; split it'

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { Logger } from '@cashtrack/platform';
-import { createLlmExtractor } from '../llm/llmExtractor.ts';
+import type { ParserMetrics } from '@cashtrack/platform/metrics';
+import { createLlmExtractor, type FallbackCause } from '../llm/llmExtractor.ts';
 import { llmConfigFromEnv } from '../llm/llmConfig.ts';
 import { memoryTokenBudget } from '../llm/memoryTokenBudget.ts';
 import type { TokenBudget } from '../llm/tokenBudget.ts';
@@ -17,6 +18,8 @@ export interface ExtractorDependencies {
    */
   readonly budget?: (dailyTokens: number) => TokenBudget;
   readonly logger?: Logger;
+  /** Where the model's tokens and unused answers are counted (the worker's /metrics). */
+  readonly metrics?: ParserMetrics<FallbackCause>;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createExtractor(
     budget,
     fallback: rulesExtractor,
     logger: dependencies.logger,
+    metrics: dependencies.metrics,
   });
 }
 

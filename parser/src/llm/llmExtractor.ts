@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { CodedError, createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+import type { ParserMetrics } from '@cashtrack/platform/metrics';
 import { checkParseRequest } from '../extraction/checkRequest.ts';
 import type {
   ExpenseExtractor,
@@ -24,16 +25,20 @@ export interface LlmExtractorOptions {
   /** Reads the message when the model cannot or should not: the rules parser. */
   readonly fallback: ExpenseExtractor;
   readonly logger?: Logger;
+  /** Where the tokens of each answer and each unused answer's cause are counted. */
+  readonly metrics?: Pick<ParserMetrics<FallbackCause>, 'modelTokensSpent' | 'modelAnswerNotUsed'>;
 }
 
-/** Why the model's answer was not used; logged, so operators see how often each happens. */
-export type FallbackCause =
-  | 'OVER_BUDGET'
-  | 'MODEL_UNAVAILABLE'
-  | 'MODEL_REFUSED'
-  | 'ANSWER_CUT_OFF'
-  | 'CONTENT_FILTERED'
-  | 'INVALID_MODEL_ANSWER';
+/** Why the model's answer was not used; logged and counted, so operators see how often each happens. */
+export const fallbackCauses = [
+  'OVER_BUDGET',
+  'MODEL_UNAVAILABLE',
+  'MODEL_REFUSED',
+  'ANSWER_CUT_OFF',
+  'CONTENT_FILTERED',
+  'INVALID_MODEL_ANSWER',
+] as const;
+export type FallbackCause = (typeof fallbackCauses)[number];
 
 type ModelResult =
   | { readonly kind: 'expenses'; readonly expenses: ExtractedExpense[]; readonly tokens: number }
@@ -76,6 +81,10 @@ export function createLlmExtractor(options: LlmExtractorOptions): ExpenseExtract
       return { kind: 'fallback', cause: 'MODEL_UNAVAILABLE', tokens: 0 };
     }
     const tokens = completion.usage?.total_tokens ?? 0;
+    options.metrics?.modelTokensSpent(
+      completion.usage?.prompt_tokens ?? 0,
+      completion.usage?.completion_tokens ?? 0,
+    );
     const choice = completion.choices[0];
     if (choice === undefined) return { kind: 'fallback', cause: 'INVALID_MODEL_ANSWER', tokens };
     if (choice.message.refusal != null && choice.message.refusal !== '') {
@@ -108,11 +117,13 @@ export function createLlmExtractor(options: LlmExtractorOptions): ExpenseExtract
       const userId = request.userId ?? anonymousUser;
       if (!(await options.budget.hasRoom(userId))) {
         log.info({ userId, cause: 'OVER_BUDGET' }, 'daily token budget spent; using rules');
+        options.metrics?.modelAnswerNotUsed('OVER_BUDGET');
         return fallBack(request, 0);
       }
       const result = await askModel(request);
       if (result.tokens > 0) await options.budget.charge(userId, result.tokens);
       if (result.kind === 'fallback') {
+        options.metrics?.modelAnswerNotUsed(result.cause);
         log.info(
           { cause: result.cause, tokens: result.tokens },
           'model answer not used; using rules',

@@ -1,6 +1,7 @@
 import type { CashTrackEvent, EventHandler, EventOfType } from '@cashtrack/events';
 import type { EventProducer } from '@cashtrack/events/kafka';
 import { CodedError, type Logger } from '@cashtrack/platform';
+import type { MessageParserLabel, ParserMetrics } from '@cashtrack/platform/metrics';
 import type { ExpenseExtractor, ParseOutcome, ParseRequest } from '../extraction/types.ts';
 import type { LearnedTerm } from '../vocabulary/learnedTerms.ts';
 import { recordedEvents, rejectedEvent } from './outcomeEvents.ts';
@@ -12,6 +13,14 @@ export interface SubmittedMessageHandlerOptions {
   readonly log: Logger;
   /** The words the message's author taught the parser (their vocabulary read model). */
   readonly vocabularyOf?: (userId: string) => Promise<readonly LearnedTerm[]>;
+  /**
+   * Where outcomes are counted; `modelConfigured` tells the rules parser after an unused model
+   * answer (`fallback`) from the rules parser alone.
+   */
+  readonly metrics?: {
+    readonly counters: Pick<ParserMetrics, 'messageHandled' | 'expenseFound'>;
+    readonly modelConfigured: boolean;
+  };
 }
 
 /** Everything the parser needs, taken from the event alone: never from the text or the model. */
@@ -37,8 +46,10 @@ function requestFrom(
  * from the message, so the projector sees duplicates and ignores them.
  */
 export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions): EventHandler {
-  const { extractor, producer, now, log, vocabularyOf } = options;
-  return async (event: CashTrackEvent) => {
+  const { extractor, producer, now, log, vocabularyOf, metrics } = options;
+  const parserOf = (outcome: ParseOutcome): MessageParserLabel =>
+    outcome.parser === 'rules' && metrics?.modelConfigured === true ? 'fallback' : outcome.parser;
+  const handle = async (event: CashTrackEvent) => {
     if (event.type !== 'ExpenseMessageSubmitted') {
       log.debug({ type: event.type }, 'not a submitted message; skipped');
       return;
@@ -55,6 +66,7 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
       await producer.publish([
         rejectedEvent(event, { reason: error.message, parser: 'none', tokensUsed: 0 }, now()),
       ]);
+      metrics?.counters.messageHandled('none', 'refused');
       return;
     }
     if (outcome.expenses.length === 0) {
@@ -69,6 +81,7 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
           now(),
         ),
       ]);
+      metrics?.counters.messageHandled(parserOf(outcome), 'no_expense');
       log.info(
         { messageId, parser: outcome.parser, tokensUsed: outcome.tokensUsed },
         'message rejected',
@@ -77,6 +90,10 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
     }
     // One batch: the broker gets every expense of the message, in order, or none of the call.
     await producer.publish(recordedEvents(event, outcome, now()));
+    if (metrics !== undefined) {
+      metrics.counters.messageHandled(parserOf(outcome), 'parsed');
+      for (const expense of outcome.expenses) metrics.counters.expenseFound(expense.parsedBy);
+    }
     log.info(
       {
         messageId,
@@ -86,5 +103,15 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
       },
       'message parsed',
     );
+  };
+  if (metrics === undefined) return handle;
+  return async (event) => {
+    try {
+      await handle(event);
+    } catch (error) {
+      // An attempt that threw: the runner retries it, then dead-letters or stops.
+      metrics.counters.messageHandled('none', 'failed');
+      throw error;
+    }
   };
 }

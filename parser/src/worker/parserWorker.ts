@@ -1,9 +1,11 @@
 import { topicNames, type RetryPolicy } from '@cashtrack/events';
 import { type EventConsumer } from '@cashtrack/events/kafka';
 import type { Logger } from '@cashtrack/platform';
+import { ParserMetrics } from '@cashtrack/platform/metrics';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExtractor, usesLlm, type ExtractorEnv } from '../extraction/createExtractor.ts';
 import type { ExpenseExtractor } from '../extraction/types.ts';
+import { fallbackCauses } from '../llm/llmExtractor.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
 import { createVocabularyCache } from '../vocabulary/vocabularyCache.ts';
 import { projectCorrections, vocabularyConsumerGroup } from '../vocabulary/vocabularyProjector.ts';
@@ -50,7 +52,8 @@ export function startParserWorker(
     // Always: the per-user vocabulary lives there, and the token budget when a model is used.
     mongo: true,
     kafkaAtStart: true,
-    parts: async ({ mongo, producer, log, consume }) => {
+    parts: async ({ mongo, producer, log, consume, metrics }) => {
+      const counters = new ParserMetrics(metrics, fallbackCauses);
       const usage =
         overrides.extractor === undefined && usesLlm(env)
           ? tokenUsageCollection(mongo.db)
@@ -66,6 +69,7 @@ export function startParserWorker(
         createExtractor(env, {
           logger: log,
           budget: usage === undefined ? undefined : (daily) => mongoTokenBudget(usage, daily),
+          metrics: counters,
         });
       log.info({ llm: usage !== undefined }, 'extractor chosen');
       // Both consumers at once: their group joins overlap instead of adding up.
@@ -86,6 +90,7 @@ export function startParserWorker(
             now: overrides.now ?? (() => new Date()),
             log,
             vocabularyOf: learned.termsOf,
+            metrics: { counters, modelConfigured: usage !== undefined },
           }),
           retry: overrides.retry,
           sessionTimeoutMs: overrides.sessionTimeoutMs,

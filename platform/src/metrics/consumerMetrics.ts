@@ -1,4 +1,4 @@
-import type { EventConsumerStats } from '@cashtrack/events';
+import type { EventConsumerStats, TopicStats } from '@cashtrack/events';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** What the figures are read from: a running consumer's own statistics. */
@@ -16,35 +16,35 @@ export class ConsumerMetrics {
 
   constructor(registry: Registry) {
     const consumers = this.consumers;
-    const mirroredCounter = (
-      name: string,
-      help: string,
-      read: (stats: EventConsumerStats) => number,
-    ) =>
+    const mirroredCounter = (name: string, help: string, read: (counts: TopicStats) => number) =>
       new Counter({
         name,
         help,
-        labelNames: ['group'] as const,
+        labelNames: ['group', 'topic'] as const,
         registers: [registry],
         collect() {
           this.reset();
-          for (const [group, consumer] of consumers) this.inc({ group }, read(consumer.stats()));
+          for (const [group, consumer] of consumers) {
+            for (const counts of consumer.stats().topics) {
+              this.inc({ group, topic: counts.topic }, read(counts));
+            }
+          }
         },
       });
     mirroredCounter(
       'kafka_consumer_events_handled_total',
-      'Events a consumer group member handled.',
-      (stats) => stats.processed,
+      'Events a consumer group member handled, per topic.',
+      (counts) => counts.processed,
     );
     mirroredCounter(
       'kafka_consumer_events_retried_total',
-      'Handling attempts retried after a failure.',
-      (stats) => stats.retries,
+      'Handling attempts retried after a failure, per topic.',
+      (counts) => counts.retries,
     );
     mirroredCounter(
       'kafka_consumer_events_dead_lettered_total',
-      'Events parked on the dead-letter topic.',
-      (stats) => stats.deadLettered,
+      'Events parked on the dead-letter topic, per source topic.',
+      (counts) => counts.deadLettered,
     );
     new Gauge({
       name: 'kafka_consumer_lag',

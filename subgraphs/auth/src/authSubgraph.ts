@@ -1,9 +1,10 @@
 import { startOutboxRelay } from '@cashtrack/events/mongo';
 import { accessTokenLifetimeSeconds, type Logger } from '@cashtrack/platform';
 import { loadSchemaFile } from '@cashtrack/platform/graphql';
+import { logInFailureCounter, rateLimitCounter } from '@cashtrack/platform/metrics';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createAuthCommands } from './commands/authCommands.ts';
-import { createLoginGuard } from './commands/loginGuard.ts';
+import { authRateLimits, createLoginGuard } from './commands/loginGuard.ts';
 import type { AuthConfig } from './config.ts';
 import { createAccessTokenIssuer } from './crypto/accessTokenIssuer.ts';
 import { createPasswordHasher } from './crypto/passwordHasher.ts';
@@ -46,7 +47,7 @@ export function startAuthSubgraph(
     mongo: true,
     kafkaAtStart: false,
     accessTokens: config,
-    parts: async ({ mongo, kafka, revoked, log, onShutdown }) => {
+    parts: async ({ mongo, kafka, revoked, log, metrics, onShutdown }) => {
       const signingKeys = createSigningKeyStore(mongo.db, {
         rotateAfterMs: config.keyRotationMs,
         // Clock leeway of verifiers (5 s) plus a minute's margin for JWKS caches.
@@ -89,6 +90,10 @@ export function startAuthSubgraph(
           deviceKey: await loadDeviceTokenKey(mongo.db, now()),
           now,
           log,
+          metrics: {
+            logInFailed: logInFailureCounter(metrics),
+            refused: rateLimitCounter(metrics, authRateLimits),
+          },
         }),
         hasher: await createPasswordHasher(config.passwordHashCost),
         issueAccessToken: createAccessTokenIssuer(signingKeys, config),

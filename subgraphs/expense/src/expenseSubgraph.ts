@@ -1,6 +1,7 @@
 import type { EventConsumer } from '@cashtrack/events/kafka';
 import { loadSchemaFile } from '@cashtrack/platform/graphql';
 import { retryAtStartup, type Logger } from '@cashtrack/platform';
+import { ProjectorMetrics } from '@cashtrack/platform/metrics';
 import { type PublicKeyLookup } from '@cashtrack/platform/tokens';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExpenseCommands } from './commands/expenseCommands.ts';
@@ -50,7 +51,7 @@ export function startExpenseSubgraph(
     mongo: true,
     kafkaAtStart: true,
     accessTokens: config,
-    parts: async ({ mongo, kafka, producer, log, watchConsumer, onShutdown }) => {
+    parts: async ({ mongo, kafka, producer, log, metrics, watchConsumer, onShutdown }) => {
       const models = expenseReadModels(mongo.db);
       // Subscriptions: the projector logs each change and announces it; every replica listens.
       const changeLog = await openChangeLog(mongo.db);
@@ -80,6 +81,7 @@ export function startExpenseSubgraph(
           sessionTimeoutMs: config.projectorSessionTimeoutMs,
           knownBuckets: config.projectorKnownBuckets,
           logger: log.child({ part: 'projector' }),
+          metrics: new ProjectorMetrics(metrics),
         }),
       );
       const commands = createExpenseCommands({

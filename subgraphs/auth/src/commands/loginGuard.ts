@@ -1,4 +1,5 @@
 import { CodedError, type Logger } from '@cashtrack/platform';
+import type { LogInFailureReason } from '@cashtrack/platform/metrics';
 import { issueDeviceToken, knownDeviceId } from '../domain/deviceToken.ts';
 import {
   clearedOnSuccess,
@@ -43,10 +44,21 @@ export interface LoginGuardOptions {
   readonly deviceKey: Buffer;
   readonly now: () => Date;
   readonly log: Logger;
+  /** Where failed log-ins and the throttle's refusals are counted (auth's /metrics). */
+  readonly metrics?: LoginGuardMetrics;
 }
 
+export interface LoginGuardMetrics {
+  readonly logInFailed: (reason: LogInFailureReason) => void;
+  readonly refused: (limit: AuthRateLimit) => void;
+}
+
+/** The throttles auth counts refusals of. */
+export const authRateLimits = ['log_in', 'sign_up'] as const;
+export type AuthRateLimit = (typeof authRateLimits)[number];
+
 export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
-  const { store, policy, deviceKey, log } = options;
+  const { store, policy, deviceKey, log, metrics } = options;
   return {
     async admit({ email, clientAddress, deviceToken }) {
       const now = options.now();
@@ -70,6 +82,8 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
             },
             'log-in throttled',
           );
+          metrics?.logInFailed('too_many_attempts');
+          metrics?.refused('log_in');
           throw new CodedError('TOO_MANY_ATTEMPTS', 'Too many failed log-ins; try again later', {
             retryAfterSeconds: verdict.retryAfterSeconds,
           });
@@ -85,6 +99,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
           );
         },
         async failed() {
+          metrics?.logInFailed('invalid_credentials');
           await Promise.all(afterwards.map((c) => store.recordFailure(c.key, now, policy[c.kind])));
         },
       };
@@ -96,6 +111,7 @@ export function createLoginGuard(options: LoginGuardOptions): LoginGuard {
       const verdict = await options.signUps.admit(clientAddress, options.now(), policy.signUp);
       if (verdict.allowed) return;
       log.warn({ clientAddress, ...verdict }, 'sign-up throttled');
+      metrics?.refused('sign_up');
       throw new CodedError('RATE_LIMITED', 'Too many sign-ups from this address; try again later', {
         retryAfterSeconds: verdict.retryAfterSeconds,
       });

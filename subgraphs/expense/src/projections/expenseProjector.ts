@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { runEventConsumer, type EventConsumer } from '@cashtrack/events/kafka';
 import { type PositionedEvent, type RetryPolicy } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
+import type { ProjectorMetrics } from '@cashtrack/platform/metrics';
 import type { ReportExpenseChanges } from './expenseChanges.ts';
 import {
   expenseReadModelProjections,
@@ -10,6 +11,7 @@ import {
 } from './expenseReadModelProjections.ts';
 import { ProjectionGapError, topicsOf } from './readModelProjection.ts';
 import { rebuildOutdatedReadModels } from './rebuildExpenseReadModels.ts';
+import { measuredProjection } from './measuredProjection.ts';
 
 /** The consumer group of every replica's projector: they share the partitions. */
 const expenseProjectorGroupId = 'expense-projector';
@@ -74,6 +76,8 @@ export interface StartExpenseProjectorOptions {
   /** Default true: the consumer exits the process on a fatal error so it is restarted. */
   readonly exitOnFatal?: boolean;
   readonly logger?: Logger;
+  /** Where batch sizes, projection delays and message-to-expense latencies go; default none. */
+  readonly metrics?: ProjectorMetrics;
 }
 
 /**
@@ -96,11 +100,15 @@ export async function startExpenseProjector(
   });
   if (rebuilt.length > 0) log.info({ rebuilt }, 'read models of an older version rebuilt');
   await prepareExpenseReadModels(options.db);
-  const projection = createExpenseProjection(
+  const projected = createExpenseProjection(
     options.db,
     options.reportChanges,
     options.knownBuckets,
   );
+  const projection =
+    options.metrics === undefined
+      ? projected
+      : measuredProjection(projected, options.db, options.metrics, log);
   const projections = expenseReadModelProjections();
   const consumer = await runEventConsumer({
     kafka: options.kafka,
