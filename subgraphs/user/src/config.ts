@@ -23,8 +23,8 @@ export const userSettings = {
   profileWaitMs: {
     variable: 'USER_PROFILE_WAIT_MS',
     parse: wholeNumber,
-    fallback: 2_000,
-    doc: 'how long `me` waits for a profile still on its way (read-your-writes)',
+    fallback: 10_000,
+    doc: 'how long `me` and `signUp { user }` wait for a profile still on its way (read-your-writes)',
   },
   updateWaitMs: {
     variable: 'USER_UPDATE_WAIT_MS',

@@ -27,7 +27,8 @@ describe('the user subgraph', () => {
   let url: string;
 
   beforeAll(async () => {
-    stack = await startIdentityStack();
+    // Shorter than the default, so waiting out a profile that never comes takes a test 2 s.
+    stack = await startIdentityStack({ user: { profileWaitMs: 2_000 } });
     url = stack.user.url;
     authDb = await mongoForTests(`${stack.namespace.database}_a`);
     userDb = await mongoForTests(`${stack.namespace.database}_u`);
@@ -253,6 +254,19 @@ describe('the user subgraph', () => {
         },
       ],
     ];
+
+    it('answers PROFILE_PENDING, not NOT_FOUND, for a signed-in caller whose profile is still on its way', async () => {
+      const notYetProjected = randomUUID();
+      const answer = await postGraphQL(
+        url,
+        entitiesQuery,
+        { reps: [{ __typename: 'User', id: notYetProjected }] },
+        { token: signWithRealKey({ ...claims(), sub: notYetProjected }) },
+      );
+      expect(answer.errors.map((error) => error.extensions)).toEqual([
+        { code: 'PROFILE_PENDING', retryAfterSeconds: 1 },
+      ]);
+    });
 
     it.each(refusals)('refuses %s with 401 UNAUTHENTICATED', async (_name, makeToken) => {
       const answer = await me(makeToken());
