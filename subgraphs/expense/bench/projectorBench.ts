@@ -2,16 +2,23 @@
  * `npm run bench:projector`: the expense projector against its limit, on the real broker and
  * MongoDB-protocol server.
  *
- * 1. `BENCH_PROJECTOR_EVENTS` (default 200,000) `ExpenseRecorded` events are published to a
- *    fresh `cashtrack.expenses` topic; half of them belong to one heavy user, the rest to 1,000
- *    others, dated over the last three years.
+ * 1. `BENCH_PROJECTOR_EVENTS` (default 200,000) `ExpenseRecorded` events; half of them belong
+ *    to one heavy user, the rest to 1,000 others, dated over the last three years, interleaved
+ *    as a live topic would hold them.
  * 2. The projector (`startExpenseProjector`: the events consumer runner and the subgraph's
- *    read model definitions, every read model) projects them into a fresh database. Timed from the
- *    end of the first batch reported to the last (the first batch's events not counted), so
- *    the group join does not count. Changes are reported
- *    to a counter, not to the subscriptions change log.
+ *    read model definitions, every read model) projects them into a fresh database; changes
+ *    are reported to a counter, not to the subscriptions change log.
  * 3. The limit: the same `expenses` documents bulk-upserted straight into a collection with the
  *    same indexes in the same database (`bulkWrite` of 1,000 upserting `replaceOne`s, unordered).
+ *    Projector and limit go side by side: the events are cut into `BENCH_PROJECTOR_SLICES`
+ *    (default 10) slices after a warm-up slice of `BENCH_PROJECTOR_WARMUP_EVENTS` (default
+ *    3,000; the group join, not counted), each published in one Kafka transaction so the
+ *    projector sees it at once at the commit, projected, then bulk-upserted (the limit first
+ *    every other slice). Both sides so see the same database, grown as far, and the same spell
+ *    of whatever else the machine does; run one after the other (as before), a CPU-bound side
+ *    and a commit-bound side met different spells and the ratio spread 0.42-1.27. Each side's
+ *    commands are counted by the driver's command monitoring: calls, write statements and time
+ *    per collection and command, per 1,000 events.
  * 4. The `expenses` list query (`queryExpenses`, the function behind the GraphQL field, without
  *    HTTP) for the heavy user holding `BENCH_PROJECTOR_LIST_USER_EXPENSES` (default 100,000)
  *    expenses: pages of 20 walked with cursors, then the same for one category. When fewer
@@ -24,16 +31,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
-import {
-  categories,
-  newEvent,
-  topicNames,
-  type CashTrackEvent,
-  type EventOfType,
-} from '@cashtrack/events';
-import { createEventProducer, ensureTopics } from '@cashtrack/events/kafka';
+import { categories, newEvent, topicNames, type EventOfType } from '@cashtrack/events';
+import { ensureTopics } from '@cashtrack/events/kafka';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
 import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
+import { timeCommands, type CommandWindow } from './commandTimings.ts';
+import { connectSliceProducer } from './sliceProducer.ts';
 import { startExpenseProjector } from '../src/projections/expenseProjector.ts';
 import { evolveExpenseRecord } from '../src/projections/expensesProjection.ts';
 import { queryExpenses } from '../src/queries/expensesQuery.ts';
@@ -56,6 +59,13 @@ const listQueries = envInt('BENCH_PROJECTOR_LIST_QUERIES', 20);
 const otherUsers = 1_000;
 const heavyUser = 'bench-heavy-user';
 const chunk = 1_000;
+/** Slices the counted events are projected and upserted in, alternately. */
+const sliceCount = envInt('BENCH_PROJECTOR_SLICES', 10);
+/** Events projected and upserted before the clock starts. */
+const warmupEvents = Math.min(
+  envInt('BENCH_PROJECTOR_WARMUP_EVENTS', 3_000),
+  Math.floor(total / 10),
+);
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 const keep = process.env.BENCH_KEEP === '1';
 const kafka = new Kafka({
@@ -134,41 +144,37 @@ function interleaved(events: readonly Recorded[]): Recorded[] {
   return mixed;
 }
 
-async function produce(events: readonly CashTrackEvent[]): Promise<void> {
-  const producer = createEventProducer(kafka, { topicPrefix: prefix });
-  await producer.connect();
-  const started = performance.now();
-  for (let start = 0; start < events.length; start += chunk) {
-    await producer.publish(events.slice(start, start + chunk));
-    if ((start / chunk) % 50 === 49) say(`  produced ${start + chunk}`);
-  }
-  say(
-    `produced ${events.length} events at ${perSecond(events.length, performance.now() - started)}/s`,
-  );
-  await producer.disconnect();
+interface Slice {
+  readonly events: number;
+  /** From the commit making the slice visible to the last of its changes reported. */
+  readonly projectorMs: number;
+  /** Of that, until the projector's first database command: Kafka's fetch, the decoding. */
+  readonly projectorWakeMs: number;
+  readonly limitMs: number;
+  readonly projector: CommandWindow;
+  readonly limit: CommandWindow;
 }
 
-/** Runs the projector until every event is projected; returns events per second. */
-async function project(client: MongoClient): Promise<number> {
+interface Projector {
+  /** Publishes the slice in one transaction and waits until all of it is projected. */
+  project(
+    slice: readonly Recorded[],
+  ): Promise<{ ms: number; wakeMs: number; window: CommandWindow }>;
+  stop(): Promise<void>;
+}
+
+/** The projector (`startExpenseProjector`) on its own client, fed one slice at a time. */
+async function startProjector(client: MongoClient): Promise<Projector> {
+  const timings = timeCommands(client);
+  const slices = await connectSliceProducer(kafka, prefix);
   let seen = 0;
-  let first = 0;
-  /** The events of the first report: projected before the clock started, so not counted. */
-  let beforeClock = 0;
-  let last = 0;
-  let lastSaid = 0;
+  let lastReportAt = 0;
   const reportChanges = (changes: readonly ExpenseChange[]): Promise<void> => {
-    const at = performance.now();
-    const added = changes.filter((change) => change.kind === 'ADDED').length;
-    if (added === 0) return Promise.resolve();
-    if (seen === 0) {
-      first = at;
-      beforeClock = added;
-    }
-    seen += added;
-    if (seen >= total && last === 0) last = at;
+    seen += changes.filter((change) => change.kind === 'ADDED').length;
+    lastReportAt = performance.now();
     return Promise.resolve();
   };
-  const projector = await startExpenseProjector({
+  const consumer = await startExpenseProjector({
     kafka,
     db: client.db(database),
     topicPrefix: prefix,
@@ -176,55 +182,146 @@ async function project(client: MongoClient): Promise<number> {
     exitOnFatal: false,
     logger: log,
   });
-  try {
-    await waitFor(
-      () => {
-        const now = performance.now();
-        if (seen > 0 && now - lastSaid >= 10_000) {
-          lastSaid = now;
-          say(`  projected ${seen} at ${perSecond(seen - beforeClock, now - first)}/s so far`);
-        }
-        return last > 0;
-      },
-      { timeoutMs: 6 * 3_600_000, maxIntervalMs: 250, description: `${total} events projected` },
-    );
-  } finally {
-    await projector.stop();
-  }
-  const stats = projector.stats();
-  if (stats.deadLettered > 0) throw new Error(`${stats.deadLettered} events were dead-lettered`);
-  return perSecond(total - beforeClock, last - first);
+  return {
+    async project(slice) {
+      const want = seen + slice.length;
+      await slices.publishSlice(slice);
+      timings.reset();
+      const visibleAt = performance.now();
+      await waitFor(() => seen >= want, {
+        timeoutMs: 3_600_000,
+        intervalMs: 5,
+        maxIntervalMs: 50,
+        description: `${slice.length} events projected`,
+      });
+      const window = timings.take();
+      const stats = consumer.stats();
+      if (stats.deadLettered > 0)
+        throw new Error(`${stats.deadLettered} events were dead-lettered`);
+      return {
+        ms: lastReportAt - visibleAt,
+        wakeMs: (window.firstStartedAt ?? visibleAt) - visibleAt,
+        window,
+      };
+    },
+    async stop() {
+      await consumer.stop();
+      await slices.disconnect();
+    },
+  };
 }
 
-/** The same expense documents, bulk-upserted straight into the same database. */
-async function bulkUpsert(client: MongoClient, events: readonly Recorded[]): Promise<number> {
-  const limit = client.db(database).collection('expensesLimit') as unknown as ExpensesCollection;
-  await prepareExpenses(limit);
-  const documents: ExpenseDocument[] = events.map((event) => ({
+function documentOf(event: Recorded): ExpenseDocument {
+  return {
     ...evolveExpenseRecord(null, event),
     _id: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
-  }));
-  const started = performance.now();
-  let lastSaid = started;
-  for (let start = 0; start < documents.length; start += chunk) {
-    const operations: AnyBulkWriteOperation<ExpenseDocument>[] = documents
-      .slice(start, start + chunk)
-      .map((document) => ({
-        replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
-      }));
-    await limit.bulkWrite(operations, { ordered: false });
-    const now = performance.now();
-    if (now - lastSaid >= 10_000) {
-      lastSaid = now;
-      const done = Math.min(start + chunk, documents.length);
-      say(`  upserted ${done} at ${perSecond(done, now - started)}/s so far`);
+  };
+}
+
+/** The limit: the slice's expense documents bulk-upserted straight into `expensesLimit`. */
+function bulkUpserter(client: MongoClient): {
+  upsert(slice: readonly Recorded[]): Promise<{ ms: number; window: CommandWindow }>;
+} {
+  const timings = timeCommands(client);
+  const limit = client.db(database).collection('expensesLimit') as unknown as ExpensesCollection;
+  let prepared = false;
+  return {
+    async upsert(slice) {
+      if (!prepared) {
+        await prepareExpenses(limit);
+        prepared = true;
+      }
+      const documents = slice.map(documentOf);
+      timings.reset();
+      const started = performance.now();
+      for (let start = 0; start < documents.length; start += chunk) {
+        const operations: AnyBulkWriteOperation<ExpenseDocument>[] = documents
+          .slice(start, start + chunk)
+          .map((document) => ({
+            replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+          }));
+        await limit.bulkWrite(operations, { ordered: false });
+      }
+      return { ms: performance.now() - started, window: timings.take() };
+    },
+  };
+}
+
+/**
+ * Projector and limit side by side: the events go in slices, and each slice is projected and
+ * bulk-upserted one after the other (which first alternates), so both see the same database,
+ * grown as far, and the same spell of whatever else the machine is doing. A warm-up slice
+ * (the group join, first compilation) is done by both and not counted.
+ */
+async function projectAndUpsertInSlices(
+  projectorClient: MongoClient,
+  limitClient: MongoClient,
+  events: readonly Recorded[],
+): Promise<Slice[]> {
+  const ordered = interleaved(events);
+  const projector = await startProjector(projectorClient);
+  const limit = bulkUpserter(limitClient);
+  const warm = ordered.slice(0, warmupEvents);
+  try {
+    await projector.project(warm);
+    await limit.upsert(warm);
+    say(`warm-up: ${warm.length} events projected and upserted, not counted`);
+    const rest = ordered.slice(warmupEvents);
+    const size = Math.ceil(rest.length / sliceCount);
+    const slices: Slice[] = [];
+    for (let index = 0; index * size < rest.length; index += 1) {
+      const slice = rest.slice(index * size, (index + 1) * size);
+      const limitFirst = index % 2 === 1;
+      const before = limitFirst ? await limit.upsert(slice) : undefined;
+      const projected = await projector.project(slice);
+      const upserted = before ?? (await limit.upsert(slice));
+      slices.push({
+        events: slice.length,
+        projectorMs: projected.ms,
+        projectorWakeMs: projected.wakeMs,
+        limitMs: upserted.ms,
+        projector: projected.window,
+        limit: upserted.window,
+      });
+      say(
+        `  slice ${index + 1}: ${slice.length} events, projector ${perSecond(slice.length, projected.ms)}/s, limit ${perSecond(slice.length, upserted.ms)}/s, ratio ${round(upserted.ms / projected.ms, 3)}${limitFirst ? ' (limit first)' : ''}`,
+      );
     }
+    const stored = await limitClient.db(database).collection('expensesLimit').countDocuments({});
+    if (stored !== events.length) throw new Error(`bulk upsert stored ${stored} documents`);
+    return slices;
+  } finally {
+    await projector.stop();
   }
-  const perSec = perSecond(documents.length, performance.now() - started);
-  const stored = await limit.countDocuments({});
-  if (stored !== documents.length) throw new Error(`bulk upsert stored ${stored} documents`);
-  return perSec;
+}
+
+/** The slices' command windows summed per phase, per 1,000 events. */
+function phasesPerThousand(
+  windows: readonly CommandWindow[],
+  events: number,
+): Record<string, { calls: number; statements: number; ms: number }> {
+  const sums = new Map<string, { calls: number; statements: number; ms: number }>();
+  for (const phase of windows.flatMap((window) => window.phases)) {
+    const sum = sums.get(phase.phase) ?? { calls: 0, statements: 0, ms: 0 };
+    sum.calls += phase.calls;
+    sum.statements += phase.statements;
+    sum.ms += phase.totalMs;
+    sums.set(phase.phase, sum);
+  }
+  const per = 1_000 / events;
+  return Object.fromEntries(
+    [...sums]
+      .sort(([, a], [, b]) => b.ms - a.ms)
+      .map(([phase, sum]) => [
+        phase,
+        {
+          calls: round(sum.calls * per, 1),
+          statements: round(sum.statements * per, 1),
+          ms: round(sum.ms * per, 1),
+        },
+      ]),
+  );
 }
 
 interface Latency {
@@ -242,11 +339,7 @@ async function topUpHeavyUser(client: MongoClient): Promise<number> {
     const documents: ExpenseDocument[] = makeEvents(
       Math.min(chunk, missing - start),
       total + start,
-    ).map((event) => ({
-      ...evolveExpenseRecord(null, event),
-      _id: event.aggregateId,
-      aggregateVersion: event.aggregateVersion,
-    }));
+    ).map(documentOf);
     await expenses.insertMany(documents, { ordered: false });
   }
   return missing;
@@ -285,20 +378,59 @@ async function main(): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   const client = await MongoClient.connect(mongoUrl);
+  // Each side on a client of its own, so their commands are told apart.
+  const projectorClient = await MongoClient.connect(mongoUrl, { monitorCommands: true });
+  const limitClient = await MongoClient.connect(mongoUrl, { monitorCommands: true });
   try {
     await ensureTopics(admin, { prefix });
     say(
       `projector bench: ${total} ExpenseRecorded events (${heavyCount} of one user, the rest of ${otherUsers}), topic ${topicNames(prefix).expenses}, database ${database}`,
     );
     const events = makeEvents();
-    await produce(interleaved(events));
-
-    const eventsPerSec = await project(client);
+    const slices = await projectAndUpsertInSlices(projectorClient, limitClient, events);
+    const counted = slices.reduce((sum, slice) => sum + slice.events, 0);
+    const projectorMs = slices.reduce((sum, slice) => sum + slice.projectorMs, 0);
+    const limitMs = slices.reduce((sum, slice) => sum + slice.limitMs, 0);
+    const eventsPerSec = perSecond(counted, projectorMs);
+    const limitPerSec = perSecond(counted, limitMs);
+    const ratio = round(limitMs / projectorMs, 3);
+    const sliceRatios = slices.map((slice) => round(slice.limitMs / slice.projectorMs, 3));
+    const projectorPhases = phasesPerThousand(
+      slices.map((slice) => slice.projector),
+      counted,
+    );
+    const limitPhases = phasesPerThousand(
+      slices.map((slice) => slice.limit),
+      counted,
+    );
+    const perThousand = (ms: number): number => round((ms * 1_000) / counted, 1);
+    const projectorDatabaseMs = perThousand(
+      slices.reduce((sum, slice) => sum + slice.projector.databaseBusyMs, 0),
+    );
+    const projectorWakeMs = perThousand(
+      slices.reduce((sum, slice) => sum + slice.projectorWakeMs, 0),
+    );
+    const limitDatabaseMs = perThousand(
+      slices.reduce((sum, slice) => sum + slice.limit.databaseBusyMs, 0),
+    );
     say(`projector (runner, totals, expenses, every round trip): ${eventsPerSec} events/s`);
-    const limitPerSec = await bulkUpsert(client, events);
     say(`limit (bulk upsert of the same expense documents, 1,000 per call): ${limitPerSec}/s`);
-    const ratio = round(eventsPerSec / limitPerSec, 3);
-    say(`ratio projector / limit: ${ratio} (goal >= 0.7)`);
+    say(
+      `ratio projector / limit: ${ratio} (goal >= 0.7); per slice ${Math.min(...sliceRatios)} to ${Math.max(...sliceRatios)}`,
+    );
+    say(
+      `where the time goes, per 1,000 events: projector ${perThousand(projectorMs)} ms wall, ${projectorDatabaseMs} ms with a command in flight, ${projectorWakeMs} ms before its first command (Kafka fetch, decoding); limit ${perThousand(limitMs)} ms wall, ${limitDatabaseMs} ms with a command in flight`,
+    );
+    for (const [name, phases] of [
+      ['projector', projectorPhases],
+      ['limit', limitPhases],
+    ] as const) {
+      for (const [phase, figures] of Object.entries(phases)) {
+        say(
+          `  ${name} ${phase}: ${figures.calls} calls, ${figures.statements} write statements, ${figures.ms} ms summed`,
+        );
+      }
+    }
 
     const toppedUp = await topUpHeavyUser(client);
     if (toppedUp > 0)
@@ -321,9 +453,21 @@ async function main(): Promise<void> {
         events: total,
         listUserExpenses: heavyListed,
         listUserToppedUp: toppedUp,
+        warmupEvents,
+        slices: slices.length,
         eventsPerSec,
         limitPerSec,
         ratio,
+        sliceRatios,
+        perThousandEvents: {
+          projectorMs: perThousand(projectorMs),
+          projectorDatabaseBusyMs: projectorDatabaseMs,
+          projectorWakeMs,
+          limitMs: perThousand(limitMs),
+          limitDatabaseBusyMs: limitDatabaseMs,
+          projectorPhases,
+          limitPhases,
+        },
         listP50Ms: list.p50,
         listP95Ms: list.p95,
         categoryListP50Ms: byCategory.p50,
@@ -339,7 +483,7 @@ async function main(): Promise<void> {
       const own = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
       await admin.deleteTopics({ topics: own }).catch(() => undefined);
     }
-    await client.close();
+    await Promise.all([client.close(), projectorClient.close(), limitClient.close()]);
     await admin.disconnect();
   }
 }
