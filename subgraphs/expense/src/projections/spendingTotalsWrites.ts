@@ -11,15 +11,16 @@ import type {
   MonthTotalsDocument,
   SpendingTotalsCollection,
 } from '../readModels/spendingTotalsReadModel.ts';
+import type { TotalsCell } from '../domain/spendingSummary.ts';
 import type { BucketLedgerCache, KnownBucket } from './bucketLedgerCache.ts';
 
 /**
- * The spending totals' writes: one guarded update per bucket. Reads the ledgers of the buckets
- * `changes` touch (those `knownBuckets` does not hold from this projector's last write), lets
- * `planBucketUpdates` say what each has not had, and writes each bucket only if no one else did
- * since it was read (its `revision`, a fresh random id per write). A bucket that changed
- * meanwhile (another replica during a rebalance, a rebuild swapped in) fails the batch with
- * PROJECTION_CONFLICT and is forgotten, so the retry reads it.
+ * The spending totals' writes: one guarded write per bucket (an insert for a new one). Reads
+ * the ledgers of the buckets `changes` touch (those `knownBuckets` does not hold from this
+ * projector's last write), lets `planBucketUpdates` say what each has not had, and writes each
+ * bucket only if no one else did since it was read (its `revision`, a fresh random id per
+ * write). A bucket that changed meanwhile (another replica during a rebalance, a rebuild swapped
+ * in) fails the batch with PROJECTION_CONFLICT and is forgotten, so the retry reads it.
  */
 export async function writeBucketChanges(
   totals: SpendingTotalsCollection,
@@ -36,7 +37,7 @@ export async function writeBucketChanges(
   const writes = planBucketUpdates(changes, ledgers).map((update) => {
     const revision = randomUUID();
     written.set(update.bucketId, { revision, ledger: update.ledger });
-    return bucketWrite(update, stored.get(update.bucketId)?.revision, revision);
+    return bucketWrite(update, stored.get(update.bucketId), revision);
   });
   try {
     await writeAllOrConflict(
@@ -85,14 +86,32 @@ async function storedBuckets(
 }
 
 /**
- * The `$inc` of a bucket's new cells and the `$set` of its identity and ledger, as a
- * compare-and-set on the revision read (`storedRevision`; undefined: the bucket is new).
+ * A new bucket (none was read: `stored` undefined) whole, as an insert: a batch's new buckets
+ * then go in one insert, which FerretDB commits once, where an upserting update each cost a
+ * commit each (half the projector's time in bench:projector). An `_id` another writer took
+ * meanwhile fails the insert as the upsert's filter did. A bucket that exists gets the `$inc` of
+ * its new cells and the `$set` of its identity and ledger, as a compare-and-set on the revision
+ * read.
  */
 function bucketWrite(
   update: BucketUpdate,
-  storedRevision: string | undefined,
+  stored: KnownBucket | undefined,
   revision: string,
 ): AnyBulkWriteOperation<MonthTotalsDocument> {
+  const { userId, currency, month, ledger } = update;
+  const identityAndLedger = {
+    userId,
+    currency,
+    month,
+    appliedChanges: [...ledger.appliedChanges],
+    settledThrough: ledger.settledThrough,
+    revision,
+  };
+  if (stored === undefined) {
+    return {
+      insertOne: { document: { _id: update.bucketId, ...cellsOf(update), ...identityAndLedger } },
+    };
+  }
   const increments: Record<string, number> = {};
   const add = (path: string, by: number): void => {
     increments[path] = (increments[path] ?? 0) + by;
@@ -103,25 +122,28 @@ function bucketWrite(
     add(`byDay.${cell.day}.${cell.category}.amountMinor`, cell.amountMinor);
     add(`byDay.${cell.day}.${cell.category}.count`, cell.count);
   }
-  const { userId, currency, month, ledger } = update;
   return {
     updateOne: {
-      filter:
-        storedRevision === undefined
-          ? { _id: update.bucketId, revision: { $exists: false } }
-          : { _id: update.bucketId, revision: storedRevision },
-      update: {
-        $inc: increments,
-        $set: {
-          userId,
-          currency,
-          month,
-          appliedChanges: [...ledger.appliedChanges],
-          settledThrough: ledger.settledThrough,
-          revision,
-        },
-      },
-      upsert: storedRevision === undefined,
+      filter: { _id: update.bucketId, revision: stored.revision },
+      update: { $inc: increments, $set: identityAndLedger },
     },
   };
+}
+
+/** The cells of a new bucket: what the `$inc` of `update`'s cells leaves on no document. */
+function cellsOf(update: BucketUpdate): Pick<MonthTotalsDocument, 'byCategory' | 'byDay'> {
+  const byCategory: Record<string, TotalsCell> = {};
+  const byDay: Record<string, Record<string, TotalsCell>> = {};
+  const add = (cells: Record<string, TotalsCell>, category: string, by: TotalsCell): void => {
+    const cell = cells[category];
+    cells[category] = {
+      amountMinor: (cell?.amountMinor ?? 0) + by.amountMinor,
+      count: (cell?.count ?? 0) + by.count,
+    };
+  };
+  for (const cell of update.cells) {
+    add(byCategory, cell.category, cell);
+    add((byDay[cell.day] ??= {}), cell.category, cell);
+  }
+  return { byCategory, byDay };
 }
