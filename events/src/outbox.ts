@@ -1,3 +1,4 @@
+import { activeTraceCarrier, type TraceCarrier } from '@cashtrack/platform';
 import { parseEvent } from './codec.ts';
 import type { CashTrackEvent } from './eventCatalog.ts';
 
@@ -14,6 +15,11 @@ import type { CashTrackEvent } from './eventCatalog.ts';
 export interface OutboxEntry {
   readonly eventId: string;
   readonly event: CashTrackEvent;
+  /**
+   * The trace of the request that caused the event (W3C), when tracing is on: the relay
+   * publishes the event in it, so the trace goes on through Kafka to every consumer.
+   */
+  readonly traceContext?: TraceCarrier;
 }
 
 /** What an aggregate document with an outbox carries. */
@@ -23,9 +29,12 @@ export interface WithOutbox {
 
 /** Validates the events (`INVALID_EVENT` otherwise) so an invalid one is never stored. */
 function outboxEntries(events: readonly CashTrackEvent[]): OutboxEntry[] {
+  const traceContext = activeTraceCarrier();
   return events.map((event) => {
     const valid = parseEvent(event);
-    return { eventId: valid.eventId, event: valid };
+    return traceContext === undefined
+      ? { eventId: valid.eventId, event: valid }
+      : { eventId: valid.eventId, event: valid, traceContext };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { createLogger, envInt, retryAtStartup, type Logger } from '@cashtrack/platform';
-import { createDeliveryCore } from '../delivery/deliveryCore.ts';
+import { activeTracer, inBatchProcessSpans, inProcessSpan } from '@cashtrack/platform/tracing';
+import { createDeliveryCore, type DeliveryTracing } from '../delivery/deliveryCore.ts';
 import type { EventConsumerStats } from '../delivery/deliveryStats.ts';
 import type { EventHandling } from '../delivery/eventHandling.ts';
 import type { FailureAction, RetryPolicy } from '../retryPolicy.ts';
@@ -101,6 +102,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     // kafkajs sends a heartbeat only once per interval anyway.
     heartbeatEveryMs: Math.max(10, Math.floor(heartbeatIntervalMs / 3)),
     logger: log,
+    tracing: activeTracer() === undefined ? undefined : consumeSpans(groupId),
     // Disconnecting waits for the batch in hand, which is what reported this: not awaited.
     onFatal: (error) => {
       void Promise.allSettled([consumer.disconnect(), deadLetters.disconnect()]).then(() =>
@@ -156,4 +158,22 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
   log.info({ groupId, topics: options.topics }, 'consumer running');
 
   return { stop, done, stats: () => core.stats() };
+}
+
+/**
+ * Each handling in a consume span that is a child of the message's publish span (its
+ * `traceparent` header), not a link: one request's trace then runs on through every consumer it
+ * caused, which is what an operator follows (`logExpense` to the parser to the projector).
+ */
+export function consumeSpans(groupId: string): DeliveryTracing {
+  return {
+    one: (topic, message, work) =>
+      inProcessSpan(
+        topic,
+        message.headers,
+        { 'messaging.consumer.group.name': groupId, 'messaging.kafka.offset': message.offset },
+        work,
+      ),
+    batch: (topic, messages, work) => inBatchProcessSpans(topic, messages, work),
+  };
 }

@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type TopicMessages } from 'kafkajs';
-import { createLogger, retryAtStartup } from '@cashtrack/platform';
+import { createLogger, retryAtStartup, type TraceCarrier } from '@cashtrack/platform';
+import { startPublishSpan, type PublishSpan } from '@cashtrack/platform/tracing';
 import { encodeEvent } from '../codec.ts';
 import { topicForEventType } from '../eventCatalog.ts';
 import type { CashTrackEvent } from '../eventCatalog.ts';
@@ -12,8 +13,16 @@ export interface EventProducer {
    * sends them keyed by `userId` with acks from all in-sync replicas. Resolves once the broker has
    * them; order is kept per topic and key.
    */
-  publish(events: readonly CashTrackEvent[]): Promise<void>;
+  publish(events: readonly CashTrackEvent[], options?: PublishOptions): Promise<void>;
   disconnect(): Promise<void>;
+}
+
+export interface PublishOptions {
+  /**
+   * The trace an event was caused in, when not the active one (the outbox relay publishes
+   * events stored by earlier requests). Each message carries its publish span's `traceparent`.
+   */
+  readonly traceOf?: (event: CashTrackEvent) => TraceCarrier | undefined;
 }
 
 export interface EventProducerOptions {
@@ -81,22 +90,32 @@ export function createEventProducer(
   return {
     connect: () => retryAtStartup('Kafka producer', () => producer.connect()),
     disconnect: () => producer.disconnect(),
-    async publish(events) {
+    async publish(events, options = {}) {
       if (events.length === 0) return;
       // Encode everything before sending anything, so one invalid event stops the whole call.
       const byTopic = new Map<string, TopicMessages>();
+      const spans: PublishSpan[] = [];
       for (const event of events) {
         const topic = `${prefix}${topicForEventType(event.type)}`;
         const encoded = encodeEvent(event);
         const entry = byTopic.get(topic) ?? { topic, messages: [] };
+        const span = startPublishSpan(topic, options.traceOf?.(event));
+        if (span !== undefined) spans.push(span);
         entry.messages.push({
           key: encoded.key,
           value: encoded.value,
-          headers: { ...encoded.headers },
+          headers:
+            span === undefined ? { ...encoded.headers } : { ...encoded.headers, ...span.headers },
         });
         byTopic.set(topic, entry);
       }
-      await send([...byTopic.values()]);
+      try {
+        await send([...byTopic.values()]);
+      } catch (error) {
+        for (const span of spans) span.end(error);
+        throw error;
+      }
+      for (const span of spans) span.end();
       log.debug({ count: events.length }, 'published events');
     },
   };

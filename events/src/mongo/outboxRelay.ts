@@ -1,5 +1,5 @@
 import type { Document, FindOptions } from 'mongodb';
-import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
+import { createLogger, errorMessage, type Logger, type TraceCarrier } from '@cashtrack/platform';
 import { parseEvent } from '../codec.ts';
 import type { CashTrackEvent } from '../eventCatalog.ts';
 import type { OutboxEntry } from '../outbox.ts';
@@ -59,11 +59,13 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
     if (pending.length === 0) continue;
 
     const events: CashTrackEvent[] = [];
+    const traces = new Map<string, TraceCarrier>();
     const invalid = new Map<PendingDocument, { entry: OutboxEntry; error: string }[]>();
     for (const document of pending) {
       for (const entry of document.outbox) {
         try {
           events.push(parseEvent(entry.event));
+          if (entry.traceContext !== undefined) traces.set(entry.eventId, entry.traceContext);
         } catch (error) {
           invalid.set(document, [
             ...(invalid.get(document) ?? []),
@@ -72,7 +74,8 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
         }
       }
     }
-    await producer.publish(events);
+    // Each event in the trace of the request that stored it.
+    await producer.publish(events, { traceOf: (event) => traces.get(event.eventId) });
     published += events.length;
 
     for (const document of pending) {

@@ -21,6 +21,8 @@ export function activeTracer(): Tracer | undefined {
 }
 
 export interface Tracing {
+  /** Exports the spans queued so far (tests read them at once). */
+  flush(): Promise<void>;
   /** Exports the spans still queued, then turns tracing off. */
   shutdown(): Promise<void>;
 }
@@ -46,7 +48,9 @@ export interface StartTracingOptions {
 export function startTracing(serviceName: string, options: StartTracingOptions = {}): Tracing {
   const config = readSettings(tracingSettings, options.env);
   const exporter = options.exporter ?? otlpExporter(config.otlpEndpoint, config.otlpProtocol);
-  if (exporter === undefined) return { shutdown: async () => undefined };
+  if (exporter === undefined) {
+    return { flush: async () => undefined, shutdown: async () => undefined };
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     sampler: samplerFor(config.sampler, config.samplerRatio),
@@ -55,6 +59,7 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
   provider.register({ propagator: new W3CTraceContextPropagator() });
   ourTracer = trace.getTracer('cashtrack');
   return {
+    flush: () => provider.forceFlush(),
     async shutdown() {
       ourTracer = undefined;
       await provider.shutdown();

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { activeTraceCarrier, activeTraceIds, type TraceCarrier } from '@cashtrack/platform';
+import {
+  activeTracer,
+  startPublishSpan,
+  startTracing,
+  type Tracing,
+} from '@cashtrack/platform/tracing';
+import type { SourceMessage } from '../src/deadLetter.ts';
+import { createDeliveryCore, type PartitionBatch } from '../src/delivery/deliveryCore.ts';
+import { consumeSpans } from '../src/kafka/eventConsumer.ts';
+import { documentWithOutbox, encodeEvent, type CashTrackEvent } from '../src/index.ts';
+import { manualExpense } from './sampleEvents.ts';
+
+/**
+ * Trace context on its way through the outbox and Kafka: stored with the outbox entry, sent as
+ * the message's `traceparent` header, and read back by the consumer, whose span is a child of
+ * the publish span and whose handler logs in that trace. A real tracer provider with an
+ * in-memory exporter; Kafka messages as kafkajs hands them over (header values as Buffers).
+ */
+
+const topic = 'test.cashtrack.expenses';
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+
+beforeAll(() => {
+  tracing = startTracing('trace-headers-test', { exporter, env: {} });
+});
+
+afterAll(async () => {
+  await tracing.shutdown();
+});
+
+/** A span of a request, as the HTTP server's would be, around `work`. */
+function inRequestSpan<T>(work: () => T): { result: T; traceId: string } {
+  const tracer = activeTracer();
+  if (tracer === undefined) throw new Error('tracing is not on');
+  return tracer.startActiveSpan('POST /graphql', (span) => {
+    const result = work();
+    span.end();
+    return { result, traceId: span.spanContext().traceId };
+  });
+}
+
+/** The message kafkajs would deliver for `event` sent with `headers`. */
+function consumed(event: CashTrackEvent, headers: Readonly<Record<string, string>>): SourceMessage {
+  const encoded = encodeEvent(event);
+  return {
+    key: encoded.key,
+    value: Buffer.from(encoded.value),
+    offset: '7',
+    headers: Object.fromEntries(
+      Object.entries({ ...encoded.headers, ...headers }).map(([name, value]) => [
+        name,
+        Buffer.from(value),
+      ]),
+    ),
+  };
+}
+
+function batchOf(messages: readonly SourceMessage[]): PartitionBatch {
+  return {
+    topic,
+    partition: 0,
+    messages,
+    highWatermark: String(messages.length),
+    heartbeat: () => Promise.resolve(),
+    isStale: () => false,
+    commitUpTo: () => undefined,
+  };
+}
+
+async function exported(): Promise<ReadableSpan[]> {
+  await tracing.flush();
+  return exporter.getFinishedSpans();
+}
+
+function traceIdOf(carrier: TraceCarrier | Readonly<Record<string, string>> | undefined): string {
+  return carrier?.traceparent?.split('-')[1] ?? '';
+}
+
+describe('trace context through the outbox and Kafka', () => {
+  it('keeps the request trace on the outbox entry, and nothing outside a trace', () => {
+    const event = manualExpense('user-1', 'expense-1', 1234);
+    const { result, traceId } = inRequestSpan(() => documentWithOutbox({ _id: 'a' }, [event]));
+    expect(traceIdOf(result.outbox[0]?.traceContext)).toBe(traceId);
+    expect(documentWithOutbox({ _id: 'b' }, [event]).outbox[0]).not.toHaveProperty('traceContext');
+    expect(activeTraceCarrier()).toBeUndefined();
+  });
+
+  it('publishes in the stored trace and consumes as a child of the publish span', async () => {
+    const event = manualExpense('user-2', 'expense-2', 500);
+    const { result: stored, traceId } = inRequestSpan(() => activeTraceCarrier());
+    // The relay runs outside any request: the stored context is the parent.
+    const publish = startPublishSpan(topic, stored);
+    expect(publish).toBeDefined();
+    publish?.end();
+    const headers = publish?.headers ?? {};
+    expect(traceIdOf(headers)).toBe(traceId);
+
+    const seenInHandler: (string | undefined)[] = [];
+    const core = createDeliveryCore({
+      handling: {
+        handle: async () => {
+          seenInHandler.push(activeTraceIds()?.traceId);
+        },
+      },
+      groupId: 'parser-worker',
+      deadLetters: () => Promise.resolve(),
+      heartbeatEveryMs: 1_000,
+      onFatal: () => undefined,
+      tracing: consumeSpans('parser-worker'),
+    });
+    await core.deliver(batchOf([consumed(event, headers)]));
+
+    expect(seenInHandler).toEqual([traceId]);
+    const spans = await exported();
+    const publishSpan = spans.find((span) => span.name === `${topic} publish`);
+    const processSpan = spans.find((span) => span.name === `${topic} process`);
+    expect(publishSpan?.spanContext().traceId).toBe(traceId);
+    expect(processSpan?.spanContext().traceId).toBe(traceId);
+    expect(processSpan?.parentSpanContext?.spanId).toBe(publishSpan?.spanContext().spanId);
+    expect(processSpan?.attributes['messaging.consumer.group.name']).toBe('parser-worker');
+  });
+
+  it('gives each event of a batch a process span in its own trace', async () => {
+    exporter.reset();
+    const first = inRequestSpan(() => startPublishSpan(topic, undefined));
+    const second = inRequestSpan(() => startPublishSpan(topic, undefined));
+    first.result?.end();
+    second.result?.end();
+    const core = createDeliveryCore({
+      handling: { handleBatch: async () => undefined },
+      groupId: 'expense-projector',
+      deadLetters: () => Promise.resolve(),
+      heartbeatEveryMs: 1_000,
+      onFatal: () => undefined,
+      tracing: consumeSpans('expense-projector'),
+    });
+    await core.deliver(
+      batchOf([
+        consumed(manualExpense('user-3', 'expense-3', 1), first.result?.headers ?? {}),
+        consumed(manualExpense('user-3', 'expense-4', 2), second.result?.headers ?? {}),
+      ]),
+    );
+    const processed = (await exported()).filter((span) => span.name === `${topic} process`);
+    expect(processed.map((span) => span.spanContext().traceId).sort()).toEqual(
+      [first.traceId, second.traceId].sort(),
+    );
+  });
+});
