@@ -261,6 +261,15 @@ describe('/metrics on every process', () => {
     const queries = await observabilityQueries();
     const queried = new Set(queries.flatMap(metricNamesIn));
     expect(queried.size).toBeGreaterThanOrEqual(10);
+    // The panels an operator reads for where a message is and why it is late (issue 17, item 3).
+    expect([...queried]).toEqual(
+      expect.arrayContaining([
+        'expense_message_to_expense_seconds_bucket',
+        'expense_projection_delay_seconds_bucket',
+        'kafka_consumer_events_dead_lettered_total',
+        'kafka_consumer_lag',
+      ]),
+    );
     const scraped = new Set([...scrapes.values()].flatMap((metrics) => [...metrics.keys()]));
     expect([...queried].filter((name) => !scraped.has(name))).toEqual([]);
   });
