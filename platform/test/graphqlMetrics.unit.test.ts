@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApolloServer } from '@apollo/server';
 import { Registry } from 'prom-client';
-import { graphqlMetricsPlugin } from '../src/metrics/graphqlMetrics.ts';
+import { graphqlMetricsPlugin, type GraphQLMetricsOptions } from '../src/metrics/graphqlMetrics.ts';
 
 /** Operation names are the client's text: only valid ones count by name, and only so many. */
 
@@ -15,12 +15,15 @@ const resolvers = {
   },
 };
 
-async function serverWithMetrics(maxOperationNames: number) {
+async function serverWithMetrics(
+  maxOperationNames: number,
+  options: Omit<GraphQLMetricsOptions, 'maxOperationNames'> = { knownOperationNames: [] },
+) {
   const registry = new Registry();
   const server = new ApolloServer({
     typeDefs,
     resolvers,
-    plugins: [graphqlMetricsPlugin(registry, { maxOperationNames })],
+    plugins: [graphqlMetricsPlugin(registry, { maxOperationNames, ...options })],
   });
   await server.start();
   return { registry, server };
@@ -44,6 +47,40 @@ describe('GraphQL operation metrics', () => {
     ]);
     const counts = await registry.getSingleMetric('graphql_operations_total')?.get();
     expect(counts?.values.map((value) => value.value)).toEqual([2, 1, 2]);
+    await server.stop();
+  });
+
+  it("counts the app's operations by name even after junk names took every other place", async () => {
+    // Given the cap filled by names nobody knows, sent before any of the app's (the default)
+    const { registry, server } = await serverWithMetrics(2, {});
+    for (const name of ['JunkOne', 'JunkTwo', 'JunkThree', 'Expenses', 'LogExpense']) {
+      await server.executeOperation({ query: `query ${name} { hello }` });
+    }
+
+    // Then the app's operations still count as themselves (app/src/api/operations.graphql)
+    expect(await labelValues(registry, 'graphql_operations_total', 'operation')).toEqual([
+      'JunkOne',
+      'JunkTwo',
+      'other',
+      'Expenses',
+      'LogExpense',
+    ]);
+    await server.stop();
+  });
+
+  it("on a subgraph, counts the gateway's plans of known operations by name, not their lookalikes", async () => {
+    const { registry, server } = await serverWithMetrics(0, {
+      knownOperationNames: ['LogExpense'],
+      plannedOperationNames: true,
+    });
+    for (const name of ['LogExpense__expense__0', 'LogExpense__expense__1', 'LogExpenses__x__0']) {
+      await server.executeOperation({ query: `query ${name} { hello }` });
+    }
+    expect(await labelValues(registry, 'graphql_operations_total', 'operation')).toEqual([
+      'LogExpense__expense__0',
+      'LogExpense__expense__1',
+      'other',
+    ]);
     await server.stop();
   });
 

@@ -232,7 +232,11 @@ export function subgraphGraphQL(
         responseExtensionsPlugin(),
         ...(options.metrics === undefined
           ? []
-          : [graphqlMetricsPlugin<SubgraphContext>(options.metrics)]),
+          : [
+              graphqlMetricsPlugin<SubgraphContext>(options.metrics, {
+                plannedOperationNames: true,
+              }),
+            ]),
       ],
     });
     await apollo.start();

@@ -1,11 +1,23 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { clientErrorCode } from '../graphql/graphqlErrors.ts';
+import { appOperationNames } from './appOperationNames.ts';
 import { BoundedLabel } from './boundedLabel.ts';
 
 export interface GraphQLMetricsOptions {
-  /** Distinct operation names counted by name; later ones count as `other`. Default 200. */
+  /**
+   * Distinct operation names, beyond the known ones, counted by name; later ones count as
+   * `other`. Default 200.
+   */
   readonly maxOperationNames?: number;
+  /** Operation names always counted by name, whoever sends them first. Default the app's. */
+  readonly knownOperationNames?: readonly string[];
+  /**
+   * True on a subgraph: its operations are named by the gateway's query planner after the
+   * client's (`LogExpense__expense__0`), and count as known when the client's is. Only the
+   * gateway may call a subgraph, and its plans bound the suffixes. Default false.
+   */
+  readonly plannedOperationNames?: boolean;
   /** Distinct error codes counted by code; later ones count as `other`. Default 50. */
   readonly maxErrorCodes?: number;
 }
@@ -20,7 +32,11 @@ export function graphqlMetricsPlugin<Context extends BaseContext>(
   registry: Registry,
   options: GraphQLMetricsOptions = {},
 ): ApolloServerPlugin<Context> {
-  const names = new BoundedLabel(options.maxOperationNames ?? 200);
+  const names = new BoundedLabel(
+    options.maxOperationNames ?? 200,
+    new Set(options.knownOperationNames ?? appOperationNames()),
+    options.plannedOperationNames === true ? clientOperationOf : undefined,
+  );
   const codes = new BoundedLabel(options.maxErrorCodes ?? 50);
   const operations = new Counter({
     name: 'graphql_operations_total',
@@ -63,4 +79,9 @@ export function graphqlMetricsPlugin<Context extends BaseContext>(
       };
     },
   };
+}
+
+/** The client's operation a planned subgraph operation came from: `Op__subgraph__0` is `Op`. */
+function clientOperationOf(planned: string): string {
+  return /^(.+)__[^_]+__\d+$/.exec(planned)?.[1] ?? planned;
 }
