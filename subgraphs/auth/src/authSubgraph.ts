@@ -3,6 +3,7 @@ import { accessTokenLifetimeSeconds, type Logger } from '@cashtrack/platform';
 import { loadSchemaFile } from '@cashtrack/platform/graphql';
 import { logInFailureCounter, rateLimitCounter } from '@cashtrack/platform/metrics';
 import { startService, type RunningService } from '@cashtrack/platform/service';
+import { startAuthHousekeeping } from './authHousekeeping.ts';
 import { createAuthCommands } from './commands/authCommands.ts';
 import { authRateLimits, createLoginGuard } from './commands/loginGuard.ts';
 import type { AuthConfig } from './config.ts';
@@ -80,12 +81,26 @@ export function startAuthSubgraph(
       onShutdown('work', 'outbox relay', () => relay.stop());
       onShutdown('producers', 'kafka', () => publisher.disconnect());
 
+      const families = createRefreshFamilyStore(mongo.db);
+      const counters = createLoginThrottleStore(mongo.db);
+      const signUps = createSignUpLedger(mongo.db);
+      const housekeeping = startAuthHousekeeping({
+        counters,
+        signUps,
+        families,
+        policy: config.loginThrottle,
+        intervalMs: config.housekeepingIntervalMs,
+        now,
+        log,
+      });
+      onShutdown('work', 'housekeeping', () => housekeeping.stop());
+
       const auth = createAuthCommands({
         credentials,
-        families: createRefreshFamilyStore(mongo.db),
+        families,
         loginGuard: createLoginGuard({
-          store: createLoginThrottleStore(mongo.db),
-          signUps: createSignUpLedger(mongo.db),
+          store: counters,
+          signUps,
           policy: config.loginThrottle,
           deviceKey: await loadDeviceTokenKey(mongo.db, now()),
           now,

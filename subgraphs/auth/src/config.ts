@@ -80,6 +80,11 @@ export const authSettings = {
     30,
     'a signing key older than this is replaced; old keys stay in the JWKS until their tokens expire',
   ),
+  housekeepingIntervalSeconds: whole(
+    'AUTH_HOUSEKEEPING_INTERVAL_SECONDS',
+    600,
+    'how often auth deletes log-in counters, sign-up entries and refresh families past their use',
+  ),
 };
 
 type AuthSettings = ConfigOf<typeof authSettings>;
@@ -94,6 +99,8 @@ export interface AuthConfig extends Pick<
   readonly loginThrottle: LoginThrottlePolicy;
   /** A signing key older than this is replaced. */
   readonly keyRotationMs: number;
+  /** How often expired log-in counters, sign-ups and refresh families are deleted. */
+  readonly housekeepingIntervalMs: number;
   /** How often this replica reloads keys (another may have rotated): 60 000 ms. */
   readonly keyRefreshIntervalMs: number;
 }
@@ -134,5 +141,6 @@ export function authConfigFromEnv(): AuthConfig {
     },
     keyRotationMs: settings.keyRotationDays * day,
     keyRefreshIntervalMs: 60_000,
+    housekeepingIntervalMs: settings.housekeepingIntervalSeconds * second,
   };
 }

@@ -39,6 +39,8 @@ export interface LoginThrottleStore {
   release(key: string): Promise<void>;
   /** Starts the counter over. */
   clear(key: string): Promise<void>;
+  /** Deletes every state whose attempt is older than `lastAttemptBefore`; answers how many. */
+  sweep(lastAttemptBefore: Date): Promise<number>;
 }
 
 /**
@@ -128,6 +130,13 @@ export function createLoginThrottleStore(db: Db): LoginThrottleStore {
     },
     async clear(key) {
       await change(key, (current) => (current === null ? undefined : cleared));
+    },
+    async sweep(lastAttemptBefore) {
+      await collection.createIndex({ lastAttemptAt: 1 });
+      const { deletedCount } = await collection.deleteMany({
+        lastAttemptAt: { $lt: lastAttemptBefore },
+      });
+      return deletedCount;
     },
   };
 }

@@ -29,6 +29,8 @@ export interface RefreshFamilyStore {
   ): Promise<boolean>;
   /** Revokes the family unless it already is; true if this call revoked it. */
   revoke(familyId: string, now: Date, reason: RevokedReason): Promise<boolean>;
+  /** Deletes the families whose live token expired before `expiredBefore`; answers how many. */
+  sweep(expiredBefore: Date): Promise<number>;
 }
 
 export function createRefreshFamilyStore(db: Db): RefreshFamilyStore {
@@ -79,6 +81,11 @@ export function createRefreshFamilyStore(db: Db): RefreshFamilyStore {
         { $set: { revokedAt: now, revokedReason: reason } },
       );
       return result.modifiedCount === 1;
+    },
+    async sweep(expiredBefore) {
+      await collection.createIndex({ expiresAt: 1 });
+      const { deletedCount } = await collection.deleteMany({ expiresAt: { $lt: expiredBefore } });
+      return deletedCount;
     },
   };
 }

@@ -16,6 +16,11 @@ export interface SignUpLedger {
    * `policy.resetAfterMs`, and counts it; otherwise says when the oldest one leaves the window.
    */
   admit(address: string, now: Date, policy: DelayPolicy): Promise<ThrottleVerdict>;
+  /**
+   * Deletes entries older than `before`, of every address: `admit` removes an address's old ones
+   * only when that address signs up again, and most never do.
+   */
+  sweep(before: Date): Promise<number>;
 }
 
 /**
@@ -55,6 +60,11 @@ export function createSignUpLedger(db: Db): SignUpLedger {
         allowed: false,
         retryAfterSeconds: Math.max(1, Math.ceil((leavesAt - now.getTime()) / 1000)),
       };
+    },
+    async sweep(before) {
+      await entries.createIndex({ at: 1 });
+      const { deletedCount } = await entries.deleteMany({ at: { $lt: before } });
+      return deletedCount;
     },
   };
 }
