@@ -11,13 +11,14 @@ const requestContexts = new WeakMap<IncomingMessage, Context>();
  * gone (or the connection closed), with the status code. Tracing off: `next` alone.
  */
 export function traceRequest(
-  request: IncomingMessage,
+  request: IncomingMessage & { readonly originalUrl?: string },
   response: ServerResponse,
   next: () => void,
 ): void {
   const tracer = activeTracer();
   if (tracer === undefined) return next();
-  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  // Under a mount (`app.use('/graphql', ...)`) express leaves only the rest in `url`.
+  const path = (request.originalUrl ?? request.url ?? '/').split('?', 1)[0] ?? '/';
   const method = request.method ?? 'GET';
   const span = tracer.startSpan(
     `${method} ${path}`,

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { postGraphQL, startLocalSystem, waitFor, type LocalSystem } from '@cashtrack/test-support';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlpReceiver.ts';
+
+/**
+ * Issue 17, item 2: one `logExpense` is one trace. The client sends a W3C `traceparent`; every
+ * process (real ones, as `npm start` runs them, on a private Kafka and FerretDB) exports its
+ * spans over OTLP/HTTP with its real exporter to a receiver in this test, and the trace holds
+ * the gateway's, the expense subgraph's, the Kafka publishes', the parser worker's and the
+ * projector's spans. Their log lines carry the trace id.
+ */
+
+let receiver: OtlpReceiver;
+let system: LocalSystem;
+const traceId = randomBytes(16).toString('hex');
+const clientSpanId = randomBytes(8).toString('hex');
+const email = `tracing-${Date.now().toString(36)}@example.com`;
+let traceSpans: readonly ReceivedSpan[] = [];
+
+async function call<Data>(
+  query: string,
+  variables: Record<string, unknown>,
+  options: { token?: string; headers?: Record<string, string> } = {},
+) {
+  const answer = await postGraphQL<Data>(system.gatewayUrl, query, variables, options);
+  if (answer.data == null || answer.errors.length > 0) {
+    throw new Error(`answered ${answer.status}: ${JSON.stringify(answer.errors)}`);
+  }
+  return answer.data;
+}
+
+function spansOf(service: string): readonly ReceivedSpan[] {
+  return traceSpans.filter((span) => span.service === service);
+}
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  system = await startLocalSystem({
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      // Spans leave each process within 100 ms, not the SDK's 5 s.
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    },
+  });
+  const { signUp } = await call<{ signUp: { accessToken: string } }>(
+    `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+    { input: { email, password: 'tracing-pass-1', displayName: 'Tracing Canary' } },
+  );
+  await call<{ logExpense: { id: string } }>(
+    `mutation LogExpense($text: String!) { logExpense(text: $text) { id } }`,
+    { text: 'Spent $7.25 on tracing-canary coffee today' },
+    { token: signUp.accessToken, headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } },
+  );
+  // Done once the projector's span of the recorded expense has arrived.
+  traceSpans = await waitFor(
+    () => {
+      const spans = receiver.spans().filter((span) => span.traceId === traceId);
+      const projected = spans.some(
+        (span) => span.service === 'expense' && /cashtrack\.expenses process$/.test(span.name),
+      );
+      return projected ? spans : undefined;
+    },
+    { timeoutMs: 60_000, description: "the projector's span of the logged expense" },
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await system?.dispose();
+  await receiver?.close();
+}, 60_000);
+
+describe('one logExpense, one trace', () => {
+  it("continues the client's trace at the gateway and on into the expense subgraph", () => {
+    const gatewayRequest = spansOf('gateway').find((span) => span.name === 'POST /graphql');
+    expect(gatewayRequest?.parentSpanId).toBe(clientSpanId);
+    const expenseRequest = spansOf('expense').find((span) => span.name === 'POST /graphql');
+    expect(expenseRequest).toBeDefined();
+    // Through Apollo Gateway's own spans of the plan: the subgraph's parent is a gateway span.
+    const gatewaySpanIds = new Set(spansOf('gateway').map((span) => span.spanId));
+    expect(gatewaySpanIds.has(expenseRequest?.parentSpanId ?? '')).toBe(true);
+  });
+
+  it('publishes the message to Kafka in it, and the parser worker consumes it as a child', () => {
+    const published = spansOf('expense').find((span) =>
+      /cashtrack\.expense-messages publish$/.test(span.name),
+    );
+    const consumed = spansOf('parser-worker').find((span) =>
+      /cashtrack\.expense-messages process$/.test(span.name),
+    );
+    expect(published).toBeDefined();
+    expect(consumed?.parentSpanId).toBe(published?.spanId);
+  });
+
+  it("carries on through the parser's events to the projector", () => {
+    const parserPublished = spansOf('parser-worker').filter((span) =>
+      /cashtrack\.expenses publish$/.test(span.name),
+    );
+    const projected = spansOf('expense').filter((span) =>
+      /cashtrack\.expenses process$/.test(span.name),
+    );
+    expect(parserPublished.length).toBeGreaterThan(0);
+    const publishIds = new Set(parserPublished.map((span) => span.spanId));
+    expect(projected.some((span) => publishIds.has(span.parentSpanId))).toBe(true);
+  });
+
+  it('writes the trace id on the log lines of the work it traced', async () => {
+    for (const service of ['gateway', 'expense', 'parser-worker'] as const) {
+      const lines = (await readFile(system.logFile(service), 'utf8'))
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map(
+          (line) =>
+            JSON.parse(line) as { traceId?: string; spanId?: string; correlationId?: string },
+        );
+      const traced = lines.filter((line) => line.traceId === traceId);
+      expect({ service, traced: traced.length > 0 }).toEqual({ service, traced: true });
+      expect(traced.every((line) => /^[0-9a-f]{16}$/.test(line.spanId ?? ''))).toBe(true);
+    }
+  });
+});
