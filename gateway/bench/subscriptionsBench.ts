@@ -3,10 +3,13 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { envInt, waitFor } from '@cashtrack/platform';
+import { Kafka, logLevel } from 'kafkajs';
+import { envInt, envList, waitFor } from '@cashtrack/platform';
+import { changeNotificationsTopic } from '../../subgraphs/expense/src/subscriptions/changeNotifications.ts';
 import { gatewayClient, gql } from '../test/support/apolloClient.ts';
 import { subscriptionClient } from '../test/support/subscriptionClient.ts';
 import { startSystem } from '../test/support/system.ts';
+import { expenseHops } from './hopTimings.ts';
 
 /**
  * `npm run bench:subscriptions`: opens SOCKETS idle subscriptions (default 5,000) through the
@@ -47,6 +50,10 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
     if (current.rss < lowest.rss) lowest = current;
   }
   return lowest;
+}
+
+function roundTo(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -134,7 +141,10 @@ log(
 
 const latencyToken = await signUp(`latency.${Date.now()}@bench.example`);
 const subscriber = subscriptionClient(system.graphqlUrl, latencyToken);
+/** Epoch milliseconds with the fraction, comparable with Kafka's message timestamps. */
+const epochNow = (): number => performance.timeOrigin + performance.now();
 const sentAt = new Map<string, number>();
+const answeredAt = new Map<string, number>();
 // A change can be heard before logExpense's own answer arrives, so arrivals are kept by message
 // id and matched with sending times at the end; each is timed as it arrives.
 const heardAt = new Map<string, number>();
@@ -145,7 +155,7 @@ const stopListening = subscriber.client.subscribe<{
   {
     next: (result) => {
       const id = result.data?.expenseChanged.expense?.messageId ?? undefined;
-      if (id !== undefined && !heardAt.has(id)) heardAt.set(id, performance.now());
+      if (id !== undefined && !heardAt.has(id)) heardAt.set(id, epochNow());
     },
     error: (error) => log(`the latency subscription failed: ${String(error)}`),
     complete: () => undefined,
@@ -160,7 +170,7 @@ const latencies = (): number[] =>
 const client = gatewayClient(system.graphqlUrl, latencyToken);
 const total = rate * seconds;
 for (let index = 0; index < total; index += 1) {
-  const started = performance.now();
+  const started = epochNow();
   void client
     .mutate<{ logExpense: { id: string } }>(
       gql`
@@ -176,9 +186,11 @@ for (let index = 0; index < total; index += 1) {
     )
     .then((answer) => {
       const id = answer.data?.logExpense.id;
-      if (id !== undefined) sentAt.set(id, started);
+      if (id === undefined) return;
+      sentAt.set(id, started);
+      answeredAt.set(id, epochNow());
     });
-  await sleep(Math.max(0, started + 1000 / rate - performance.now()));
+  await sleep(Math.max(0, started + 1000 / rate - epochNow()));
 }
 await waitFor(() => latencies().length >= total, {
   timeoutMs: 60_000,
@@ -190,6 +202,55 @@ const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(sorted, p)
 log(
   `latency logExpense → ADDED over ${sorted.length}/${total} changes at ${rate}/s: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms`,
 );
+const answers = [...sentAt].flatMap(([id, sent]) => {
+  const answered = answeredAt.get(id);
+  return answered === undefined ? [] : [answered - sent];
+});
+const hops = await expenseHops(
+  new Kafka({
+    clientId: 'subscriptions-bench',
+    brokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    logLevel: logLevel.NOTHING,
+  }),
+  system.identity.namespace.topicPrefix,
+  `${system.identity.namespace.topicPrefix}${changeNotificationsTopic}`,
+  [...sentAt].map(([messageId, sent]) => ({
+    messageId,
+    sentAt: sent,
+    answeredAt: answeredAt.get(messageId),
+    heardAt: heardAt.get(messageId),
+  })),
+);
+const hopNames = ['commandMs', 'parserMs', 'projectorMs', 'deliveryMs'] as const;
+const hopFigures = Object.fromEntries(
+  [
+    ...hopNames.map((name) => [name, hops.map((hop) => hop[name])] as const),
+    ['answerMs', answers] as const,
+  ].map(([name, values]) => {
+    const ordered = [...values].sort((a, b) => a - b);
+    return [
+      name,
+      {
+        p50: roundTo(percentile(ordered, 50)),
+        p99: roundTo(percentile(ordered, 99)),
+        max: roundTo(ordered.at(-1) ?? Number.NaN),
+      },
+    ];
+  }),
+);
+log(
+  `hops (Kafka timestamps; command: gateway and the expense command to its event published; parser: consumed, parsed, published; projector: consumed, read models and change log written, announced; delivery: to the client) over ${hops.length} changes:`,
+);
+for (const [name, figures] of Object.entries(hopFigures)) {
+  log(`  ${name}: p50 ${figures.p50}, p99 ${figures.p99}, max ${figures.max}`);
+}
+const slowest = [...hops].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5);
+log('slowest changes, hop by hop (ms):');
+for (const hop of slowest) {
+  log(
+    `  total ${roundTo(hop.totalMs)}: command ${roundTo(hop.commandMs)}, parser ${roundTo(hop.parserMs)}, projector ${roundTo(hop.projectorMs)}, delivery ${roundTo(hop.deliveryMs)}`,
+  );
+}
 
 child.kill('SIGTERM');
 await once(child, 'exit');
@@ -211,6 +272,14 @@ process.stdout.write(
     p99Ms: p99,
     goalP50Ms: 50,
     goalP99Ms: 250,
+    hops: hopFigures,
+    slowest: slowest.map((hop) => ({
+      totalMs: roundTo(hop.totalMs),
+      commandMs: roundTo(hop.commandMs),
+      parserMs: roundTo(hop.parserMs),
+      projectorMs: roundTo(hop.projectorMs),
+      deliveryMs: roundTo(hop.deliveryMs),
+    })),
   })}\n`,
 );
 process.exit(0);
