@@ -126,7 +126,13 @@ export function ferretdbServer(settings: InfraSettings): LocalServer {
       await mkdir(dataDir, { recursive: true });
       await startDetached(infraDir, 'ferretdb', binary, [
         `--listen-addr=${host}:${port}`,
-        `--sqlite-url=file:${dataDir}/`,
+        // WAL with synchronous=NORMAL (SQLite's advice for WAL): a commit is no longer an fsync,
+        // only a checkpoint is; a crash of FerretDB loses nothing, a power cut may lose the last
+        // commits, which a local development server can afford. With FULL, every update
+        // statement was an fsync (3,455 fsyncs for 6,200 writes, 218 with NORMAL), so bulk
+        // upserts ran at the disk's fsync rate and a subscription's five commits in a row met
+        // its tail (fsync p99 49 ms on the shared 2-core machine).
+        `--sqlite-url=file:${dataDir}/?_pragma=synchronous(normal)`,
         '--log-level=error',
       ]);
     },
