@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { clientErrorCode } from '../graphql/graphqlErrors.ts';
 import { appOperationNames } from './appOperationNames.ts';
 import { BoundedLabel } from './boundedLabel.ts';
+import { metricsEnabled } from './metricsSettings.ts';
 
 export interface GraphQLMetricsOptions {
   /**
@@ -32,6 +33,8 @@ export function graphqlMetricsPlugin<Context extends BaseContext>(
   registry: Registry,
   options: GraphQLMetricsOptions = {},
 ): ApolloServerPlugin<Context> {
+  // Metrics off: a plugin without hooks, which Apollo never calls.
+  if (!metricsEnabled()) return {};
   const names = new BoundedLabel(
     options.maxOperationNames ?? 200,
     new Set(options.knownOperationNames ?? appOperationNames()),

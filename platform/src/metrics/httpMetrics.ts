@@ -1,11 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
+import { metricsEnabled } from './metricsSettings.ts';
 
 /**
  * Express middleware timing every HTTP request by method, path and status code. The path is
  * one of `knownPaths` or `other`, so a scan of random URLs adds no series.
  */
 export function httpMetrics(registry: Registry, knownPaths: readonly string[]) {
+  if (!metricsEnabled()) return passOn;
   const known = new Set(knownPaths);
   const duration = new Histogram({
     name: 'http_server_request_duration_seconds',
@@ -21,4 +23,9 @@ export function httpMetrics(registry: Registry, knownPaths: readonly string[]) {
     response.once('finish', () => stopTimer({ method, path, status_code: response.statusCode }));
     next();
   };
+}
+
+/** Metrics off: the request goes straight on. */
+function passOn(_request: Request, _response: Response, next: NextFunction): void {
+  next();
 }

@@ -1,6 +1,7 @@
 // The metrics every process serves, and the figures each part counts into them.
 export { createMetricsRegistry } from './metricsRegistry.ts';
 export { metricsRoute } from './metricsRoute.ts';
+export { metricsEnabled } from './metricsSettings.ts';
 export { httpMetrics } from './httpMetrics.ts';
 export { graphqlMetricsPlugin } from './graphqlMetrics.ts';
 export { gaugeFrom } from './gaugeFrom.ts';

@@ -6,7 +6,8 @@ import { metricsSettings } from './metricsSettings.ts';
 
 /**
  * `GET /metrics`: the registry in the Prometheus text format, for the callers `mayReadMetrics`
- * lets in. Anyone else gets the same 404 as any unknown path, so probing it tells nothing.
+ * lets in. Anyone else gets the same 404 as any unknown path, so probing it tells nothing; so
+ * does everyone while metrics are off.
  */
 export function metricsRoute(
   registry: Registry,
@@ -17,7 +18,7 @@ export function metricsRoute(
       peerAddress: request.socket.remoteAddress,
       authorization: request.headers.authorization,
     };
-    if (!mayReadMetrics(caller, access.metricsToken)) {
+    if (!access.metricsEnabled || !mayReadMetrics(caller, access.metricsToken)) {
       return sendJson(response, 404, { error: 'not found' });
     }
     const body = await registry.metrics();

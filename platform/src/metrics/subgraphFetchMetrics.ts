@@ -1,5 +1,6 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Histogram, type Registry } from 'prom-client';
+import { metricsEnabled } from './metricsSettings.ts';
 
 /**
  * Times the gateway's fetches from subgraphs by subgraph and outcome: the HTTP status, or
@@ -9,6 +10,7 @@ import { Histogram, type Registry } from 'prom-client';
 export function subgraphFetchMetrics(
   registry: Registry,
 ): (subgraph: string, fetcher: Fetcher) => Fetcher {
+  if (!metricsEnabled()) return (_subgraph, fetcher) => fetcher;
   const duration = new Histogram({
     name: 'gateway_subgraph_fetch_duration_seconds',
     help: 'Fetches from subgraphs (replica failover included), by subgraph and status code.',

@@ -1,7 +1,7 @@
 import type { EventConsumer } from '@cashtrack/events/kafka';
 import { loadSchemaFile } from '@cashtrack/platform/graphql';
 import { retryAtStartup, type Logger } from '@cashtrack/platform';
-import { ProjectorMetrics } from '@cashtrack/platform/metrics';
+import { metricsEnabled, ProjectorMetrics } from '@cashtrack/platform/metrics';
 import { type PublicKeyLookup } from '@cashtrack/platform/tokens';
 import { startService, type RunningService } from '@cashtrack/platform/service';
 import { createExpenseCommands } from './commands/expenseCommands.ts';
@@ -81,7 +81,7 @@ export function startExpenseSubgraph(
           sessionTimeoutMs: config.projectorSessionTimeoutMs,
           knownBuckets: config.projectorKnownBuckets,
           logger: log.child({ part: 'projector' }),
-          metrics: new ProjectorMetrics(metrics),
+          metrics: metricsEnabled() ? new ProjectorMetrics(metrics) : undefined,
         }),
       );
       const commands = createExpenseCommands({
