@@ -71,10 +71,18 @@ export interface Match {
   readonly kept: readonly Item[];
 }
 
+/** Digits alone, short enough that `Number` reads them exactly: most counts people write. */
+const plainDigits = /^\d{1,15}$/;
+
 /** The whole number an unmarked amount stands for, or undefined ("2", "two", not "2.5", "$2"). */
 export function countValue(item: Item): number | undefined {
   if (item.kind !== 'amount' || item.currency !== undefined || item.quantity !== 1)
     return undefined;
+  // Asked for every amount by several phrase tables; plain digits need no exact decimal.
+  if (plainDigits.test(item.value.literal)) {
+    const value = Number(item.value.literal) * item.value.factor;
+    return Number.isSafeInteger(value) ? value : undefined;
+  }
   const decimal = readDecimal(item.value.literal, 2);
   if (decimal === undefined) return undefined;
   const scale = 10n ** BigInt(decimal.scale);
