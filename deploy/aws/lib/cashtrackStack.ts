@@ -11,10 +11,12 @@ import type { Construct } from 'constructs';
 import { imageAssetExcludes } from './dockerBuildContext.ts';
 import { KafkaCluster } from './kafkaCluster.ts';
 import { cashtrackVpc } from './network.ts';
-import { processSpecs, serviceNamespace, subgraphNames, type ProcessSpec } from './processes.ts';
+import { processSpecs, serviceNamespace, type ProcessSpec } from './processes.ts';
 import { ProcessService } from './processService.ts';
 import { CodedError } from '../../../platform/src/errors.ts';
-import type { DeploymentProfile } from './profiles.ts';
+import type { DeploymentProfile, DistributedProfile, SingleHostProfile } from './profiles.ts';
+import { SingleHost } from './singleHost.ts';
+import { CloudFrontFrontDoor } from './cloudFrontFrontDoor.ts';
 import { acceptNagFinding } from './nagSuppressions.ts';
 import { ServiceSecrets } from './serviceSecrets.ts';
 
@@ -34,33 +36,25 @@ export const loadBalancerIdleTimeoutSeconds = 120;
 
 export interface CashTrackStackProps extends StackProps {
   readonly profile: DeploymentProfile;
-  /** An ACM certificate for the gateway's domain: HTTPS on 443, HTTP redirected. Without: HTTP only. */
+  /**
+   * `production`: an ACM certificate for the gateway's domain, HTTPS on 443 and HTTP redirected;
+   * without, HTTP only. (`small` serves HTTPS with CloudFront's own certificate.)
+   */
   readonly certificateArn?: string;
 }
 
-/** The whole system in one stack: network, Kafka, secrets, the five processes, the load balancer. */
+/**
+ * The whole system in one stack: network, secrets, the five processes and a front door; `small`
+ * on one host behind CloudFront, `production` as Fargate services on MSK behind a load balancer.
+ */
 export class CashTrackStack extends Stack {
   constructor(scope: Construct, id: string, props: CashTrackStackProps) {
     super(scope, id, props);
     const { profile } = props;
     const vpc = cashtrackVpc(this, profile);
-    const cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc,
-      containerInsightsV2: profile.containerInsights
-        ? ecs.ContainerInsights.ENABLED
-        : ecs.ContainerInsights.DISABLED,
-      defaultCloudMapNamespace: { name: serviceNamespace, vpc },
-    });
-    if (!profile.containerInsights) {
-      acceptNagFinding(
-        cluster,
-        'ECS4',
-        'Container Insights are billed as custom metrics per task; the small profile keeps ECS service metrics and logs only',
-      );
-    }
-    const kafka = new KafkaCluster(this, 'Kafka', { vpc, profile });
     const secrets = new ServiceSecrets(this, 'Secrets', profile);
-    // One image for every process, as in compose; the Dockerfile picks the process by SERVICE_ENTRY.
+    // One image for every process, as in compose; the Dockerfile picks the process by
+    // SERVICE_ENTRY. Built for arm64, the architecture of the small host and the Fargate tasks.
     const image = ecs.ContainerImage.fromDockerImageAsset(
       new ecrAssets.DockerImageAsset(this, 'Image', {
         directory: repoRoot,
@@ -68,7 +62,52 @@ export class CashTrackStack extends Stack {
         exclude: imageAssetExcludes(repoRoot),
       }),
     );
+    if (profile.shape === 'single-host') {
+      this.singleHost(vpc, profile, image, secrets);
+    } else {
+      this.distributed(vpc, profile, image, secrets, props.certificateArn);
+    }
+  }
 
+  private singleHost(
+    vpc: ec2.Vpc,
+    profile: SingleHostProfile,
+    image: ecs.ContainerImage,
+    secrets: ServiceSecrets,
+  ): void {
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: ecs.ContainerInsights.DISABLED,
+    });
+    acceptNagFinding(
+      cluster,
+      'ECS4',
+      'Container Insights are billed as custom metrics per container; the small profile keeps ECS service metrics and logs only',
+    );
+    const host = new SingleHost(this, 'Host', { vpc, cluster, image, profile, secrets });
+    const frontDoor = new CloudFrontFrontDoor(this, 'FrontDoor', {
+      instance: host.instance,
+      hostSecurityGroup: host.securityGroup,
+      port: host.gatewayPort,
+    });
+    this.gatewayUrlOutput(frontDoor.url);
+  }
+
+  private distributed(
+    vpc: ec2.Vpc,
+    profile: DistributedProfile,
+    image: ecs.ContainerImage,
+    secrets: ServiceSecrets,
+    certificateArn: string | undefined,
+  ): void {
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: profile.containerInsights
+        ? ecs.ContainerInsights.ENABLED
+        : ecs.ContainerInsights.DISABLED,
+      defaultCloudMapNamespace: { name: serviceNamespace, vpc },
+    });
+    const kafka = new KafkaCluster(this, 'Kafka', { vpc, profile });
     const services = new Map<ProcessSpec['name'], ProcessService>();
     for (const spec of processSpecs(profile)) {
       services.set(
@@ -88,13 +127,12 @@ export class CashTrackStack extends Stack {
       if (found === undefined) throw new CodedError('UNKNOWN_PROCESS', `no process named ${name}`);
       return found;
     };
+    for (const caller of services.values()) {
+      for (const called of caller.spec.calls) service(called).allowFrom(caller);
+    }
     const gateway = service('gateway');
-    for (const name of subgraphNames) service(name).allowFrom(gateway);
-    // The user and expense subgraphs fetch auth's public keys (JWKS) to verify access tokens.
-    service('auth').allowFrom(service('user'));
-    service('auth').allowFrom(service('expense'));
 
-    const targetGroup = this.loadBalancer(vpc, gateway, props.certificateArn);
+    const targetGroup = this.loadBalancer(vpc, gateway, certificateArn);
     gateway.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
     gateway.scaling.scaleOnRequestCount('Requests', { requestsPerTarget: 3000, targetGroup });
     for (const consumer of services.values()) {
@@ -113,8 +151,15 @@ export class CashTrackStack extends Stack {
     }
   }
 
+  private gatewayUrlOutput(url: string): void {
+    new CfnOutput(this, 'GatewayUrl', {
+      description: 'Point the app here (EXPO_PUBLIC_CASHTRACK_URL) and open /graphql',
+      value: url,
+    });
+  }
+
   private loadBalancer(
-    vpc: ec2.IVpc,
+    vpc: ec2.Vpc,
     gateway: ProcessService,
     certificateArn: string | undefined,
   ): elbv2.ApplicationTargetGroup {
@@ -154,10 +199,7 @@ export class CashTrackStack extends Stack {
       deregistrationDelay: Duration.seconds(30),
     });
     const scheme = certificateArn === undefined ? 'http' : 'https';
-    new CfnOutput(this, 'GatewayUrl', {
-      description: 'Point the app here (EXPO_PUBLIC_CASHTRACK_URL) and open /graphql',
-      value: `${scheme}://${loadBalancer.loadBalancerDnsName}`,
-    });
+    this.gatewayUrlOutput(`${scheme}://${loadBalancer.loadBalancerDnsName}`);
     return targetGroup;
   }
 }

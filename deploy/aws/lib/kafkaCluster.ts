@@ -6,15 +6,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acceptNagFinding, acceptWildcardResource } from './nagSuppressions.ts';
+import { acceptCustomResourceFunction, acceptWildcardResource } from './nagSuppressions.ts';
 import { kafkaTopics, type KafkaGroups } from './processes.ts';
-import type { DeploymentProfile } from './profiles.ts';
+import type { DistributedProfile } from './profiles.ts';
 
 /** MSK's port for clients authenticating with IAM over TLS. */
 export const mskIamPort = 9098;
 
 /**
- * Amazon MSK with IAM access control, serverless or provisioned as the profile says. Topics are
+ * Amazon MSK provisioned with IAM access control (the distributed profile). Topics are
  * not declared here: the services create them at start as they do on a local broker, so each
  * task role may create each of our topics by name.
  */
@@ -25,7 +25,7 @@ export class KafkaCluster extends Construct {
   /** Comma-separated `host:9098` list: `KAFKA_BROKERS`. */
   readonly bootstrapBrokers: string;
 
-  constructor(scope: Construct, id: string, props: { vpc: ec2.IVpc; profile: DeploymentProfile }) {
+  constructor(scope: Construct, id: string, props: { vpc: ec2.IVpc; profile: DistributedProfile }) {
     super(scope, id);
     const { vpc, profile } = props;
     this.clusterName = `cashtrack-${profile.name}`;
@@ -38,39 +38,31 @@ export class KafkaCluster extends Construct {
       subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
     }).subnetIds;
 
-    if (profile.kafka.kind === 'msk-serverless') {
-      this.clusterArn = new msk.CfnServerlessCluster(this, 'Serverless', {
-        clusterName: this.clusterName,
-        clientAuthentication: { sasl: { iam: { enabled: true } } },
-        vpcConfigs: [{ subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
-      }).attrArn;
-    } else {
-      const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
-        retention: profile.logRetentionDays,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      this.clusterArn = new msk.CfnCluster(this, 'Provisioned', {
-        clusterName: this.clusterName,
-        kafkaVersion: profile.kafka.kafkaVersion,
-        numberOfBrokerNodes: profile.kafka.brokers,
-        brokerNodeGroupInfo: {
-          instanceType: profile.kafka.instanceType,
-          clientSubnets: subnetIds,
-          securityGroups: [this.securityGroup.securityGroupId],
-          storageInfo: { ebsStorageInfo: { volumeSize: profile.kafka.volumeGiB } },
-        },
-        clientAuthentication: {
-          sasl: { iam: { enabled: true } },
-          unauthenticated: { enabled: false },
-        },
-        encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
-        loggingInfo: {
-          brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
-        },
-      }).attrArn;
-    }
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
+      retention: profile.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.clusterArn = new msk.CfnCluster(this, 'Provisioned', {
+      clusterName: this.clusterName,
+      kafkaVersion: profile.kafka.kafkaVersion,
+      numberOfBrokerNodes: profile.kafka.brokers,
+      brokerNodeGroupInfo: {
+        instanceType: profile.kafka.instanceType,
+        clientSubnets: subnetIds,
+        securityGroups: [this.securityGroup.securityGroupId],
+        storageInfo: { ebsStorageInfo: { volumeSize: profile.kafka.volumeGiB } },
+      },
+      clientAuthentication: {
+        sasl: { iam: { enabled: true } },
+        unauthenticated: { enabled: false },
+      },
+      encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
+      loggingInfo: {
+        brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } },
+      },
+    }).attrArn;
 
-    // Neither cluster kind has its bootstrap addresses as a CloudFormation attribute: ask MSK.
+    // The bootstrap addresses are no CloudFormation attribute: ask MSK.
     const bootstrap = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {
         service: 'Kafka',
@@ -87,11 +79,7 @@ export class KafkaCluster extends Construct {
       installLatestAwsSdk: false,
     });
     this.bootstrapBrokers = bootstrap.getResponseField('BootstrapBrokerStringSaslIam');
-    acceptNagFinding(
-      Stack.of(this),
-      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      "CDK's AwsCustomResource function (which asks MSK for its bootstrap brokers once per deploy) writes its own logs with this policy and nothing else",
-    );
+    acceptCustomResourceFunction(this);
   }
 
   /** Lets `client` (a service's security group) open connections to the brokers. */

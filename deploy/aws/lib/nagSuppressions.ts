@@ -19,3 +19,15 @@ export function acceptWildcardResource(scope: IConstruct, resource: string, reas
   const flattened = flattenCfnReference(Stack.of(scope).resolve(resource));
   acceptNagFinding(scope, `IAM5[Resource::${flattened}]`, reason);
 }
+
+/**
+ * Accepts the managed policy of the Lambda function behind CDK's `AwsCustomResource` (one per
+ * stack), wherever the stack uses one.
+ */
+export function acceptCustomResourceFunction(scope: IConstruct): void {
+  acceptNagFinding(
+    Stack.of(scope),
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    "CDK's AwsCustomResource function, which makes one AWS call per deploy, writes its own logs with this policy and nothing else",
+  );
+}

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { KafkaCluster } from './kafkaCluster.ts';
 import type { ProcessSpec } from './processes.ts';
-import type { DeploymentProfile } from './profiles.ts';
+import type { DistributedProfile } from './profiles.ts';
 import { acceptNagFinding } from './nagSuppressions.ts';
 import type { ServiceSecrets } from './serviceSecrets.ts';
 
@@ -13,7 +13,7 @@ export interface ProcessServiceProps {
   readonly cluster: ecs.ICluster;
   readonly image: ecs.ContainerImage;
   readonly spec: ProcessSpec;
-  readonly profile: DeploymentProfile;
+  readonly profile: DistributedProfile;
   readonly kafka: KafkaCluster;
   readonly secrets: ServiceSecrets;
 }
@@ -24,7 +24,7 @@ export function readyProbe(port: number): string {
 }
 
 /** How long a task has after SIGTERM; our processes drain and exit well within it. */
-const stopTimeout = Duration.seconds(30);
+export const stopTimeout = Duration.seconds(30);
 
 /**
  * One process as an ECS service on Fargate: its own task definition, log group, security group

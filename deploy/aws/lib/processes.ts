@@ -1,5 +1,5 @@
 import { allTopicNames } from '../../../events/src/topics.ts';
-import type { DeploymentProfile } from './profiles.ts';
+import type { DeploymentProfile, DistributedProfile } from './profiles.ts';
 
 /** The private DNS namespace (Cloud Map) the processes find each other in. */
 export const serviceNamespace = 'cashtrack.internal';
@@ -27,9 +27,9 @@ export interface KafkaGroups {
  * name, entry point, port and environment variables (a test compares the two).
  */
 export interface ProcessSpec {
-  /** The compose service name and the Cloud Map name, e.g. `parser-worker`. */
+  /** The compose service name, the container name and the host name others call it by. */
   readonly name: 'gateway' | 'auth' | 'user' | 'expense' | 'parser-worker';
-  readonly taskSize: keyof DeploymentProfile['tasks'];
+  readonly taskSize: keyof DistributedProfile['tasks'];
   /** `SERVICE_ENTRY`: the image's one entry point picks the process by it. */
   readonly entry: string;
   readonly port: number;
@@ -37,6 +37,8 @@ export interface ProcessSpec {
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, SecretName>>;
   readonly kafkaGroups: KafkaGroups;
+  /** The processes this one calls, by name: their ports are the only ones it may reach. */
+  readonly calls: readonly ProcessSpec['name'][];
   /**
    * The consumer group and topic whose lag scales this process out, when its work is consuming
    * (the parser worker, the expense projector).
@@ -44,44 +46,87 @@ export interface ProcessSpec {
   readonly scalesOnLagOf?: { readonly group: string; readonly topic: string };
 }
 
-const jwksUrl = `http://auth.${serviceNamespace}:4001/.well-known/jwks.json`;
 const revocationGroups = ['access-token-revocations-'];
+
+/**
+ * How a process reaches another: on one host by its container name through a link, as in compose
+ * (`auth`); distributed by its Cloud Map name (`auth.cashtrack.internal`).
+ */
+function hostOf(profile: DeploymentProfile, name: ProcessSpec['name']): string {
+  return profile.shape === 'single-host' ? name : `${name}.${serviceNamespace}`;
+}
+
+/**
+ * Where Kafka and MongoDB are: on one host the broker and MongoDB containers, reached as compose
+ * reaches them (the URL holds no password: nothing outside the task reaches MongoDB); distributed,
+ * MSK (its brokers and IAM variables come from the Kafka construct) and Atlas, whose connection
+ * string holds a password and so is a secret.
+ */
+function dataSettings(profile: DeploymentProfile): {
+  readonly kafka: Readonly<Record<string, string>>;
+  readonly mongo: {
+    environment: Readonly<Record<string, string>>;
+    secrets: Readonly<Record<string, SecretName>>;
+  };
+} {
+  if (profile.shape === 'single-host') {
+    return {
+      kafka: { KAFKA_BROKERS: 'kafka:9092' },
+      mongo: { environment: { MONGO_URL: 'mongodb://mongo:27017' }, secrets: {} },
+    };
+  }
+  return {
+    kafka: { KAFKA_REPLICATION_FACTOR: String(Math.min(profile.kafka.brokers, 3)) },
+    mongo: { environment: {}, secrets: { MONGO_URL: 'mongoUrl' } },
+  };
+}
 
 /** Every process of the system, from what each one's config reads (subgraphs/*\/src/config.ts, …). */
 export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[] {
   const modelSecrets: Readonly<Record<string, SecretName>> =
     profile.parserModel === 'openai' ? { OPENAI_API_KEY: 'openAiApiKey' } : {};
+  const { kafka, mongo } = dataSettings(profile);
+  const jwksUrl = `http://${hostOf(profile, 'auth')}:4001/.well-known/jwks.json`;
   return [
     {
       name: 'auth',
       taskSize: 'auth',
       entry: 'subgraphs/auth/src/index.ts',
       port: 4001,
-      environment: { AUTH_HOST: '0.0.0.0' },
-      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', MONGO_URL: 'mongoUrl' },
+      environment: { AUTH_HOST: '0.0.0.0', ...kafka, ...mongo.environment },
+      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       // Auth applies its own revocations from its database; it consumes nothing.
       kafkaGroups: { named: [], perReplicaPrefixes: [] },
+      calls: [],
     },
     {
       name: 'user',
       taskSize: 'user',
       entry: 'subgraphs/user/src/index.ts',
       port: 4002,
-      environment: { USER_HOST: '0.0.0.0', AUTH_JWKS_URL: jwksUrl },
-      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', MONGO_URL: 'mongoUrl' },
+      environment: { USER_HOST: '0.0.0.0', AUTH_JWKS_URL: jwksUrl, ...kafka, ...mongo.environment },
+      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: { named: ['user-profiles'], perReplicaPrefixes: revocationGroups },
+      // JWKS: auth's public keys, to verify access tokens.
+      calls: ['auth'],
     },
     {
       name: 'expense',
       taskSize: 'expense',
       entry: 'subgraphs/expense/src/index.ts',
       port: 4003,
-      environment: { EXPENSE_HOST: '0.0.0.0', AUTH_JWKS_URL: jwksUrl },
-      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', MONGO_URL: 'mongoUrl' },
+      environment: {
+        EXPENSE_HOST: '0.0.0.0',
+        AUTH_JWKS_URL: jwksUrl,
+        ...kafka,
+        ...mongo.environment,
+      },
+      secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: {
         named: ['expense-projector'],
         perReplicaPrefixes: [...revocationGroups, 'expense-changes-'],
       },
+      calls: ['auth'],
       scalesOnLagOf: { group: 'expense-projector', topic: 'cashtrack.expenses' },
     },
     {
@@ -93,9 +138,12 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         PARSER_HOST: '0.0.0.0',
         OPENAI_MODEL: 'gpt-4o-mini',
         PARSER_DAILY_TOKEN_BUDGET: '20000',
+        ...kafka,
+        ...mongo.environment,
       },
-      secrets: { MONGO_URL: 'mongoUrl', ...modelSecrets },
+      secrets: { ...mongo.secrets, ...modelSecrets },
       kafkaGroups: { named: ['parser-worker'], perReplicaPrefixes: [] },
+      calls: [],
       scalesOnLagOf: { group: 'parser-worker', topic: 'cashtrack.expense-messages' },
     },
     {
@@ -106,17 +154,17 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       environment: {
         GATEWAY_HOST: '0.0.0.0',
         AUTH_JWKS_URL: jwksUrl,
-        SUBGRAPH_AUTH_URLS: `http://auth.${serviceNamespace}:4001/graphql`,
-        SUBGRAPH_USER_URLS: `http://user.${serviceNamespace}:4002/graphql`,
-        SUBGRAPH_EXPENSE_URLS: `http://expense.${serviceNamespace}:4003/graphql`,
-        // The load balancer is the one proxy in front: its x-forwarded-for entry is the client.
+        SUBGRAPH_AUTH_URLS: `http://${hostOf(profile, 'auth')}:4001/graphql`,
+        SUBGRAPH_USER_URLS: `http://${hostOf(profile, 'user')}:4002/graphql`,
+        SUBGRAPH_EXPENSE_URLS: `http://${hostOf(profile, 'expense')}:4003/graphql`,
+        // The front door (load balancer or CloudFront) is the one proxy in front: its
+        // x-forwarded-for entry is the client.
         GATEWAY_TRUST_PROXY: '1',
+        ...kafka,
       },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret' },
       kafkaGroups: { named: [], perReplicaPrefixes: revocationGroups },
+      calls: ['auth', 'user', 'expense'],
     },
   ];
 }
-
-/** Processes the gateway calls, and so the ones whose port it may reach. */
-export const subgraphNames: readonly ProcessSpec['name'][] = ['auth', 'user', 'expense'];

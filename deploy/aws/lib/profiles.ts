@@ -2,23 +2,10 @@ import { CodedError } from '../../../platform/src/errors.ts';
 
 /**
  * What differs between environments, and nothing else: each stack is built from one of these.
- * `small` is the profile a person can leave running; `production` spreads over two zones with
- * headroom. Prices behind these choices are in the README's deployment section.
+ * `small` is the whole system on one instance, affordable to leave running; `production` runs
+ * each process as its own Fargate service behind a load balancer, on provisioned MSK. Prices
+ * behind these choices are in `costs/` and the README's deployment section.
  */
-export type KafkaProfile =
-  | {
-      /** MSK Serverless: IAM authentication only, billed per cluster-hour and partition-hour. */
-      readonly kind: 'msk-serverless';
-    }
-  | {
-      /** MSK provisioned brokers with IAM authentication (port 9098), one per zone or more. */
-      readonly kind: 'msk-provisioned';
-      readonly instanceType: string;
-      /** A multiple of the number of availability zones (2). */
-      readonly brokers: number;
-      readonly volumeGiB: number;
-      readonly kafkaVersion: string;
-    };
 
 /** Fargate size of one task: CPU units (1024 = one vCPU) and memory in MiB, as Fargate pairs them. */
 export interface TaskSize {
@@ -31,14 +18,53 @@ export interface ScaledTasks extends TaskSize {
   readonly maxTasks: number;
 }
 
-export interface DeploymentProfile {
-  readonly name: 'small' | 'production';
-  /**
-   * `instance`: one t4g.nano NAT instance (a few dollars a month, one zone: egress stops while it
-   * is replaced). `gateway`: a managed NAT gateway per zone.
-   */
-  readonly nat: 'instance' | 'gateway';
-  readonly kafka: KafkaProfile;
+/** Settings every profile has. */
+interface CommonProfile {
+  /** `openai`: the parser asks a model (key from Secrets Manager) first; `rules`: never. */
+  readonly parserModel: 'openai' | 'rules';
+  readonly logRetentionDays: 7 | 30 | 90;
+}
+
+/**
+ * One Graviton instance runs everything as ECS on EC2: the five processes, one KRaft Kafka broker
+ * and MongoDB, as one task of linked containers (compose's shape). Kafka's and MongoDB's data live
+ * on an EBS volume of their own, which outlives the instance. No autoscaling: one instance.
+ */
+export interface SingleHostProfile extends CommonProfile {
+  readonly name: 'small';
+  readonly shape: 'single-host';
+  /** A Graviton (arm64) type: the image is built for arm64. */
+  readonly instanceType: 't4g.small' | 't4g.medium' | 't4g.large';
+  /** The ECS-optimised AMI asks for 30 GiB; images and container layers live here. */
+  readonly rootVolumeGiB: number;
+  /** Kafka's log and MongoDB's files. */
+  readonly dataVolumeGiB: number;
+  /** Memory each container is sure of (ECS's soft reservation); their sum fits the instance. */
+  readonly memoryReservationMiB: {
+    readonly kafka: number;
+    readonly mongo: number;
+    readonly process: number;
+  };
+  /** The NAT the private subnet leaves through: one t4g.nano NAT instance. */
+  readonly nat: 'instance';
+}
+
+/** MSK provisioned brokers with IAM authentication (port 9098), one per zone or more. */
+export interface MskProvisionedProfile {
+  readonly instanceType: string;
+  /** A multiple of the number of availability zones (2). */
+  readonly brokers: number;
+  readonly volumeGiB: number;
+  readonly kafkaVersion: string;
+}
+
+/** Every process its own Fargate service, a load balancer in front, MSK and MongoDB Atlas. */
+export interface DistributedProfile extends CommonProfile {
+  readonly name: 'production';
+  readonly shape: 'distributed';
+  /** A managed NAT gateway per zone. */
+  readonly nat: 'gateway';
+  readonly kafka: MskProvisionedProfile;
   /** Per process; the parser and the expense projector never exceed a topic's 6 partitions. */
   readonly tasks: {
     readonly gateway: ScaledTasks;
@@ -47,37 +73,34 @@ export interface DeploymentProfile {
     readonly expense: ScaledTasks;
     readonly parserWorker: ScaledTasks;
   };
-  /** `openai`: the parser asks a model (key from Secrets Manager) first; `rules`: never. */
-  readonly parserModel: 'openai' | 'rules';
-  readonly logRetentionDays: 7 | 30 | 90;
   /** CloudWatch Container Insights: per-task metrics, billed as custom metrics. */
   readonly containerInsights: boolean;
 }
 
-const smallTask = { cpu: 256, memoryMiB: 512 } as const;
+export type DeploymentProfile = SingleHostProfile | DistributedProfile;
 
-export const profiles: Readonly<Record<DeploymentProfile['name'], DeploymentProfile>> = {
+export const profiles: {
+  readonly small: SingleHostProfile;
+  readonly production: DistributedProfile;
+} = {
   small: {
     name: 'small',
+    shape: 'single-host',
+    // 4 GiB: the broker (512 MiB heap), MongoDB (256 MiB cache) and five Node processes with room;
+    // a t4g.small's 2 GiB would leave the processes about 150 MiB each.
+    instanceType: 't4g.medium',
+    rootVolumeGiB: 30,
+    dataVolumeGiB: 20,
+    memoryReservationMiB: { kafka: 768, mongo: 512, process: 256 },
     nat: 'instance',
-    kafka: { kind: 'msk-serverless' },
-    tasks: {
-      gateway: { ...smallTask, minTasks: 1, maxTasks: 2 },
-      // scrypt at N = 2^15 needs 32 MiB per log-in in flight; 512 MiB leaves room for a few.
-      auth: { ...smallTask, minTasks: 1, maxTasks: 1 },
-      user: { ...smallTask, minTasks: 1, maxTasks: 1 },
-      expense: { ...smallTask, minTasks: 1, maxTasks: 2 },
-      parserWorker: { ...smallTask, minTasks: 1, maxTasks: 2 },
-    },
     parserModel: 'openai',
     logRetentionDays: 7,
-    containerInsights: false,
   },
   production: {
     name: 'production',
+    shape: 'distributed',
     nat: 'gateway',
     kafka: {
-      kind: 'msk-provisioned',
       instanceType: 'kafka.m7g.large',
       brokers: 2,
       volumeGiB: 100,
@@ -85,6 +108,7 @@ export const profiles: Readonly<Record<DeploymentProfile['name'], DeploymentProf
     },
     tasks: {
       gateway: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 10 },
+      // scrypt at N = 2^15 needs 32 MiB per log-in in flight; 1 GiB leaves room for many.
       auth: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 4 },
       user: { cpu: 256, memoryMiB: 512, minTasks: 2, maxTasks: 4 },
       expense: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 6 },

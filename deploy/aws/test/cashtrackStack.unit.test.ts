@@ -25,13 +25,17 @@ type ContainerDefinition = {
 // Synthesising runs cdk-nag over every resource and stages the image's build context: seconds.
 const synthTimeoutMs = 240_000;
 
-let small: SynthesizedStack;
+const certificateArn = 'arn:aws:acm:eu-central-1:123456789012:certificate/example';
+let production: SynthesizedStack;
 let resources: Readonly<Record<string, Resource>>;
 
 beforeAll(() => {
-  small = synthesize('small');
-  resources = small.template.toJSON().Resources as Record<string, Resource>;
+  production = synthesize('production', { certificateArn });
+  resources = production.template.toJSON().Resources as Record<string, Resource>;
 }, synthTimeoutMs);
+
+const loadBalancerSecurityGroup = () => production.securityGroupAt('LoadBalancer/SecurityGroup');
+const kafkaSecurityGroup = () => production.securityGroupAt('Kafka/SecurityGroup');
 
 function ofType(type: string): [string, Resource][] {
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -51,10 +55,23 @@ function container(name: string): ContainerDefinition {
 
 const ports = (rules: FlowRule[]) => rules.map((rule) => `${rule.peer}:${rule.fromPort}`).sort();
 
-describe('the small profile', () => {
+describe('the production profile', () => {
+  it('serves HTTPS with the certificate it is given, and sends plain HTTP there', () => {
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: certificateArn }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: Match.anyValue() }],
+    });
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443' }) }],
+    });
+  });
+
   it('passes cdk-nag AwsSolutions, every accepted finding with its reason', () => {
     // synthesize() would have thrown at any finding not accepted; here: each acceptance says why.
-    const acceptances = small.stack.node
+    const acceptances = production.stack.node
       .findAll()
       .flatMap((construct) => construct.node.metadata)
       .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
@@ -66,15 +83,12 @@ describe('the small profile', () => {
     }
   });
 
-  it('spreads over two availability zones, public subnets for the load balancer only', () => {
+  it('spreads over two availability zones, public subnets for the load balancer and NAT only', () => {
     const subnets = ofType('AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties ?? {});
     expect(subnets).toHaveLength(4);
     expect(subnets.filter((subnet) => subnet.MapPublicIpOnLaunch === true)).toHaveLength(2);
-    small.template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    small.template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano' });
-    // Atlas's access list needs an address that outlives the NAT instance.
-    small.template.hasResourceProperties('AWS::EC2::EIP', { InstanceId: Match.anyValue() });
-    small.template.hasOutput('NatPublicIps', {});
+    production.template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    production.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
   });
 
   it('runs the five processes on Fargate in private subnets, without public addresses', () => {
@@ -92,55 +106,57 @@ describe('the small profile', () => {
   });
 
   it('makes the gateway the only thing the internet reaches', () => {
-    small.template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
-    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    production.template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       DefaultActions: [{ Type: 'forward', TargetGroupArn: Match.anyValue() }],
     });
-    small.template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
-    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    production.template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 4000,
     });
-    expect(ports(flowRules(resources, small.securityGroupOf('gateway'), 'ingress'))).toEqual([
-      `${small.loadBalancerSecurityGroup}:4000`,
+    expect(ports(flowRules(resources, production.securityGroupOf('gateway'), 'ingress'))).toEqual([
+      `${loadBalancerSecurityGroup()}:4000`,
     ]);
   });
 
   it('lets each subgraph be called only by the processes that call it, never from an address range', () => {
-    const gateway = small.securityGroupOf('gateway');
-    expect(ports(flowRules(resources, small.securityGroupOf('auth'), 'ingress'))).toEqual(
+    const gateway = production.securityGroupOf('gateway');
+    expect(ports(flowRules(resources, production.securityGroupOf('auth'), 'ingress'))).toEqual(
       [
         `${gateway}:4001`,
-        `${small.securityGroupOf('user')}:4001`,
-        `${small.securityGroupOf('expense')}:4001`,
+        `${production.securityGroupOf('user')}:4001`,
+        `${production.securityGroupOf('expense')}:4001`,
       ].sort(),
     );
-    expect(ports(flowRules(resources, small.securityGroupOf('user'), 'ingress'))).toEqual([
+    expect(ports(flowRules(resources, production.securityGroupOf('user'), 'ingress'))).toEqual([
       `${gateway}:4002`,
     ]);
-    expect(ports(flowRules(resources, small.securityGroupOf('expense'), 'ingress'))).toEqual([
+    expect(ports(flowRules(resources, production.securityGroupOf('expense'), 'ingress'))).toEqual([
       `${gateway}:4003`,
     ]);
-    expect(flowRules(resources, small.securityGroupOf('parser-worker'), 'ingress')).toEqual([]);
-    expect(ports(flowRules(resources, small.kafkaSecurityGroup, 'ingress'))).toEqual(
+    expect(flowRules(resources, production.securityGroupOf('parser-worker'), 'ingress')).toEqual(
+      [],
+    );
+    expect(ports(flowRules(resources, kafkaSecurityGroup(), 'ingress'))).toEqual(
       (['auth', 'user', 'expense', 'parser-worker', 'gateway'] as const)
-        .map((name) => `${small.securityGroupOf(name)}:${mskIamPort}`)
+        .map((name) => `${production.securityGroupOf(name)}:${mskIamPort}`)
         .sort(),
     );
   });
 
   it('lets each process reach out only where it must', () => {
     const anywhere = (port: number) => `0.0.0.0/0:${port}`;
-    const kafka = `${small.kafkaSecurityGroup}:${mskIamPort}`;
-    const auth = `${small.securityGroupOf('auth')}:4001`;
+    const kafka = `${kafkaSecurityGroup()}:${mskIamPort}`;
+    const auth = `${production.securityGroupOf('auth')}:4001`;
     const egress = (name: Parameters<SynthesizedStack['securityGroupOf']>[0]) =>
-      ports(flowRules(resources, small.securityGroupOf(name), 'egress'));
+      ports(flowRules(resources, production.securityGroupOf(name), 'egress'));
     expect(egress('gateway')).toEqual(
       [
         anywhere(443),
         kafka,
         auth,
-        `${small.securityGroupOf('user')}:4002`,
-        `${small.securityGroupOf('expense')}:4003`,
+        `${production.securityGroupOf('user')}:4002`,
+        `${production.securityGroupOf('expense')}:4003`,
       ].sort(),
     );
     expect(egress('auth')).toEqual([anywhere(443), anywhere(27017), kafka].sort());
@@ -150,7 +166,7 @@ describe('the small profile', () => {
   });
 
   it('checks health on /ready, at the load balancer and in every container', () => {
-    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/ready',
     });
     for (const definition of containers()) {
@@ -161,7 +177,7 @@ describe('the small profile', () => {
 
   it('keeps a quiet WebSocket open longer than the gateway waits between pings', () => {
     expect(loadBalancerIdleTimeoutSeconds).toBeGreaterThanOrEqual((2 * defaultKeepAliveMs) / 1000);
-    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([
         { Key: 'idle_timeout.timeout_seconds', Value: String(loadBalancerIdleTimeoutSeconds) },
       ]),
@@ -169,7 +185,7 @@ describe('the small profile', () => {
   });
 
   it('drains gracefully: deregistration delay, SIGTERM grace, new tasks before old ones stop', () => {
-    small.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       TargetGroupAttributes: Match.arrayWith([
         { Key: 'deregistration_delay.timeout_seconds', Value: '30' },
       ]),
@@ -201,7 +217,7 @@ describe('the small profile', () => {
     expect(container('gateway').Secrets?.map((secret) => secret.Name)).toEqual([
       'SUBGRAPH_SHARED_SECRET',
     ]);
-    small.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+    production.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
     });
   });
@@ -223,7 +239,7 @@ describe('the small profile', () => {
           for (const pattern of patterns.filter((text) => text.includes('*'))) {
             // Only the groups each replica names with a random suffix, under the one cluster.
             expect(pattern).toMatch(
-              /group\/cashtrack-small\/.*\/(access-token-revocations|expense-changes)-\*"\]\]\}$/,
+              /group\/cashtrack-production\/.*\/(access-token-revocations|expense-changes)-\*"\]\]\}$/,
             );
           }
         }
@@ -239,9 +255,14 @@ describe('the small profile', () => {
     for (const topic of kafkaTopics) expect(topicStatement).toContain(`/${topic}"`);
   });
 
-  it('authenticates to MSK Serverless with IAM, the services told so by KAFKA_SASL_MECHANISM', () => {
-    small.template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
-      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+  it('authenticates to MSK with IAM, the services told so by KAFKA_SASL_MECHANISM', () => {
+    production.template.hasResourceProperties('AWS::MSK::Cluster', {
+      ClientAuthentication: {
+        Sasl: { Iam: { Enabled: true } },
+        Unauthenticated: { Enabled: false },
+      },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      NumberOfBrokerNodes: profiles.production.kafka.brokers,
     });
     for (const definition of containers()) {
       expect(definition.Environment).toEqual(
@@ -251,6 +272,16 @@ describe('the small profile', () => {
             Name: 'KAFKA_BROKERS',
             Value: { 'Fn::GetAtt': [expect.any(String), 'BootstrapBrokerStringSaslIam'] },
           },
+        ]),
+      );
+    }
+  });
+
+  it('creates topics with a copy on each broker', () => {
+    for (const definition of containers()) {
+      expect(definition.Environment).toEqual(
+        expect.arrayContaining([
+          { Name: 'KAFKA_REPLICATION_FACTOR', Value: String(profiles.production.kafka.brokers) },
         ]),
       );
     }
@@ -284,45 +315,8 @@ describe('the small profile', () => {
     const groups = ofType('AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(5);
     for (const [, group] of groups) {
-      expect(group.Properties?.RetentionInDays).toBe(profiles.small.logRetentionDays);
+      expect(group.Properties?.RetentionInDays).toBe(profiles.production.logRetentionDays);
     }
-  });
-});
-
-describe('the production profile', () => {
-  let production: SynthesizedStack;
-  const certificateArn = 'arn:aws:acm:eu-central-1:123456789012:certificate/example';
-  beforeAll(() => {
-    production = synthesize('production', { certificateArn });
-  }, synthTimeoutMs);
-
-  it('serves HTTPS with the certificate it is given, and sends plain HTTP there', () => {
-    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443,
-      Protocol: 'HTTPS',
-      Certificates: [{ CertificateArn: certificateArn }],
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: Match.anyValue() }],
-    });
-    production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80,
-      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443' }) }],
-    });
-  });
-
-  it('runs provisioned MSK with IAM and TLS only, NAT gateways in both zones, Container Insights', () => {
-    production.template.hasResourceProperties('AWS::MSK::Cluster', {
-      ClientAuthentication: {
-        Sasl: { Iam: { Enabled: true } },
-        Unauthenticated: { Enabled: false },
-      },
-      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
-      NumberOfBrokerNodes: 2,
-    });
-    production.template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
-    production.template.resourceCountIs('AWS::EC2::NatGateway', 2);
-    production.template.hasResourceProperties('AWS::ECS::Cluster', {
-      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
-    });
   });
 });
 

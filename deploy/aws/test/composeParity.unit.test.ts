@@ -6,21 +6,23 @@ import { repoRoot } from '../lib/cashtrackStack.ts';
 import { synthesize } from './synthesizedStack.ts';
 
 /**
- * docker compose stays the one-machine path; this holds it and the CDK app to the same processes,
- * entry points, ports and variables, so a change to one that forgets the other fails here.
+ * docker compose stays the one-machine path; this holds it and the CDK app's small profile (the
+ * same shape on one host) to the same processes, entry points, ports, variables and images of
+ * Kafka and MongoDB, so a change to one that forgets the other fails here.
  */
 
 interface ComposeService {
   build?: unknown;
+  image?: string;
   environment?: Record<string, string | number>;
   ports?: string[];
   healthcheck?: { test: string[] };
 }
 
-interface CdkProcess {
+interface CdkContainer {
+  readonly image: unknown;
   readonly environment: ReadonlyMap<string, unknown>;
   readonly secrets: readonly string[];
-  readonly port: number;
   readonly healthCommand: string;
 }
 
@@ -31,19 +33,27 @@ const composeOnly: Readonly<Record<string, string>> = {
   OPENAI_BASE_URL: "compose passes the shell's through; unset means OpenAI's API, as in the cloud",
   METRICS_TOKEN:
     "compose's Prometheus scrapes /metrics from its own container with it; the CDK app deploys no scraper yet, so there /metrics answers only callers inside the task (loopback)",
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    "compose's OpenTelemetry collector (and Jaeger behind it) receives the spans; the CDK app deploys no collector yet, so tracing stays off there, which costs nothing",
 };
 
 /** Variables only the cloud sets, and why compose has none. */
 const cloudOnly: Readonly<Record<string, string>> = {
-  KAFKA_SASL_MECHANISM: 'MSK authenticates with IAM; the compose broker is plain',
-  AWS_REGION: 'the region MSK IAM tokens are signed for',
-  GATEWAY_TRUST_PROXY: 'the load balancer is one proxy in front of the gateway',
+  GATEWAY_TRUST_PROXY: 'CloudFront is one proxy in front of the gateway',
+  KAFKA_LOG_DIRS:
+    "the broker's log is put on the host's data volume by name, whatever the image's default",
 };
 
-const secrets = ['SUBGRAPH_SHARED_SECRET', 'MONGO_URL', 'OPENAI_API_KEY'];
+/**
+ * Variables that hold credentials, which the cloud hands over from Secrets Manager. (MONGO_URL is
+ * one where it holds a password, as production's Atlas string does; on the small host, as in
+ * compose, it names the MongoDB container beside the process.)
+ */
+const secrets = ['SUBGRAPH_SHARED_SECRET', 'OPENAI_API_KEY'];
 
 let compose: Record<string, ComposeService>;
-let cloud: Map<string, CdkProcess>;
+let composeDataServices: Record<string, ComposeService>;
+let cloud: Map<string, CdkContainer>;
 
 beforeAll(() => {
   const file = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
@@ -52,6 +62,7 @@ beforeAll(() => {
   compose = Object.fromEntries(
     Object.entries(file.services).filter(([, service]) => service.build !== undefined),
   );
+  composeDataServices = { kafka: file.services.kafka!, mongo: file.services.mongo! };
   const resources = synthesize('small').template.toJSON().Resources as Record<
     string,
     { Type: string; Properties?: { ContainerDefinitions?: unknown[] } }
@@ -59,20 +70,23 @@ beforeAll(() => {
   cloud = new Map(
     Object.values(resources)
       .filter((resource) => resource.Type === 'AWS::ECS::TaskDefinition')
-      .map((task) => {
-        const definition = task.Properties?.ContainerDefinitions?.[0] as {
+      .flatMap((task) => task.Properties?.ContainerDefinitions ?? [])
+      .map((entry) => {
+        const definition = entry as {
           Name: string;
-          Environment: { Name: string; Value: unknown }[];
+          Image: unknown;
+          Environment?: { Name: string; Value: unknown }[];
           Secrets?: { Name: string }[];
-          PortMappings: { ContainerPort: number }[];
           HealthCheck: { Command: string[] };
         };
         return [
           definition.Name,
           {
-            environment: new Map(definition.Environment.map((entry) => [entry.Name, entry.Value])),
+            image: definition.Image,
+            environment: new Map(
+              (definition.Environment ?? []).map((variable) => [variable.Name, variable.Value]),
+            ),
             secrets: (definition.Secrets ?? []).map((secret) => secret.Name),
-            port: definition.PortMappings[0]?.ContainerPort ?? 0,
             healthCommand: definition.HealthCheck.Command.join(' '),
           },
         ];
@@ -80,9 +94,9 @@ beforeAll(() => {
   );
 }, 240_000);
 
-function cloudProcess(name: string): CdkProcess {
+function cloudProcess(name: string): CdkContainer {
   const found = cloud.get(name);
-  if (found === undefined) throw new Error(`the CDK app has no process ${name}`);
+  if (found === undefined) throw new Error(`the CDK app has no container ${name}`);
   return found;
 }
 
@@ -94,7 +108,8 @@ function composeDefault(value: string | number): string {
 
 describe('docker-compose.yml and the CDK app', () => {
   it('run the same processes from the same image entry points', () => {
-    expect([...cloud.keys()].sort()).toEqual(Object.keys(compose).sort());
+    const cloudProcesses = [...cloud.keys()].filter((name) => !(name in composeDataServices));
+    expect(cloudProcesses.sort()).toEqual(Object.keys(compose).sort());
     for (const [name, service] of Object.entries(compose)) {
       expect({ name, entry: cloudProcess(name).environment.get('SERVICE_ENTRY') }).toEqual({
         name,
@@ -103,13 +118,26 @@ describe('docker-compose.yml and the CDK app', () => {
     }
   });
 
-  it('listen on the same ports and probe the same /ready', () => {
+  it('probe the same /ready on the same ports', () => {
     for (const [name, service] of Object.entries(compose)) {
       const composeProbe = service.healthcheck?.test.join(' ') ?? '';
       const port = /127\.0\.0\.1:(\d+)\/ready/.exec(composeProbe)?.[1];
-      expect({ name, port: cloudProcess(name).port }).toEqual({ name, port: Number(port) });
+      expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^\d+$/) });
       expect(cloudProcess(name).healthCommand).toContain(`127.0.0.1:${port}/ready`);
     }
+  });
+
+  it('run the same Kafka and MongoDB images, the broker configured alike', () => {
+    for (const [name, service] of Object.entries(composeDataServices)) {
+      expect({ name, image: cloudProcess(name).image }).toEqual({ name, image: service.image });
+    }
+    const composeBroker = Object.entries(composeDataServices.kafka?.environment ?? {}).map(
+      ([variable, value]) => [variable, String(value)],
+    );
+    const cloudBroker = [...cloudProcess('kafka').environment.entries()].filter(
+      ([variable]) => !(variable in cloudOnly),
+    );
+    expect(Object.fromEntries(cloudBroker)).toEqual(Object.fromEntries(composeBroker));
   });
 
   it('publish only the gateway among the GraphQL services', () => {
@@ -145,7 +173,7 @@ describe('docker-compose.yml and the CDK app', () => {
       const process = cloudProcess(name);
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
         const cloudValue = process.environment.get(variable);
-        if (typeof cloudValue !== 'string' || variable === 'KAFKA_BROKERS') continue;
+        if (typeof cloudValue !== 'string') continue;
         if (/_URLS?$/.test(variable)) {
           // Another host name (Cloud Map instead of compose's network), the same port and path.
           const composeUrl = new URL(composeDefault(value));

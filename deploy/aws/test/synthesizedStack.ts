@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { IConstruct } from 'constructs';
 import { cashtrackApp } from '../lib/app.ts';
@@ -9,10 +10,11 @@ import { serviceId, type CashTrackStack } from '../lib/cashtrackStack.ts';
 export interface SynthesizedStack {
   readonly stack: CashTrackStack;
   readonly template: Template;
-  /** The logical id of a process's security group, e.g. `securityGroupOf('auth')`. */
+  readonly assembly: CloudAssembly;
+  /** The logical id of a security group by its construct path, e.g. `Host/SecurityGroup`. */
+  securityGroupAt(path: string): string;
+  /** Distributed: the logical id of a process's security group, e.g. `securityGroupOf('auth')`. */
   securityGroupOf(name: ProcessSpec['name']): string;
-  readonly loadBalancerSecurityGroup: string;
-  readonly kafkaSecurityGroup: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function synthesize(
   context: Readonly<Record<string, string>> = {},
 ): SynthesizedStack {
   const { app, stack } = cashtrackApp({ ...context, profile });
-  app.synth();
+  const assembly = app.synth();
   const template = Template.fromStack(stack);
   const logicalIdOf = (path: string): string => {
     const node = path.split('/').reduce<IConstruct>((scope, id) => scope.node.findChild(id), stack);
@@ -33,11 +35,11 @@ export function synthesize(
   return {
     stack,
     template,
+    assembly,
+    securityGroupAt: logicalIdOf,
     securityGroupOf: (name) => {
       const service = stack.node.findChild(serviceId(name)) as ProcessService;
       return stack.getLogicalId(service.securityGroup.node.defaultChild as CfnSecurityGroup);
     },
-    loadBalancerSecurityGroup: logicalIdOf('LoadBalancer/SecurityGroup'),
-    kafkaSecurityGroup: logicalIdOf('Kafka/SecurityGroup'),
   };
 }
