@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { describeError } from '../api/errors';
+import { newClientId, sendUntilAnswered } from '../api/lostAnswers';
 import {
   AddExpenseDocument,
   DeleteExpenseDocument,
@@ -52,7 +53,10 @@ export function useExpenseActions(): ExpenseActions {
       const key = `local:${localKeys}`;
       store.addLocalMessage(key, text);
       try {
-        const answer = await request(LogExpenseDocument, { text });
+        const clientMessageId = newClientId();
+        const answer = await sendUntilAnswered(() =>
+          request(LogExpenseDocument, { text, clientMessageId }),
+        );
         const message = answer.logExpense;
         store.messageAccepted(key, message);
         return undefined;
@@ -85,7 +89,10 @@ export function useExpenseActions(): ExpenseActions {
       };
       store.upsert(optimistic);
       try {
-        const answer = await request(AddExpenseDocument, { input: apiInput(draft) });
+        const clientExpenseId = newClientId();
+        const answer = await sendUntilAnswered(() =>
+          request(AddExpenseDocument, { input: apiInput(draft), clientExpenseId }),
+        );
         store.replaceTemporary(temporaryId, answer.addExpense);
         return undefined;
       } catch (error) {

@@ -566,4 +566,84 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
       { id: bagel.aggregateId, source: 'MESSAGE', messageId, description: 'bagel' },
     ]);
   });
+
+  describe('a command sent again after its answer was lost (client ids)', () => {
+    const logWithClientId =
+      'mutation ($t: String!, $c: String) { logExpense(text: $t, clientMessageId: $c) { id status text } }';
+    const addWithClientId = `mutation ($input: ExpenseInput!, $c: String) {
+      addExpense(input: $input, clientExpenseId: $c) { ${expenseFields} } }`;
+    type Logged = { logExpense: { id: string; status: string; text: string } };
+    type Added = { addExpense: ExpenseShape };
+
+    it('logs a message once however often, and however concurrently, it is sent', async () => {
+      const clientMessageId = `m-${randomUUID()}`;
+      const send = () => asAlice<Logged>(logWithClientId, { t: 'lunch 11', c: clientMessageId });
+      // The first sends race each other (a retry before the first answer), then one comes late.
+      const racing = await Promise.all([send(), send(), send()]);
+      const late = await send();
+      const answers = [...racing, late];
+
+      expect(answers.flatMap((answer) => answer.errors)).toEqual([]);
+      const id = late.data?.logExpense.id;
+      expect(answers.map((answer) => answer.data?.logExpense.id)).toEqual(Array(4).fill(id));
+      expect(answers.map((answer) => answer.data?.logExpense.text)).toEqual(
+        Array(4).fill('lunch 11'),
+      );
+      expect(
+        await subgraph.models.expenseMessages.countDocuments({ userId: alice, text: 'lunch 11' }),
+      ).toBe(1);
+    });
+
+    it('answers CLIENT_ID_REUSED for the same id with another text, and keeps people apart', async () => {
+      const clientMessageId = `m-${randomUUID()}`;
+      const alices = await asAlice<Logged>(logWithClientId, { t: 'taxi 9', c: clientMessageId });
+      const reused = await asAlice(logWithClientId, { t: 'taxi 90', c: clientMessageId });
+      const bobs = await asBob<Logged>(logWithClientId, { t: 'taxi 9', c: clientMessageId });
+
+      expect(errorCodes(reused)).toEqual(['CLIENT_ID_REUSED']);
+      expect(bobs.errors).toEqual([]);
+      expect(bobs.data?.logExpense.id).not.toBe(alices.data?.logExpense.id);
+    });
+
+    it('refuses a client id that is too short or not plain, naming the field', async () => {
+      const answer = await asAlice(logWithClientId, { t: 'tea 2', c: 'x y' });
+      expect(answer.errors[0]?.extensions).toMatchObject({
+        code: 'INVALID_CLIENT_ID',
+        field: 'clientMessageId',
+      });
+    });
+
+    it('adds an expense once, answers retries with it as it is now, and refuses a reused id', async () => {
+      const clientExpenseId = `e-${randomUUID()}`;
+      const input = {
+        amount: '7.25',
+        category: 'dining',
+        description: `retried ${clientExpenseId}`,
+      };
+      const send = (values = input) =>
+        asAlice<Added>(addWithClientId, { input: values, c: clientExpenseId });
+      const racing = await Promise.all([send(), send(), send()]);
+      const id = racing[0]?.data?.addExpense.id;
+
+      expect(racing.flatMap((answer) => answer.errors)).toEqual([]);
+      expect(racing.map((answer) => answer.data?.addExpense.id)).toEqual([id, id, id]);
+      expect(
+        await subgraph.models.expenses.countDocuments({
+          userId: alice,
+          description: input.description,
+        }),
+      ).toBe(1);
+      expect(errorCodes(await send({ ...input, amount: '8' }))).toEqual(['CLIENT_ID_REUSED']);
+
+      await asAlice(
+        'mutation ($id: ID!, $input: ExpenseInput!) { updateExpense(id: $id, input: $input) { id } }',
+        { id, input: { ...input, amount: '9' } },
+      );
+      const afterEdit = await send();
+      expect(afterEdit.data?.addExpense).toMatchObject({ id, amount: { amountMinor: 900 } });
+
+      await asAlice('mutation ($id: ID!) { deleteExpense(id: $id) }', { id });
+      expect(errorCodes(await send())).toEqual(['NOT_FOUND']);
+    });
+  });
 });

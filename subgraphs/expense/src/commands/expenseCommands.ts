@@ -3,10 +3,25 @@ import { newEvent, type CashTrackEvent } from '@cashtrack/events';
 import { type EventProducer } from '@cashtrack/events/kafka';
 import { CodedError } from '@cashtrack/platform';
 import { categoryCorrectionOf } from '../domain/categoryCorrection.ts';
+import {
+  checkClientId,
+  clientIdReused,
+  manualExpenseIdFor,
+  messageIdFor,
+  sameExpenseValues,
+} from '../domain/clientIds.ts';
 import { decideExpense, type ExpenseCommand, type ExpenseEventDraft } from '../domain/expense.ts';
 import { decideSubmitExpenseMessage } from '../domain/expenseMessage.ts';
-import { calendarDateIn, checkExpenseInput, type ExpenseInput } from '../domain/expenseValues.ts';
-import type { ExpenseMessageView } from '../readModels/expenseMessagesReadModel.ts';
+import {
+  calendarDateIn,
+  checkExpenseInput,
+  type ExpenseInput,
+  type ExpenseValues,
+} from '../domain/expenseValues.ts';
+import {
+  expenseMessageViewOf,
+  type ExpenseMessageView,
+} from '../readModels/expenseMessagesReadModel.ts';
 import {
   expenseStateOf,
   expenseViewOf,
@@ -41,8 +56,18 @@ export interface ExpenseCommandsOptions {
 }
 
 export interface ExpenseCommands {
-  logExpense(caller: CommandCaller, text: string): Promise<ExpenseMessageView>;
-  addExpense(caller: CommandCaller, input: ExpenseInputArgument): Promise<ExpenseView>;
+  /** With a `clientMessageId`, a retry answers the message the first call made (clientIds.ts). */
+  logExpense(
+    caller: CommandCaller,
+    text: string,
+    clientMessageId?: string,
+  ): Promise<ExpenseMessageView>;
+  /** With a `clientExpenseId`, a retry answers the expense the first call made (clientIds.ts). */
+  addExpense(
+    caller: CommandCaller,
+    input: ExpenseInputArgument,
+    clientExpenseId?: string,
+  ): Promise<ExpenseView>;
   updateExpense(
     caller: CommandCaller,
     id: string,
@@ -118,6 +143,26 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
     return { document, event, at };
   }
 
+  /**
+   * The expense an earlier send of the same `addExpense` made, if there was one; a live expense
+   * never changed since with other values means the client id was reused for another expense.
+   * One deleted since cannot be the answer, and adding it again would undo the person's delete.
+   */
+  async function addedBefore(
+    expenseId: string,
+    values: ExpenseValues,
+  ): Promise<ExpenseDocument | null> {
+    const document = await models.expenses.findOne({ _id: expenseId });
+    if (document === null) return null;
+    if (document.deleted) {
+      throw new CodedError('NOT_FOUND', 'The expense this request added was deleted since');
+    }
+    if (document.aggregateVersion === 1 && !sameExpenseValues(document, values)) {
+      throw clientIdReused('clientExpenseId');
+    }
+    return document;
+  }
+
   async function decideOn(caller: CommandCaller, expenseId: string, command: ExpenseCommand) {
     const current = await models.expenses.findOne({ _id: expenseId });
     const [draft] = decideExpense(command, expenseStateOf(current));
@@ -126,7 +171,7 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
   }
 
   return {
-    async logExpense(caller, text) {
+    async logExpense(caller, text, clientMessageId) {
       const settings = await userSettingsOf(models.userSettings, caller.userId);
       const draft = decideSubmitExpenseMessage({
         type: 'SubmitExpenseMessage',
@@ -134,7 +179,23 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
         timezone: settings.timezone,
         currency: settings.currency,
       });
-      const messageId = randomUUID();
+      const messageId =
+        clientMessageId === undefined
+          ? randomUUID()
+          : messageIdFor(caller.userId, checkClientId(clientMessageId, 'clientMessageId'));
+      // A message document exists only once its submission was published (the parser's answer
+      // can land before the submission itself): this is a retry, so it answers what the first
+      // call made, as it stands now.
+      const repeated =
+        clientMessageId === undefined
+          ? null
+          : await models.expenseMessages.findOne({ _id: messageId });
+      if (repeated !== null) {
+        if (repeated.text !== undefined && repeated.text !== draft.payload.text) {
+          throw clientIdReused('clientMessageId');
+        }
+        return { ...expenseMessageViewOf(repeated), text: draft.payload.text };
+      }
       const event = newEvent({
         type: draft.type,
         userId: caller.userId,
@@ -150,7 +211,11 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       // already answered by then; what it made is heard on `expenseChanged` or read by id.
       await awaitProjection(async () => {
         const current = await models.expenseMessages.findOne({ _id: messageId });
-        return current?.submittedEventId === event.eventId ? current : undefined;
+        // With a client id, a racing send of the same message may be the one projected.
+        const submitted =
+          current?.submittedEventId === event.eventId ||
+          (clientMessageId !== undefined && current?.submittedEventId !== undefined);
+        return submitted ? current : undefined;
       }, projectionWaitMs);
       return {
         id: messageId,
@@ -163,15 +228,34 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       };
     },
 
-    async addExpense(caller, input) {
+    async addExpense(caller, input, clientExpenseId) {
       const values = await checkedValues(caller, input);
-      const expenseId = randomUUID();
+      if (clientExpenseId !== undefined) checkClientId(clientExpenseId, 'clientExpenseId');
+      const expenseId =
+        clientExpenseId === undefined
+          ? randomUUID()
+          : manualExpenseIdFor(caller.userId, clientExpenseId);
+      const earlier = clientExpenseId === undefined ? null : await addedBefore(expenseId, values);
+      if (earlier !== null) return expenseViewOf(earlier);
       const { draft } = await decideOn(caller, expenseId, {
         type: 'RecordExpense',
         userId: caller.userId,
         values,
       });
-      const { document, at } = await publishExpenseEvent(caller, expenseId, draft);
+      const published = await publishExpenseEvent(caller, expenseId, draft).catch(
+        async (error: unknown) => {
+          // Two sends of one add raced: the first one's expense is this one's answer.
+          const winner =
+            clientExpenseId !== undefined &&
+            error instanceof CodedError &&
+            error.code === 'CONFLICT'
+              ? await addedBefore(expenseId, values)
+              : null;
+          if (winner === null) throw error;
+          return { document: winner, at: now() };
+        },
+      );
+      const { document, at } = published;
       if (document !== undefined) return expenseViewOf(document);
       return {
         id: expenseId,

@@ -9,11 +9,19 @@ interface ExpenseIdArguments {
 
 export function mutationResolvers({ commands }: ExpenseResolverServices) {
   return {
-    logExpense(_: unknown, args: { text: string }, context: SubgraphContext) {
-      return commands.logExpense(callerOf(context), args.text);
+    logExpense(
+      _: unknown,
+      args: { text: string; clientMessageId?: string | null },
+      context: SubgraphContext,
+    ) {
+      return commands.logExpense(callerOf(context), args.text, args.clientMessageId ?? undefined);
     },
-    addExpense(_: unknown, args: { input: ExpenseInputArgument }, context: SubgraphContext) {
-      return commands.addExpense(callerOf(context), args.input);
+    addExpense(
+      _: unknown,
+      args: { input: ExpenseInputArgument; clientExpenseId?: string | null },
+      context: SubgraphContext,
+    ) {
+      return commands.addExpense(callerOf(context), args.input, args.clientExpenseId ?? undefined);
     },
     updateExpense(
       _: unknown,
