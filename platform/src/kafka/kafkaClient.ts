@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { kafkaAuthenticationFromEnv } from './kafkaIamAuth.ts';
+import { fixKafkajsIdleTimerLoop } from './kafkajsIdleTimerFix.ts';
 import { createLogger } from '../logger.ts';
 
 export interface KafkaClientOptions {
@@ -29,9 +30,11 @@ function logCreator() {
 
 /**
  * A kafkajs client with our defaults: errors only (kafkajs is chatty at info), logged as our
- * JSON, and a short connection timeout so an outage shows quickly in readiness and logs.
+ * JSON, and a short connection timeout so an outage shows quickly in readiness and logs; and
+ * without kafkajs's idle 1 ms timer loop per connection (kafkajsIdleTimerFix.ts).
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  fixKafkajsIdleTimerLoop();
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  fixKafkajsIdleTimerLoop,
+  kafkajsRequestQueueClass,
+  type KafkajsRequestQueue,
+} from '../src/kafka/kafkajsIdleTimerFix.ts';
+
+interface TestableQueue extends KafkajsRequestQueue {
+  pending: unknown[];
+  maybeThrottle(clientSideThrottleTimeMs: number): void;
+}
+
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+const queues: TestableQueue[] = [];
+
+function newQueue(): TestableQueue {
+  fixKafkajsIdleTimerLoop();
+  const RequestQueue = kafkajsRequestQueueClass() as unknown as new (
+    options: object,
+  ) => TestableQueue;
+  const queue = new RequestQueue({
+    maxInFlightRequests: null,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: false,
+    clientId: 'test',
+    broker: 'localhost:9092',
+    logger: silent,
+  });
+  queues.push(queue);
+  return queue;
+}
+
+afterEach(() => {
+  for (const queue of queues.splice(0)) {
+    if (queue.throttleCheckTimeoutId !== null) clearTimeout(queue.throttleCheckTimeoutId);
+  }
+});
+
+describe("kafkajs connection queue's check (issue 1556)", () => {
+  it('arms no timer when nothing waits and nothing is throttled', () => {
+    const queue = newQueue();
+    queue.checkPendingRequests();
+    expect(queue.throttleCheckTimeoutId).toBeNull();
+  });
+
+  it('still checks while requests wait', () => {
+    const queue = newQueue();
+    queue.pending.push({});
+    queue.scheduleCheckPendingRequests();
+    expect(queue.throttleCheckTimeoutId).not.toBeNull();
+  });
+
+  it('still checks when a broker throttle ends', () => {
+    const queue = newQueue();
+    queue.maybeThrottle(60_000);
+    queue.scheduleCheckPendingRequests();
+    expect(queue.throttleCheckTimeoutId).not.toBeNull();
+  });
+});
