@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
+import { startTracing } from '@cashtrack/platform/tracing';
 import { createEventProducer, ensureTopics, runEventConsumer } from '../src/kafka/index.ts';
 import { newEvent, topicNames, type CashTrackEvent } from '../src/index.ts';
 
@@ -30,6 +31,8 @@ const kafka = new Kafka({
 const runnerLog = createLogger('events-bench', 'stderr');
 const prefix = `bench-${Date.now().toString(36)}-`;
 const topic = topicNames(prefix).expenses;
+// As a service process has it: on only when OTEL_EXPORTER_OTLP_ENDPOINT is set (bench:observability).
+const tracing = startTracing('events-bench');
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
     const own = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
     await admin.deleteTopics({ topics: own }).catch(() => undefined);
     await admin.disconnect();
+    await tracing.shutdown();
   }
 }
 

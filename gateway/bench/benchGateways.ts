@@ -25,6 +25,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { gatewaySignedHeaders, testSubgraphSecret } from '../../test-support/gatewaySigning.ts';
 import { readGatewayConfig } from '../src/config.ts';
 import { startGateway } from '../src/gatewayServer.ts';
+import { startTracing } from '@cashtrack/platform/tracing';
 import { signedFetcher } from '../src/replicas/signedFetcher.ts';
 
 export const gatewayNames = ['ours', 'apollo', 'hive'] as const;
@@ -58,6 +59,9 @@ export function startBenchGateway(
 
 async function startOurs(setting: GatewaySetting): Promise<StartedGateway> {
   const unlimited = { capacity: 1_000_000_000, refillPerSecond: 1_000_000_000 };
+  // As gateway/src/index.ts does: on only when OTEL_EXPORTER_OTLP_ENDPOINT is set
+  // (bench:observability), and only in our gateway's process, not in the stock ones'.
+  const tracing = startTracing('gateway');
   const gateway = await startGateway(
     {
       ...readGatewayConfig(),
@@ -69,7 +73,13 @@ async function startOurs(setting: GatewaySetting): Promise<StartedGateway> {
     },
     setting.supergraphSdl,
   );
-  return { url: gateway.url, stop: () => gateway.stop() };
+  return {
+    url: gateway.url,
+    async stop() {
+      await gateway.stop();
+      await tracing.shutdown();
+    },
+  };
 }
 
 interface StockContext {
