@@ -33,11 +33,17 @@ export async function applyCorrection(
   );
 }
 
-/** The terms `userId` taught the parser; none for a person who never corrected anything. */
-export async function learnedTermsOf(
+/**
+ * The terms each of `userIds` taught the parser, in one read; none for a person who never
+ * corrected anything.
+ */
+export async function learnedTermsOfUsers(
   collection: Collection<VocabularyDocument>,
-  userId: string,
-): Promise<readonly LearnedTerm[]> {
-  const document = await collection.findOne({ _id: userId }, { projection: { terms: 1 } });
-  return document?.terms ?? [];
+  userIds: readonly string[],
+): Promise<ReadonlyMap<string, readonly LearnedTerm[]>> {
+  const documents = await collection
+    .find({ _id: { $in: [...userIds] } }, { projection: { terms: 1 } })
+    .toArray();
+  const found = new Map(documents.map((document) => [document._id, document.terms]));
+  return new Map(userIds.map((userId) => [userId, found.get(userId) ?? []]));
 }

@@ -9,7 +9,7 @@ import { fallbackCauses } from '../llm/llmExtractor.ts';
 import { mongoTokenBudget, tokenUsageCollection } from '../llm/mongoTokenBudget.ts';
 import { createVocabularyCache } from '../vocabulary/vocabularyCache.ts';
 import { projectCorrections, vocabularyConsumerGroup } from '../vocabulary/vocabularyProjector.ts';
-import { learnedTermsOf, vocabularyCollection } from '../vocabulary/vocabularyReadModel.ts';
+import { learnedTermsOfUsers, vocabularyCollection } from '../vocabulary/vocabularyReadModel.ts';
 import type { ParserWorkerConfig } from './config.ts';
 import { handleSubmittedMessage } from './handleSubmittedMessage.ts';
 
@@ -60,9 +60,11 @@ export function startParserWorker(
           : undefined;
       const vocabulary = vocabularyCollection(mongo.db);
       const learned = createVocabularyCache({
-        load: (userId) => learnedTermsOf(vocabulary, userId),
+        load: (userIds) => learnedTermsOfUsers(vocabulary, userIds),
         ttlMs: 5_000,
         maxUsers: 10_000,
+        activeMs: 60_000,
+        maxUsersPerRead: 200,
       });
       const extractor =
         overrides.extractor ??
