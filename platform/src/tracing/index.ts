@@ -5,5 +5,5 @@ export { activeTracer, startTracing } from './startTracing.ts';
 export type { StartTracingOptions, Tracing } from './startTracing.ts';
 export { tracingSettings } from './tracingSettings.ts';
 export { traceRequest, resumeRequestTrace } from './httpSpans.ts';
-export { inBatchProcessSpans, inProcessSpan, inSpan, startPublishSpan } from './messageSpans.ts';
+export { inBatchProcessSpans, inProcessSpan, startPublishSpan } from './messageSpans.ts';
 export type { PublishSpan } from './messageSpans.ts';

@@ -4,7 +4,6 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  type Context,
   type Span,
 } from '@opentelemetry/api';
 import { errorMessage } from '../errors.ts';
@@ -103,17 +102,6 @@ export async function inBatchProcessSpans<T>(
     for (const span of spans) endSpan(span, error);
     throw error;
   }
-}
-
-/** Runs `work` in a span of its own under the active one (tracing off: `work` alone). */
-export function inSpan<T>(
-  name: string,
-  parent: Context | undefined,
-  work: () => Promise<T>,
-): Promise<T> {
-  const tracer = activeTracer();
-  if (tracer === undefined) return work();
-  return tracer.startActiveSpan(name, {}, parent ?? context.active(), (span) => settle(span, work));
 }
 
 function messagingAttributes(topic: string): Record<string, string> {
