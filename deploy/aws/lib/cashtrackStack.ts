@@ -86,6 +86,7 @@ export class CashTrackStack extends Stack {
     );
     const host = new SingleHost(this, 'Host', { vpc, cluster, image, profile, secrets });
     const frontDoor = new CloudFrontFrontDoor(this, 'FrontDoor', {
+      vpc,
       instance: host.instance,
       hostSecurityGroup: host.securityGroup,
       port: host.gatewayPort,

@@ -2,9 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acceptCustomResourceFunction, acceptNagFinding } from './nagSuppressions.ts';
+import { acceptNagFinding } from './nagSuppressions.ts';
 
 /**
  * Seconds CloudFront waits for the next bytes from the origin, which is also how long it keeps a
@@ -12,9 +11,6 @@ import { acceptCustomResourceFunction, acceptNagFinding } from './nagSuppression
  * the two apart. 60 s is within CloudFront's default quota (120 s).
  */
 export const frontDoorReadTimeoutSeconds = 60;
-
-/** The AWS-managed prefix list of the addresses CloudFront reaches origins from. */
-const cloudFrontOriginFacing = 'com.amazonaws.global.cloudfront.origin-facing';
 
 /**
  * The small profile's front door: a CloudFront distribution whose one origin is the host in its
@@ -30,32 +26,26 @@ export class CloudFrontFrontDoor extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { instance: ec2.Instance; hostSecurityGroup: ec2.SecurityGroup; port: number },
+    props: {
+      vpc: ec2.IVpc;
+      instance: ec2.Instance;
+      hostSecurityGroup: ec2.SecurityGroup;
+      port: number;
+    },
   ) {
     super(scope, id);
-    // CloudFormation cannot name an AWS-managed prefix list by its name: ask EC2 at deploy.
-    const prefixList = new cr.AwsCustomResource(this, 'OriginFacingPrefixList', {
-      onUpdate: {
-        service: 'EC2',
-        action: 'describeManagedPrefixLists',
-        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [cloudFrontOriginFacing] }] },
-        physicalResourceId: cr.PhysicalResourceId.of(cloudFrontOriginFacing),
-      },
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
-        resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE,
-      }),
-      installLatestAwsSdk: false,
-    });
-    acceptNagFinding(
-      prefixList,
-      'IAM5[Resource::*]',
-      'ec2:DescribeManagedPrefixLists has no resource-level permission; the function asks once per deploy',
-    );
-    acceptCustomResourceFunction(this);
+    // A VPC origin reaches the host from network interfaces CloudFront places in the host's
+    // subnet, so from inside the VPC, not from CloudFront's public ranges. The only other thing
+    // in the VPC is the NAT instance, which admits nothing from the internet.
     props.hostSecurityGroup.addIngressRule(
-      ec2.Peer.prefixList(prefixList.getResponseField('PrefixLists.0.PrefixListId')),
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
       ec2.Port.tcp(props.port),
-      'CloudFront (the VPC origin) to the gateway',
+      'CloudFront (its VPC origin interfaces) to the gateway',
+    );
+    acceptNagFinding(
+      props.hostSecurityGroup,
+      'EC23',
+      "the host's one ingress is the VPC's own CIDR (CloudFront's VPC origin), which the rule cannot read before deploy (a token)",
     );
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

@@ -6,9 +6,9 @@ import { acceptNagFinding } from './nagSuppressions.ts';
 import type { DeploymentProfile } from './profiles.ts';
 
 /**
- * Two availability zones: public subnets hold only the load balancer and the NAT; every process
- * runs in the private subnets and reaches the internet (Atlas, the model API, AWS APIs) through
- * the NAT. A NAT instance in `small` costs a tenth of a NAT gateway.
+ * Two availability zones: public subnets hold only the load balancer (production) and the NAT;
+ * every process runs in the private subnets and reaches the internet (the model API, AWS APIs,
+ * production's Atlas) through the NAT. A NAT instance in `small` costs a tenth of a NAT gateway.
  */
 export function cashtrackVpc(scope: Construct, profile: DeploymentProfile): ec2.Vpc {
   const natInstance =
@@ -30,7 +30,8 @@ export function cashtrackVpc(scope: Construct, profile: DeploymentProfile): ec2.
   // The instance forwards only what the VPC sends it; nothing from the internet reaches it.
   natInstance?.connections.allowFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.allTraffic());
   if (natInstance !== undefined) {
-    // A fixed address, so that MongoDB Atlas's IP access list survives a replaced instance.
+    // A fixed address, so that an allow-list of it (a model API's, say) survives a replaced
+    // instance. (An instance needs a public address anyway; the fixed one costs the same.)
     const addresses = natInstance.gatewayInstances.map(
       (instance, index) =>
         new ec2.CfnEIP(scope, `NatAddress${index + 1}`, {
@@ -39,7 +40,7 @@ export function cashtrackVpc(scope: Construct, profile: DeploymentProfile): ec2.
         }).ref,
     );
     new CfnOutput(scope, 'NatPublicIps', {
-      description: "Every process's outbound address: put it on MongoDB Atlas's IP access list",
+      description: "The system's outbound address, for allow-lists such as a model API's",
       value: addresses.join(','),
     });
     const why =

@@ -163,6 +163,8 @@ export class SingleHost extends Construct {
       retention: profile.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // On EC2 the Docker daemon's awslogs driver may write with the instance's credentials.
+    logGroup.grantWrite(role);
 
     const dataContainers = new Map(
       [kafkaService, mongoService].map((service) => [

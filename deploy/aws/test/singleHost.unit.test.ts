@@ -121,19 +121,16 @@ describe('the small profile', () => {
     expect(reserved).toBeLessThanOrEqual(3_500);
   });
 
-  it('lets only CloudFront in, and only to the gateway’s port', () => {
+  it('lets only CloudFront’s VPC origin in, and only to the gateway’s port', () => {
     const host = small.securityGroupAt('Host/SecurityGroup');
     const ingress = flowRules(resources, host, 'ingress');
     expect(ingress).toEqual([
       { peer: 'an address range the template computes', fromPort: 4000, toPort: 4000 },
     ]);
-    const [, rule] = ofType('AWS::EC2::SecurityGroupIngress').find(([, candidate]) =>
-      JSON.stringify(candidate.Properties?.GroupId).includes(host),
-    )!;
-    expect(JSON.stringify(rule.Properties?.SourcePrefixListId)).toContain('OriginFacingPrefixList');
-    expect(JSON.stringify(only('Custom::AWS')[1].Properties)).toContain(
-      'com.amazonaws.global.cloudfront.origin-facing',
-    );
+    // The VPC's own range: CloudFront's VPC origin interfaces in the host's subnet.
+    const [rule] = resources[host]?.Properties?.SecurityGroupIngress as { CidrIp: unknown }[];
+    expect(rule?.CidrIp).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Vpc/), 'CidrBlock'] });
+    small.template.resourceCountIs('Custom::AWS', 0);
     expect(flowRules(resources, host, 'egress')).toEqual([
       { peer: '0.0.0.0/0', fromPort: 443, toPort: 443 },
     ]);
@@ -258,11 +255,7 @@ describe('the small profile', () => {
   });
 
   it('grants no IAM wildcard resource where a specific one exists', () => {
-    const withoutResourceLevel = [
-      'ecr:GetAuthorizationToken',
-      'ecs:DiscoverPollEndpoint',
-      'ec2:DescribeManagedPrefixLists',
-    ];
+    const withoutResourceLevel = ['ecr:GetAuthorizationToken', 'ecs:DiscoverPollEndpoint'];
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       const document = policy.Properties?.PolicyDocument as {
         Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
