@@ -4,7 +4,12 @@
 export { withCorrelation, currentCorrelationId, newCorrelationId } from './correlation.ts';
 export type { CorrelationContext } from './correlation.ts';
 export { createLogger } from './logger.ts';
-export { activeTraceCarrier, activeTraceIds, contextFromHeaders } from './traceContext.ts';
+export {
+  activeTraceCarrier,
+  activeTraceIds,
+  contextFromHeaders,
+  traceCarrierIn,
+} from './traceContext.ts';
 export type { HeaderValues, TraceCarrier, TraceIds } from './traceContext.ts';
 export type { Logger } from './logger.ts';
 export { CodedError, InternalCodedError, UnreachableCaseError, errorMessage } from './errors.ts';

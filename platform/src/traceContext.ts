@@ -29,12 +29,29 @@ export function activeTraceIds(): TraceIds | undefined {
  */
 export function activeTraceCarrier(): TraceCarrier | undefined {
   if (trace.getActiveSpan() === undefined) return undefined;
+  return traceCarrierOf(context.active());
+}
+
+/** The trace context `traceContext` holds as W3C headers, or undefined when it holds none. */
+export function traceCarrierOf(traceContext: Context): TraceCarrier | undefined {
   const carrier: { traceparent?: string; tracestate?: string } = {};
-  propagation.inject(context.active(), carrier);
+  propagation.inject(traceContext, carrier);
   if (carrier.traceparent === undefined) return undefined;
   return carrier.tracestate === undefined
     ? { traceparent: carrier.traceparent }
     : { traceparent: carrier.traceparent, tracestate: carrier.tracestate };
+}
+
+/**
+ * The W3C trace context an object holds in `traceparent` (and `tracestate`) fields of text: a
+ * stored record, a GraphQL result's `extensions`, a graphql-ws `connectionParams`, HTTP headers.
+ * Undefined when it holds none.
+ */
+export function traceCarrierIn(holder: unknown): TraceCarrier | undefined {
+  if (typeof holder !== 'object' || holder === null) return undefined;
+  const { traceparent, tracestate } = holder as { traceparent?: unknown; tracestate?: unknown };
+  if (typeof traceparent !== 'string') return undefined;
+  return typeof tracestate === 'string' ? { traceparent, tracestate } : { traceparent };
 }
 
 /** Header values as HTTP (strings) and kafkajs (Buffers, maybe repeated) hand them over. */

@@ -1,5 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, errorMessage, withCorrelation, type Logger } from '@cashtrack/platform';
+import {
+  activeTraceCarrier,
+  createLogger,
+  errorMessage,
+  withCorrelation,
+  type Logger,
+  type TraceCarrier,
+} from '@cashtrack/platform';
 import { decodeEvent } from '../codec.ts';
 import { deadLetterMessage, type DeadLetterMessage, type SourceMessage } from '../deadLetter.ts';
 import type { CashTrackEvent } from '../eventCatalog.ts';
@@ -61,8 +68,15 @@ export type DeadLetterSink = (sourceTopic: string, letter: DeadLetterMessage) =>
 export interface DeliveryTracing {
   /** One event's handling attempt, in its message's trace. */
   one<T>(topic: string, message: SourceMessage, work: () => Promise<T>): Promise<T>;
-  /** A batch handler's run over several messages, in each message's trace. */
-  batch<T>(topic: string, messages: readonly SourceMessage[], work: () => Promise<T>): Promise<T>;
+  /**
+   * A batch handler's run over several messages, in each message's trace; `work` is given the
+   * trace context of each message's process span, in the messages' order.
+   */
+  batch<T>(
+    topic: string,
+    messages: readonly SourceMessage[],
+    work: (traceContexts: readonly (TraceCarrier | undefined)[]) => Promise<T>,
+  ): Promise<T>;
 }
 
 export interface DeliveryCoreOptions {
@@ -139,7 +153,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     sleep = (ms: number) => delay(ms),
   } = options;
   const handleBatch = handling.handleBatch;
-  const handle = singleEventHandler(handling);
+  const handle = singleEventHandler(handling, options.tracing !== undefined);
   const maxBatchEvents = Math.max(1, handling.maxBatchEvents ?? 500);
   const log = options.logger ?? createLogger('event-consumer');
   const tracing = options.tracing;
@@ -359,13 +373,13 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     const last = run.at(-1);
     if (last === undefined) return 'handled';
     if (run.length > 1) {
-      const handleAll = (): Promise<void> =>
+      const handleAll = (traceContexts?: readonly (TraceCarrier | undefined)[]): Promise<void> =>
         batchHandler(
-          run.map(({ message, event }) => ({
-            event,
-            partition: batch.partition,
-            offset: message.offset,
-          })),
+          run.map(({ message, event }, index) => {
+            const traceContext = traceContexts?.[index];
+            const positioned = { event, partition: batch.partition, offset: message.offset };
+            return traceContext === undefined ? positioned : { ...positioned, traceContext };
+          }),
           {
             topic: batch.topic,
             partition: batch.partition,
@@ -487,15 +501,24 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   };
 }
 
-/** The one-event handler: `handle` itself, or the batch handler given a batch of one. */
-function singleEventHandler(handling: EventHandling): EventHandler {
+/**
+ * The one-event handler: `handle` itself, or the batch handler given a batch of one (`traced`:
+ * with the trace context of the attempt's process span, which is the active one then).
+ */
+function singleEventHandler(handling: EventHandling, traced: boolean): EventHandler {
   if (handling.handleBatch === undefined) return handling.handle;
   const { handleBatch } = handling;
-  return (event, context) =>
-    handleBatch([{ event, partition: context.partition, offset: context.offset }], {
-      topic: context.topic,
-      partition: context.partition,
-      attempt: context.attempt,
-      heartbeat: () => context.heartbeat(),
-    });
+  return (event, context) => {
+    const positioned = { event, partition: context.partition, offset: context.offset };
+    const traceContext = traced ? activeTraceCarrier() : undefined;
+    return handleBatch(
+      [traceContext === undefined ? positioned : { ...positioned, traceContext }],
+      {
+        topic: context.topic,
+        partition: context.partition,
+        attempt: context.attempt,
+        heartbeat: () => context.heartbeat(),
+      },
+    );
+  };
 }

@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@cashtrack/platform';
 import type { CashTrackEvent } from '../eventCatalog.ts';
 
 /** Where the event being handled came from, and how to keep the group membership alive. */
@@ -18,6 +19,11 @@ export interface PositionedEvent<Event extends CashTrackEvent = CashTrackEvent> 
   readonly event: Event;
   readonly partition: number;
   readonly offset: string;
+  /**
+   * The trace context of this event's process span, for what the handler hands on (the change a
+   * projector reports, which its subscribers' delivery continues). Only while tracing is on.
+   */
+  readonly traceContext?: TraceCarrier;
 }
 
 /** Where a batch came from, and how to keep the group membership alive. */

@@ -10,11 +10,23 @@ import {
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createDocumentCache, serveGraphQLWs } from '@cashtrack/platform/graphql';
-import { newCorrelationId, withCorrelation, type Logger } from '@cashtrack/platform';
+import {
+  newCorrelationId,
+  traceCarrierIn,
+  withCorrelation,
+  type Logger,
+  type TraceCarrier,
+} from '@cashtrack/platform';
+import {
+  activeTracer,
+  inSocketOperationSpan,
+  inSubscriptionDeliverySpan,
+} from '@cashtrack/platform/tracing';
 import { type AccessTokenVerifier, type RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
 import { operationLimitRules, type OperationLimits } from '../limits/operationLimits.ts';
@@ -56,8 +68,15 @@ export interface SubscriptionServerOptions {
   readonly now?: () => number;
 }
 
-/** What the gateway keeps per socket besides its session: not the upgrade request. */
-type Extra = { readonly socket: WebSocket; readonly clientAddress: string };
+/**
+ * What the gateway keeps per socket besides its session: not the upgrade request, only the trace
+ * context its headers named (while tracing is on).
+ */
+type Extra = {
+  readonly socket: WebSocket;
+  readonly clientAddress: string;
+  readonly upgradeTrace?: TraceCarrier;
+};
 
 /** What an open socket is counted under, so that its close releases exactly that. */
 interface SocketAccount {
@@ -83,6 +102,9 @@ const expiryCheckMs = 1_000;
 export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { apiSchema, verifier, apollo, upstream, log } = options;
   const now = options.now ?? Date.now;
+  const traced = activeTracer() !== undefined;
+  /** The trace each traced operation starts in, by its context; only while tracing is on. */
+  const operationTraces = new WeakMap<GatewayContext, TraceCarrier>();
   const sessions = new WeakMap<WebSocket, SocketSession>();
   const parsedAndValidated = createDocumentCache({
     schema: apiSchema,
@@ -160,6 +182,38 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     };
   };
 
+  /** One subscription: its plan, its upstream events, and each one's result for the client. */
+  const subscribe = (
+    args: ExecutionArgs,
+    operation: OperationDefinitionNode | null | undefined,
+  ): ExecutionResult | SubscriberStream => {
+    const context = args.contextValue as GatewayContext;
+    if (
+      operation?.operation !== OperationTypeNode.SUBSCRIPTION ||
+      context.authorization === undefined
+    ) {
+      return { errors: [new GraphQLError('Not a subscription')] };
+    }
+    const plan = planSubscription(
+      args.document,
+      operation,
+      { ...args.variableValues },
+      options.resolvedAlone,
+    );
+    const events = upstream.subscribe(plan.route.subgraph, {
+      ...plan.upstream,
+      authorization: context.authorization,
+      resume: { field: plan.upstreamField, variable: plan.resumeVariable },
+    });
+    const resultOf =
+      plan.followUp === undefined
+        ? asClientResult
+        : followingUp(plan, plan.followUp, context, runThroughGateway);
+    // Tracing on, each event is delivered in its own trace, under the field its upstream names.
+    const delivery = traced ? plan.upstreamField : undefined;
+    return new SubscriberStream(events, resultOf, context.viewer?.userId, log, delivery);
+  };
+
   const serverCleanup = serveGraphQLWs<Record<string, unknown>, Extra>(
     webSocketServer,
     {
@@ -212,46 +266,44 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         }
         const document = parsedAndValidated(payload.query);
         if (!('kind' in document)) return document;
+        const contextValue = gatewayContext(ctx);
+        if (traced) {
+          const parent = socketTrace(ctx.connectionParams, ctx.extra.upgradeTrace);
+          if (parent !== undefined) operationTraces.set(contextValue, parent);
+        }
         const args: ExecutionArgs = {
           schema: apiSchema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: gatewayContext(ctx),
+          contextValue,
         };
         return args;
       },
       execute: (args) => {
         const context = args.contextValue as GatewayContext;
-        return withCorrelation(context.correlationId, () =>
-          runThroughGateway(args.document, { ...args.variableValues }, context),
+        const run = () =>
+          withCorrelation(context.correlationId, () =>
+            runThroughGateway(args.document, { ...args.variableValues }, context),
+          );
+        if (!traced) return run();
+        const operation = getOperationAST(args.document, args.operationName);
+        return inSocketOperationSpan(
+          operation?.operation ?? 'query',
+          operation?.name?.value,
+          operationTraces.get(context),
+          run,
         );
       },
       subscribe: (args) => {
-        const context = args.contextValue as GatewayContext;
         const operation = getOperationAST(args.document, args.operationName);
-        if (
-          operation?.operation !== OperationTypeNode.SUBSCRIPTION ||
-          context.authorization === undefined
-        ) {
-          return { errors: [new GraphQLError('Not a subscription')] };
-        }
-        const plan = planSubscription(
-          args.document,
-          operation,
-          { ...args.variableValues },
-          options.resolvedAlone,
+        if (!traced) return subscribe(args, operation);
+        return inSocketOperationSpan(
+          operation?.operation ?? 'subscription',
+          operation?.name?.value,
+          operationTraces.get(args.contextValue as GatewayContext),
+          () => Promise.resolve(subscribe(args, operation)),
         );
-        const events = upstream.subscribe(plan.route.subgraph, {
-          ...plan.upstream,
-          authorization: context.authorization,
-          resume: { field: plan.upstreamField, variable: plan.resumeVariable },
-        });
-        const resultOf =
-          plan.followUp === undefined
-            ? asClientResult
-            : followingUp(plan, plan.followUp, context, runThroughGateway);
-        return new SubscriberStream(events, resultOf, context.viewer?.userId, log);
       },
     },
     {
@@ -272,10 +324,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         socket.once('close', released);
         return undefined;
       },
-      extra: (socket, request) => ({
-        socket,
-        clientAddress: accounts.get(socket)?.address ?? clientAddressOf(request, trustProxy),
-      }),
+      extra: (socket, request) => {
+        const clientAddress = accounts.get(socket)?.address ?? clientAddressOf(request, trustProxy);
+        const upgradeTrace = traced ? traceCarrierIn(request.headers) : undefined;
+        return upgradeTrace === undefined
+          ? { socket, clientAddress }
+          : { socket, clientAddress, upgradeTrace };
+      },
       log,
     },
   );
@@ -294,6 +349,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       upstream.dispose();
     },
   };
+}
+
+/**
+ * The trace a socket's operations continue: `connectionParams.traceparent` (and `tracestate`),
+ * else the upgrade request's headers. A browser cannot set headers on a WebSocket upgrade, so
+ * `connectionParams` is how an app names its trace; the upgrade's headers serve clients and
+ * proxies that send them. The client's own choice wins over a header a proxy may have set.
+ */
+function socketTrace(
+  connectionParams: Readonly<Record<string, unknown>> | undefined,
+  upgradeTrace: TraceCarrier | undefined,
+): TraceCarrier | undefined {
+  return traceCarrierIn(connectionParams) ?? upgradeTrace;
 }
 
 type RunThroughGateway = (
@@ -350,6 +418,8 @@ class SubscriberStream implements AsyncIterableIterator<ExecutionResult> {
     private readonly resultOf: ResultOf,
     private readonly userId: string | undefined,
     private readonly log: Logger,
+    /** The upstream field, to name each event's delivery span; undefined while tracing is off. */
+    private readonly delivery?: string,
   ) {}
 
   async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -364,7 +434,16 @@ class SubscriberStream implements AsyncIterableIterator<ExecutionResult> {
       await this.finish();
       return ended;
     }
-    return { done: false, value: await this.resultOf(step.value) };
+    const event = step.value;
+    if (this.delivery === undefined) return { done: false, value: await this.resultOf(event) };
+    // The event's trace context rides in its `extensions`, which no client result carries on
+    // (`asClientResult` keeps data and errors; a follow-up's result is the gateway's own).
+    const value = await inSubscriptionDeliverySpan(
+      this.delivery,
+      traceCarrierIn(event.extensions),
+      () => Promise.resolve(this.resultOf(event)),
+    );
+    return { done: false, value };
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, undefined>> {

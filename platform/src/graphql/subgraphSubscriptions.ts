@@ -4,6 +4,8 @@ import { createDocumentCache } from './documentCache.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CodedError, errorMessage } from '../errors.ts';
 import { serveGraphQLWs } from './graphqlWsServer.ts';
+import { activeTracer } from '../tracing/startTracing.ts';
+import { subscribeWithTraceContext } from './subscriptionTraceContext.ts';
 import type { Logger } from '../logger.ts';
 import { operationLimitRules, type OperationLimits } from './operationLimits.ts';
 import type { SubgraphContext } from './subgraphServer.ts';
@@ -65,6 +67,8 @@ export function serveSubscriptions(options: SubgraphSubscriptionsOptions): {
     webSocketServer,
     {
       schema: options.schema,
+      // Tracing off, graphql-js's own `subscribe`: events carry no trace context to send on.
+      ...(activeTracer() === undefined ? {} : { subscribe: subscribeWithTraceContext }),
       onSubscribe: async (ctx, _id, payload) => {
         const document = parsedAndValidated(payload.query);
         if (!('kind' in document)) return document;

@@ -7,3 +7,4 @@ export { tracingSettings } from './tracingSettings.ts';
 export { traceRequest, resumeRequestTrace } from './httpSpans.ts';
 export { inBatchProcessSpans, inProcessSpan, startPublishSpan } from './messageSpans.ts';
 export type { PublishSpan } from './messageSpans.ts';
+export { inSocketOperationSpan, inSubscriptionDeliverySpan } from './subscriptionSpans.ts';

@@ -7,7 +7,12 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { errorMessage } from '../errors.ts';
-import { contextFromHeaders, type HeaderValues, type TraceCarrier } from '../traceContext.ts';
+import {
+  contextFromHeaders,
+  traceCarrierOf,
+  type HeaderValues,
+  type TraceCarrier,
+} from '../traceContext.ts';
 import { activeTracer } from './startTracing.ts';
 
 // Spans of messages, named and attributed as OpenTelemetry's messaging conventions say
@@ -74,15 +79,17 @@ export function inProcessSpan<T>(
  * Runs `work` on several messages of `topic` at once (a projector's batch) inside one process
  * span per message, each a child of its own message's publish span: each request's trace shows
  * the batch that handled it. `work` runs with no one message's span active, as it runs outside
- * any one event's correlation. Tracing off: `work` alone.
+ * any one event's correlation; it is given each span's trace context (in the messages' order),
+ * for what it hands on per message (a projector's change report). Tracing off: `work` alone,
+ * given none.
  */
 export async function inBatchProcessSpans<T>(
   topic: string,
   messages: readonly { readonly headers?: HeaderValues }[],
-  work: () => Promise<T>,
+  work: (traceContexts: readonly (TraceCarrier | undefined)[]) => Promise<T>,
 ): Promise<T> {
   const tracer = activeTracer();
-  if (tracer === undefined) return work();
+  if (tracer === undefined) return work([]);
   const attributes = {
     ...messagingAttributes(topic),
     'messaging.batch.message_count': messages.length,
@@ -95,7 +102,9 @@ export async function inBatchProcessSpans<T>(
     ),
   );
   try {
-    const result = await work();
+    const result = await work(
+      spans.map((span) => traceCarrierOf(trace.setSpan(context.active(), span))),
+    );
     for (const span of spans) endSpan(span);
     return result;
   } catch (error) {
@@ -112,7 +121,8 @@ function messagingAttributes(topic: string): Record<string, string> {
   };
 }
 
-async function settle<T>(span: Span, work: () => Promise<T>): Promise<T> {
+/** Awaits `work`, then ends `span` with its outcome. */
+export async function settle<T>(span: Span, work: () => Promise<T>): Promise<T> {
   try {
     const result = await work();
     endSpan(span);

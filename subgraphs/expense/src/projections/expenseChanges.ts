@@ -1,4 +1,5 @@
 import type { PositionedEvent } from '@cashtrack/events';
+import type { TraceCarrier } from '@cashtrack/platform';
 import type { ExpenseView } from '../readModels/expensesReadModel.ts';
 import { eventCursor } from './eventCursor.ts';
 
@@ -21,6 +22,11 @@ export interface ExpenseChange {
   readonly messageId: string | null;
   /** When the event that made the change happened. */
   readonly occurredAt: string;
+  /**
+   * The trace context of the projector's span for that event, so the delivery to subscribers
+   * continues its trace. Only while tracing is on.
+   */
+  readonly traceContext?: TraceCarrier;
 }
 
 /**
@@ -37,15 +43,17 @@ export function changeBasis({
   event,
   partition,
   offset,
+  traceContext,
 }: PositionedEvent): Pick<
   ExpenseChange,
-  'cursor' | 'userId' | 'eventId' | 'correlationId' | 'occurredAt'
+  'cursor' | 'userId' | 'eventId' | 'correlationId' | 'occurredAt' | 'traceContext'
 > {
-  return {
+  const basis = {
     cursor: eventCursor(partition, offset),
     userId: event.userId,
     eventId: event.eventId,
     correlationId: event.correlationId,
     occurredAt: event.occurredAt,
   };
+  return traceContext === undefined ? basis : { ...basis, traceContext };
 }

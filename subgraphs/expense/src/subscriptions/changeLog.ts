@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { TraceCarrier } from '@cashtrack/platform';
 import type { ExpenseView } from '../readModels/expensesReadModel.ts';
 
 /**
@@ -18,6 +19,12 @@ export interface ChangeLogEntry {
   readonly messageId: string | null;
   /** When the event that made the change happened (ISO-8601 UTC). */
   readonly occurredAt: string;
+  /**
+   * The trace of the event that made the change (the projector's span for it), which each
+   * subscriber's delivery continues; the subgraph sends it beside the change, not in it
+   * (`tracedSubscriptionEvents`). Absent while tracing is off.
+   */
+  readonly traceContext?: TraceCarrier;
 }
 
 export type ChangeLog = Collection<ChangeLogEntry>;

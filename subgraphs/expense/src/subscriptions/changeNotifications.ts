@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { createLogger, errorMessage, retryAtStartup, type Logger } from '@cashtrack/platform';
+import {
+  createLogger,
+  errorMessage,
+  retryAtStartup,
+  type Logger,
+  type TraceCarrier,
+} from '@cashtrack/platform';
+import { startPublishSpan, type PublishSpan } from '@cashtrack/platform/tracing';
 
 /**
  * Every replica must hear every change of its subscribers' users, whichever replica projected
@@ -17,6 +24,11 @@ const retentionMs = 24 * 60 * 60 * 1000;
 export interface ChangeNotice {
   readonly userId: string;
   readonly cursor: string;
+  /**
+   * The trace of the change (the projector's span for its event): the announcement is published
+   * in it, carried in the message's headers, not its value. Only while tracing is on.
+   */
+  readonly traceContext?: TraceCarrier;
 }
 
 export function ensureChangeNotificationsTopic(kafka: Kafka, topic: string): Promise<void> {
@@ -45,17 +57,30 @@ async function createChangeNotificationsTopic(kafka: Kafka, topic: string): Prom
   }
 }
 
-/** One send for many notices; each user's are in order on their partition. */
+/**
+ * One send for many notices; each user's are in order on their partition. A notice with a trace
+ * is published in a span of it, as every other event is (events/src/kafka/producer.ts).
+ */
 export async function announceChanges(
   producer: Pick<Producer, 'send'>,
   topic: string,
   notices: readonly ChangeNotice[],
 ): Promise<void> {
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: notices.map((notice) => ({ key: notice.userId, value: JSON.stringify(notice) })),
+  const spans: PublishSpan[] = [];
+  const messages = notices.map(({ userId, cursor, traceContext }) => {
+    const message = { key: userId, value: JSON.stringify({ userId, cursor }) };
+    const span = traceContext === undefined ? undefined : startPublishSpan(topic, traceContext);
+    if (span === undefined) return message;
+    spans.push(span);
+    return { ...message, headers: { ...span.headers } };
   });
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } catch (error) {
+    for (const span of spans) span.end(error);
+    throw error;
+  }
+  for (const span of spans) span.end();
 }
 
 export type ChangeListener = (notice: ChangeNotice) => void;

@@ -30,17 +30,29 @@ export function changeReporter(
     // the expense at a later version than the event's and would overwrite the change with it;
     // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
     await changeLog.bulkWrite(
-      changes.map(({ cursor, userId, kind, expenseId, expense, messageId, occurredAt }) => ({
-        updateOne: {
-          filter: { _id: cursor },
-          update: { $setOnInsert: { userId, kind, expenseId, expense, messageId, occurredAt } },
-          upsert: true,
+      changes.map(
+        ({ cursor, userId, kind, expenseId, expense, messageId, occurredAt, traceContext }) => {
+          const entry = { userId, kind, expenseId, expense, messageId, occurredAt };
+          return {
+            updateOne: {
+              filter: { _id: cursor },
+              update: {
+                $setOnInsert: traceContext === undefined ? entry : { ...entry, traceContext },
+              },
+              upsert: true,
+            },
+          };
         },
-      })),
+      ),
       { ordered: false },
     );
     const newestByUser = new Map<string, ChangeNotice>();
-    for (const { userId, cursor } of changes) newestByUser.set(userId, { userId, cursor });
+    for (const { userId, cursor, traceContext } of changes) {
+      newestByUser.set(
+        userId,
+        traceContext === undefined ? { userId, cursor } : { userId, cursor, traceContext },
+      );
+    }
     const notices = [...newestByUser.values()];
     for (const notice of notices) localHub.deliver(notice);
     await announceChanges(producer, topic, notices);
