@@ -11,7 +11,7 @@
  * 3. The limit: the same `expenses` documents bulk-upserted straight into a collection with the
  *    same indexes in the same database (`bulkWrite` of 1,000 upserting `replaceOne`s, unordered).
  *    Projector and limit go side by side: the events are cut into `BENCH_PROJECTOR_SLICES`
- *    (default 10) slices after a warm-up slice of `BENCH_PROJECTOR_WARMUP_EVENTS` (default
+ *    (default 40) slices after a warm-up slice of `BENCH_PROJECTOR_WARMUP_EVENTS` (default
  *    3,000; the group join, not counted), each published in one Kafka transaction so the
  *    projector sees it at once at the commit, projected, then bulk-upserted (the limit first
  *    every other slice). Both sides so see the same database, grown as far, and the same spell
@@ -60,7 +60,7 @@ const otherUsers = 1_000;
 const heavyUser = 'bench-heavy-user';
 const chunk = 1_000;
 /** Slices the counted events are projected and upserted in, alternately. */
-const sliceCount = envInt('BENCH_PROJECTOR_SLICES', 10);
+const sliceCount = envInt('BENCH_PROJECTOR_SLICES', 40);
 /** Events projected and upserted before the clock starts. */
 const warmupEvents = Math.min(
   envInt('BENCH_PROJECTOR_WARMUP_EVENTS', 3_000),
