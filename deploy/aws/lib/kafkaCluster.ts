@@ -7,7 +7,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acceptCustomResourceFunction, acceptWildcardResource } from './nagSuppressions.ts';
-import { kafkaTopics, type KafkaGroups } from './processes.ts';
+import { kafkaTopics, writtenTopics, type KafkaGroups, type TopicUse } from './processes.ts';
 import type { DistributedProfile } from './profiles.ts';
 
 /** MSK's port for clients authenticating with IAM over TLS. */
@@ -89,11 +89,12 @@ export class KafkaCluster extends Construct {
   }
 
   /**
-   * What a service's task role may do: connect, produce idempotently, create, read and write each
-   * of our topics (named one by one), and use its own consumer groups. A group made per replica (`<prefix><uuid>`) can only
+   * What a service's task role may do: connect, produce idempotently, create and describe each of
+   * our topics (named one by one), read the topics it reads, write those it writes and its dead
+   * letters, and use its own consumer groups. A group made per replica (`<prefix><uuid>`) can only
    * be named by its prefix.
    */
-  grantClient(role: iam.IRole, groups: KafkaGroups): void {
+  grantClient(role: iam.IRole, groups: KafkaGroups, use: TopicUse): void {
     const stack = Stack.of(this);
     // A cluster ARN is arn:…:cluster/<name>/<uuid>; topics and groups are named under the same pair.
     const clusterUuid = Fn.select(2, Fn.split('/', this.clusterArn));
@@ -113,17 +114,30 @@ export class KafkaCluster extends Construct {
         resources: [this.clusterArn],
       }),
     );
+    // Every process creates whichever of our topics are missing at start (ensureTopics).
     role.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [
-          'kafka-cluster:CreateTopic',
-          'kafka-cluster:DescribeTopic',
-          'kafka-cluster:ReadData',
-          'kafka-cluster:WriteData',
-        ],
+        actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
         resources: kafkaTopics.map((topic) => under('topic', topic)),
       }),
     );
+    if (use.reads.length > 0) {
+      role.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:ReadData'],
+          resources: use.reads.map((topic) => under('topic', topic)),
+        }),
+      );
+    }
+    const writes = writtenTopics(use);
+    if (writes.length > 0) {
+      role.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:WriteData'],
+          resources: writes.map((topic) => under('topic', topic)),
+        }),
+      );
+    }
     const groupNames = [
       ...groups.named,
       ...groups.perReplicaPrefixes.map((prefix) => `${prefix}*`),

@@ -81,7 +81,7 @@ export class ProcessService extends Construct {
       },
       stopTimeout,
     });
-    kafka.grantClient(taskDefinition.taskRole, spec.kafkaGroups);
+    kafka.grantClient(taskDefinition.taskRole, spec.kafkaGroups, spec.topics);
     acceptNagFinding(
       taskDefinition,
       'ECS2',

@@ -1,4 +1,4 @@
-import { allTopicNames } from '../../../events/src/topics.ts';
+import { allTopicNames, deadLetterTopic, topics } from '../../../events/src/topics.ts';
 import type { DeploymentProfile, DistributedProfile } from './profiles.ts';
 
 /** The private DNS namespace (Cloud Map) the processes find each other in. */
@@ -11,10 +11,35 @@ export const serviceNamespace = 'cashtrack.internal';
  */
 export const kafkaTopics: readonly string[] = [...allTopicNames(), 'cashtrack.expense-changes'];
 
+const expenseChanges = 'cashtrack.expense-changes';
+
+/**
+ * The topics a process reads and the ones it writes, from its consumers and what it publishes.
+ * A consumer also writes the dead letters of what it reads (`<topic>.dlq`).
+ */
+export interface TopicUse {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+}
+
+/**
+ * Topics read by listeners that skip what they cannot use rather than park it: the revocation
+ * listener (events/src/kafka/revocationListener.ts) and the change notices.
+ */
+const readWithoutDeadLetters: readonly string[] = [topics.accessTokenRevocations, expenseChanges];
+
+/** Every topic `use` lets a process write: what it publishes and its dead letters. */
+export function writtenTopics(use: TopicUse): string[] {
+  const deadLetters = use.reads
+    .filter((topic) => !readWithoutDeadLetters.includes(topic))
+    .map(deadLetterTopic);
+  return [...new Set([...use.writes, ...deadLetters])];
+}
+
 /** A secret a process reads from Secrets Manager into this environment variable. */
 export type SecretName = 'subgraphSharedSecret' | 'mongoUrl' | 'openAiApiKey';
 
-/** The consumer groups a process uses; every process may use every topic of `kafkaTopics`. */
+/** The consumer groups a process uses. */
 export interface KafkaGroups {
   /** Consumer groups with a fixed name (e.g. `parser-worker`). */
   readonly named: readonly string[];
@@ -37,6 +62,7 @@ export interface ProcessSpec {
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, SecretName>>;
   readonly kafkaGroups: KafkaGroups;
+  readonly topics: TopicUse;
   /** The processes this one calls, by name: their ports are the only ones it may reach. */
   readonly calls: readonly ProcessSpec['name'][];
   /**
@@ -97,6 +123,8 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       // Auth applies its own revocations from its database; it consumes nothing.
       kafkaGroups: { named: [], perReplicaPrefixes: [] },
+      // UserRegistered; AccessTokenRevoked when a person logs out.
+      topics: { reads: [], writes: [topics.users, topics.accessTokenRevocations] },
       calls: [],
     },
     {
@@ -107,6 +135,8 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       environment: { USER_HOST: '0.0.0.0', AUTH_JWKS_URL: jwksUrl, ...kafka, ...mongo.environment },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: { named: ['user-profiles'], perReplicaPrefixes: revocationGroups },
+      // UserProfileUpdated.
+      topics: { reads: [topics.users, topics.accessTokenRevocations], writes: [topics.users] },
       // JWKS: auth's public keys, to verify access tokens.
       calls: ['auth'],
     },
@@ -126,6 +156,18 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         named: ['expense-projector'],
         perReplicaPrefixes: [...revocationGroups, 'expense-changes-'],
       },
+      // The projector reads the expense and user events; ExpenseMessageSubmitted, the expense
+      // commands' events and the change notices are its own.
+      topics: {
+        reads: [
+          topics.expenses,
+          topics.expenseMessages,
+          topics.users,
+          topics.accessTokenRevocations,
+          expenseChanges,
+        ],
+        writes: [topics.expenseMessages, topics.expenses, expenseChanges],
+      },
       calls: ['auth'],
       scalesOnLagOf: { group: 'expense-projector', topic: 'cashtrack.expenses' },
     },
@@ -142,7 +184,10 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         ...mongo.environment,
       },
       secrets: { ...mongo.secrets, ...modelSecrets },
-      kafkaGroups: { named: ['parser-worker'], perReplicaPrefixes: [] },
+      // `parser-vocabulary`: the learned-terms projector (parser/src/vocabulary; a test holds it).
+      kafkaGroups: { named: ['parser-worker', 'parser-vocabulary'], perReplicaPrefixes: [] },
+      // ExpenseRecorded and ExpenseMessageRejected; it learns from ExpenseCategoryCorrected.
+      topics: { reads: [topics.expenseMessages, topics.expenses], writes: [topics.expenses] },
       calls: [],
       scalesOnLagOf: { group: 'parser-worker', topic: 'cashtrack.expense-messages' },
     },
@@ -164,6 +209,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret' },
       kafkaGroups: { named: [], perReplicaPrefixes: revocationGroups },
+      topics: { reads: [topics.accessTokenRevocations], writes: [] },
       calls: ['auth', 'user', 'expense'],
     },
   ];

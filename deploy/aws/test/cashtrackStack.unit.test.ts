@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { allTopicNames } from '../../../events/src/topics.ts';
+import { allTopicNames, topics } from '../../../events/src/topics.ts';
+import { vocabularyConsumerGroup } from '../../../parser/src/vocabulary/vocabularyProjector.ts';
 import { defaultKeepAliveMs } from '../../../platform/src/graphql/graphqlWsServer.ts';
 import { changeNotificationsTopic } from '../../../subgraphs/expense/src/subscriptions/changeNotifications.ts';
 import { cashtrackApp } from '../lib/app.ts';
-import { loadBalancerIdleTimeoutSeconds } from '../lib/cashtrackStack.ts';
+import { loadBalancerIdleTimeoutSeconds, serviceId } from '../lib/cashtrackStack.ts';
 import { mskIamPort } from '../lib/kafkaCluster.ts';
-import { kafkaTopics } from '../lib/processes.ts';
+import { kafkaTopics, type ProcessSpec } from '../lib/processes.ts';
 import { profileNamed, profiles } from '../lib/profiles.ts';
 import { flowRules, type FlowRule } from './securityGroupRules.ts';
 import { synthesize, type SynthesizedStack } from './synthesizedStack.ts';
@@ -51,6 +52,22 @@ function container(name: string): ContainerDefinition {
   const found = containers().find((definition) => definition.Name === name);
   if (found === undefined) throw new Error(`no container ${name}`);
   return found;
+}
+
+/** The topic statements of a process's task role: actions, and topic names without the ARN. */
+function topicRights(name: ProcessSpec['name']): { actions: string[]; topics: string[] }[] {
+  const prefix = `${serviceId(name)}TaskTaskRole`;
+  const [, policy] = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
+  const document = policy.Properties?.PolicyDocument as {
+    Statement: { Action: string | string[]; Resource: unknown }[];
+  };
+  return document.Statement.map((statement) => ({
+    actions: [statement.Action].flat(),
+    topics: [statement.Resource]
+      .flat()
+      .map((resource) => /:topic\/.*\/([^/"]+)"\]\]\}$/.exec(JSON.stringify(resource))?.[1])
+      .filter((topic): topic is string => topic !== undefined),
+  })).filter((statement) => statement.topics.length > 0);
 }
 
 const ports = (rules: FlowRule[]) => rules.map((rule) => `${rule.peer}:${rule.fromPort}`).sort();
@@ -249,10 +266,49 @@ describe('the production profile', () => {
 
   it('names every topic the services create, and no other, in the task roles', () => {
     expect([...kafkaTopics].sort()).toEqual([...allTopicNames(), changeNotificationsTopic].sort());
-    const topicStatement = JSON.stringify(
+    const created = topicRights('parser-worker').find((statement) =>
+      statement.actions.includes('kafka-cluster:CreateTopic'),
+    );
+    expect(created?.topics.sort()).toEqual([...kafkaTopics].sort());
+  });
+
+  it('lets each process read only what it consumes and write only what it publishes and its dead letters', () => {
+    const granted = (name: ProcessSpec['name'], action: string) =>
+      topicRights(name)
+        .filter((statement) => statement.actions.includes(action))
+        .flatMap((statement) => statement.topics)
+        .sort();
+    expect(granted('gateway', 'kafka-cluster:ReadData')).toEqual([topics.accessTokenRevocations]);
+    expect(granted('gateway', 'kafka-cluster:WriteData')).toEqual([]);
+    expect(granted('auth', 'kafka-cluster:ReadData')).toEqual([]);
+    expect(granted('auth', 'kafka-cluster:WriteData')).toEqual(
+      [topics.users, topics.accessTokenRevocations].sort(),
+    );
+    expect(granted('parser-worker', 'kafka-cluster:ReadData')).toEqual(
+      [topics.expenseMessages, topics.expenses].sort(),
+    );
+    expect(granted('parser-worker', 'kafka-cluster:WriteData')).toEqual(
+      [topics.expenses, `${topics.expenses}.dlq`, `${topics.expenseMessages}.dlq`].sort(),
+    );
+    // Every topic someone reads, someone writes.
+    const names = ['auth', 'user', 'expense', 'parser-worker', 'gateway'] as const;
+    const written = new Set(names.flatMap((name) => granted(name, 'kafka-cluster:WriteData')));
+    for (const name of names) {
+      for (const topic of granted(name, 'kafka-cluster:ReadData')) {
+        expect({ name, topic, written: written.has(topic) }).toEqual({
+          name,
+          topic,
+          written: true,
+        });
+      }
+    }
+  });
+
+  it("lets the parser worker use the vocabulary projector's consumer group", () => {
+    const groups = JSON.stringify(
       ofType('AWS::IAM::Policy').find(([id]) => id.startsWith('ParserWorkerTaskTaskRole'))?.[1],
     );
-    for (const topic of kafkaTopics) expect(topicStatement).toContain(`/${topic}"`);
+    expect(groups).toContain(`/${vocabularyConsumerGroup}"`);
   });
 
   it('authenticates to MSK with IAM, the services told so by KAFKA_SASL_MECHANISM', () => {
