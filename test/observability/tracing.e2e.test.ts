@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
 import { postGraphQL, startLocalSystem, waitFor, type LocalSystem } from '@cashtrack/test-support';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlpReceiver.ts';
 
@@ -9,7 +11,9 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlpR
  * process (real ones, as `npm start` runs them, on a private Kafka and FerretDB) exports its
  * spans over OTLP/HTTP with its real exporter to a receiver in this test, and the trace holds
  * the gateway's, the expense subgraph's, the Kafka publishes', the parser worker's and the
- * projector's spans. Their log lines carry the trace id.
+ * projector's spans, and the gateway's delivery of the change to a live subscriber. Their log
+ * lines carry the trace id. The subscriber's socket names a trace of its own (connectionParams),
+ * which its subscription's set-up continues.
  */
 
 let receiver: OtlpReceiver;
@@ -18,6 +22,11 @@ const traceId = randomBytes(16).toString('hex');
 const clientSpanId = randomBytes(8).toString('hex');
 const email = `tracing-${Date.now().toString(36)}@example.com`;
 let traceSpans: readonly ReceivedSpan[] = [];
+/** The trace the subscriber's socket names, as a browser app would: in connectionParams. */
+const socketTraceId = randomBytes(16).toString('hex');
+const socketClientSpanId = randomBytes(8).toString('hex');
+let subscriber: Client | undefined;
+const delivered: FormattedExecutionResult[] = [];
 
 async function call<Data>(
   query: string,
@@ -50,25 +59,60 @@ beforeAll(async () => {
     `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
     { input: { email, password: 'tracing-pass-1', displayName: 'Tracing Canary' } },
   );
+  subscriber = createClient({
+    url: `${system.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: {
+      authorization: `Bearer ${signUp.accessToken}`,
+      traceparent: `00-${socketTraceId}-${socketClientSpanId}-01`,
+    },
+    retryAttempts: 0,
+  });
+  // From the start of the new user's history (after: ""), so no change can slip past before the
+  // stream is live.
+  subscriber.subscribe(
+    {
+      query: `subscription Changes($after: String) { expenseChanged(after: $after) { cursor kind expense { id } } }`,
+      variables: { after: '' },
+    },
+    {
+      next: (result) => delivered.push(result),
+      error: (error) => {
+        const { message, code, reason } = error as {
+          message?: string;
+          code?: number;
+          reason?: string;
+        };
+        delivered.push({ errors: [{ message: message ?? `closed ${code} ${reason}` }] });
+      },
+      complete: () => undefined,
+    },
+  );
   await call<{ logExpense: { id: string } }>(
     `mutation LogExpense($text: String!) { logExpense(text: $text) { id } }`,
     { text: 'Spent $7.25 on tracing-canary coffee today' },
     { token: signUp.accessToken, headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } },
   );
-  // Done once the projector's span of the recorded expense has arrived.
+  // Done once the projector's span of the recorded expense and its delivery have arrived.
   traceSpans = await waitFor(
     () => {
       const spans = receiver.spans().filter((span) => span.traceId === traceId);
       const projected = spans.some(
         (span) => span.service === 'expense' && /cashtrack\.expenses process$/.test(span.name),
       );
-      return projected ? spans : undefined;
+      const deliveredHere = spans.some((span) => span.name === 'expenseChanged deliver');
+      if (projected && deliveredHere && delivered.length > 0) return spans;
+      // Said when the wait times out: which of the three is missing.
+      throw new Error(
+        `projected: ${projected}, delivery span: ${deliveredHere}, results: ${JSON.stringify(delivered)}`,
+      );
     },
-    { timeoutMs: 60_000, description: "the projector's span of the logged expense" },
+    { timeoutMs: 60_000, description: "the projector's span of the logged expense, delivered" },
   );
 }, 300_000);
 
 afterAll(async () => {
+  await subscriber?.dispose();
   await system?.dispose();
   await receiver?.close();
 }, 60_000);
@@ -105,6 +149,44 @@ describe('one logExpense, one trace', () => {
     expect(parserPublished.length).toBeGreaterThan(0);
     const publishIds = new Set(parserPublished.map((span) => span.spanId));
     expect(projected.some((span) => publishIds.has(span.parentSpanId))).toBe(true);
+  });
+
+  it("delivers the change to the subscriber in the same trace, a child of the projector's span", () => {
+    const projectorSpanIds = new Set(
+      spansOf('expense')
+        .filter((span) => /cashtrack\.expenses process$/.test(span.name))
+        .map((span) => span.spanId),
+    );
+    const deliveries = spansOf('gateway').filter((span) => span.name === 'expenseChanged deliver');
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((span) => projectorSpanIds.has(span.parentSpanId))).toBe(true);
+  });
+
+  it("announces the change to every replica in the trace, and leaves the client's payload as it was", () => {
+    const announced = spansOf('expense').filter((span) =>
+      /cashtrack\.expense-changes publish$/.test(span.name),
+    );
+    expect(announced.length).toBeGreaterThan(0);
+    const added = delivered.find(
+      (result) => (result.data?.expenseChanged as { kind?: string } | undefined)?.kind === 'ADDED',
+    );
+    expect(added).toEqual({
+      data: {
+        expenseChanged: {
+          cursor: expect.any(String),
+          kind: 'ADDED',
+          expense: { id: expect.any(String) },
+        },
+      },
+    });
+    expect(JSON.stringify(delivered)).not.toMatch(/traceparent|tracestate/);
+  });
+
+  it("starts the subscription's span in the trace its socket's connectionParams name", () => {
+    const setUp = receiver
+      .spans()
+      .find((span) => span.service === 'gateway' && span.name === 'subscription Changes');
+    expect(setUp).toMatchObject({ traceId: socketTraceId, parentSpanId: socketClientSpanId });
   });
 
   it('writes the trace id on the log lines of the work it traced', async () => {
