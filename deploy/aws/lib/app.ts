@@ -15,7 +15,11 @@ export function cashtrackApp(context: Readonly<Record<string, string>> = {}): {
   app: App;
   stack: CashTrackStack;
 } {
-  const app = new App({ context });
+  // A unique name for the launch template CDK makes to require IMDSv2 on the small host, which
+  // would otherwise be the same in every stack of an account and region.
+  const app = new App({
+    context: { '@aws-cdk/aws-ec2:uniqueImdsv2TemplateName': true, ...context },
+  });
   const contextString = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;

@@ -93,6 +93,12 @@ describe('the small profile', () => {
       small.template.resourceCountIs(absent, 0);
     }
     small.template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano' });
+    // IMDSv2 only, through a launch template whose name is this stack's own.
+    const [, template] = only('AWS::EC2::LaunchTemplate');
+    expect(template.Properties).toMatchObject({
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+      LaunchTemplateName: expect.stringContaining('CashTracksmall'),
+    });
   });
 
   it('builds the one image for arm64, the host’s architecture', () => {
