@@ -40,8 +40,6 @@ const composeOnly: Readonly<Record<string, string>> = {
 /** Variables only the cloud sets, and why compose has none. */
 const cloudOnly: Readonly<Record<string, string>> = {
   GATEWAY_TRUST_PROXY: 'CloudFront is one proxy in front of the gateway',
-  KAFKA_LOG_DIRS:
-    "the broker's log is put on the host's data volume by name, whatever the image's default",
 };
 
 /**
