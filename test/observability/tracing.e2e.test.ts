@@ -26,7 +26,7 @@ let traceSpans: readonly ReceivedSpan[] = [];
 const socketTraceId = randomBytes(16).toString('hex');
 const socketClientSpanId = randomBytes(8).toString('hex');
 let subscriber: Client | undefined;
-const delivered: FormattedExecutionResult[] = [];
+const delivered: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
 
 async function call<Data>(
   query: string,
