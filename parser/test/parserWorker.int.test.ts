@@ -220,7 +220,9 @@ describe('parser worker', () => {
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(text).toContain('kafka_consumer_running{group="parser-worker"} 1');
-    expect(text).toContain('kafka_consumer_events_dead_lettered_total{group="parser-worker"} 1');
+    expect(text).toMatch(
+      /kafka_consumer_events_dead_lettered_total\{group="parser-worker",topic="[^"]*cashtrack\.expense-messages"\} 1\n/,
+    );
     expect(text).toMatch(/^kafka_consumer_events_handled_total\{group="parser-worker"\} \d+$/m);
     expect(text).toMatch(
       /^kafka_consumer_lag\{group="parser-worker",topic="[^"]+",partition="\d+"\} \d+$/m,
