@@ -223,7 +223,9 @@ describe('parser worker', () => {
     expect(text).toMatch(
       /kafka_consumer_events_dead_lettered_total\{group="parser-worker",topic="[^"]*cashtrack\.expense-messages"\} 1\n/,
     );
-    expect(text).toMatch(/^kafka_consumer_events_handled_total\{group="parser-worker"\} \d+$/m);
+    expect(text).toMatch(
+      /^kafka_consumer_events_handled_total\{group="parser-worker",topic="[^"]+"\} \d+$/m,
+    );
     expect(text).toMatch(
       /^kafka_consumer_lag\{group="parser-worker",topic="[^"]+",partition="\d+"\} \d+$/m,
     );
