@@ -149,4 +149,30 @@ describe('trace context through the outbox and Kafka', () => {
       [first.traceId, second.traceId].sort(),
     );
   });
+
+  it('makes no span for a message whose trace was left out of the sample, and carries it on as it came', async () => {
+    exporter.reset();
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const carriedOn: (string | undefined)[] = [];
+    const core = createDeliveryCore({
+      handling: {
+        handle: async () => {
+          carriedOn.push(activeTraceCarrier()?.traceparent);
+          const publish = startPublishSpan(topic, undefined);
+          publish?.end();
+          carriedOn.push(publish?.headers.traceparent);
+        },
+      },
+      groupId: 'parser-worker',
+      deadLetters: () => Promise.resolve(),
+      heartbeatEveryMs: 1_000,
+      onFatal: () => undefined,
+      tracing: consumeSpans('parser-worker'),
+    });
+    await core.deliver(
+      batchOf([consumed(manualExpense('user-4', 'expense-5', 3), { traceparent: unsampled })]),
+    );
+    expect(carriedOn).toEqual([unsampled, unsampled]);
+    expect(await exported()).toEqual([]);
+  });
 });
