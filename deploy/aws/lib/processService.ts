@@ -19,8 +19,19 @@ export interface ProcessServiceProps {
 }
 
 /** The same probe compose runs: `/ready` on the process's own port, from inside the container. */
-export function readyProbe(port: number): string {
-  return `fetch('http://127.0.0.1:${port}/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+export function readyHealthCheck(port: number): ecs.HealthCheck {
+  return {
+    command: [
+      'CMD',
+      'node',
+      '-e',
+      `fetch('http://127.0.0.1:${port}/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+    ],
+    interval: Duration.seconds(10),
+    timeout: Duration.seconds(5),
+    retries: 3,
+    startPeriod: Duration.seconds(60),
+  };
 }
 
 /** How long a task has after SIGTERM; our processes drain and exit well within it. */
@@ -65,20 +76,9 @@ export class ProcessService extends Construct {
         AWS_REGION: Stack.of(this).region,
         ...spec.environment,
       },
-      secrets: Object.fromEntries(
-        Object.entries(spec.secrets).map(([variable, name]) => [
-          variable,
-          ecs.Secret.fromSecretsManager(secrets.named(name)),
-        ]),
-      ),
+      secrets: secrets.forContainer(spec.secrets),
       portMappings: [{ containerPort: spec.port, name: spec.name }],
-      healthCheck: {
-        command: ['CMD', 'node', '-e', readyProbe(spec.port)],
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(60),
-      },
+      healthCheck: readyHealthCheck(spec.port),
       stopTimeout,
     });
     kafka.grantClient(taskDefinition.taskRole, spec.kafkaGroups, spec.topics);

@@ -1,3 +1,4 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acceptNagFinding } from './nagSuppressions.ts';
@@ -46,5 +47,15 @@ export class ServiceSecrets extends Construct {
 
   named(name: SecretName): secretsmanager.ISecret {
     return this.byName[name];
+  }
+
+  /** A container's `secrets`: each variable read from the secret it names, when ECS starts it. */
+  forContainer(variables: Readonly<Record<string, SecretName>>): Record<string, ecs.Secret> {
+    return Object.fromEntries(
+      Object.entries(variables).map(([variable, name]) => [
+        variable,
+        ecs.Secret.fromSecretsManager(this.named(name)),
+      ]),
+    );
   }
 }

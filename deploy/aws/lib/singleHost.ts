@@ -8,7 +8,7 @@ import { dataVolumeUserData, hostDataRoot } from './dataVolumeUserData.ts';
 import { kafkaService, mongoService, type HostDataService } from './hostDataServices.ts';
 import { acceptNagFinding, acceptWildcardResource } from './nagSuppressions.ts';
 import { processSpecs, type ProcessSpec } from './processes.ts';
-import { readyProbe, stopTimeout } from './processService.ts';
+import { readyHealthCheck, stopTimeout } from './processService.ts';
 import type { SingleHostProfile } from './profiles.ts';
 import type { ServiceSecrets } from './serviceSecrets.ts';
 
@@ -181,22 +181,11 @@ export class SingleHost extends Construct {
         memoryReservationMiB: profile.memoryReservationMiB.process,
         logging: ecs.LogDrivers.awsLogs({ streamPrefix: spec.name, logGroup }),
         environment: { SERVICE_ENTRY: spec.entry, ...spec.environment },
-        secrets: Object.fromEntries(
-          Object.entries(spec.secrets).map(([variable, name]) => [
-            variable,
-            ecs.Secret.fromSecretsManager(props.secrets.named(name)),
-          ]),
-        ),
+        secrets: props.secrets.forContainer(spec.secrets),
         // Only the gateway is published on the host; the others answer over the links only.
         portMappings:
           spec.name === 'gateway' ? [{ containerPort: spec.port, hostPort: spec.port }] : [],
-        healthCheck: {
-          command: ['CMD', 'node', '-e', readyProbe(spec.port)],
-          interval: Duration.seconds(10),
-          timeout: Duration.seconds(5),
-          retries: 3,
-          startPeriod: Duration.seconds(60),
-        },
+        healthCheck: readyHealthCheck(spec.port),
         stopTimeout,
         // A process that exits is started again in place, without stopping the broker or the
         // database beside it.
