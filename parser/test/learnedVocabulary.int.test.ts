@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Consumer } from 'kafkajs';
-import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
-import {
-  decodeEvent,
-  newEvent,
-  topicNames,
-  type CashTrackEvent,
-  type EventOfType,
-} from '@cashtrack/events';
-import {
-  kafkaForTests,
-  mongoForTests,
-  testNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@cashtrack/test-support';
+import { newEvent, type EventOfType } from '@cashtrack/events';
+import { waitFor } from '@cashtrack/test-support';
 import { vocabularyCollection } from '../src/vocabulary/vocabularyReadModel.ts';
-import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
-import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
+import {
+  expenseRecordedFor,
+  startWorkerOnBroker,
+  submittedMessage,
+  type WorkerOnBroker,
+} from './support/workerOnBroker.ts';
 
 /**
  * Learning from corrections, on the real broker and database: once a person corrected the
@@ -25,63 +15,28 @@ import { startParserWorker, type RunningParserWorker } from '../src/worker/parse
  * another person's "bento 9" is still a guess in `other`.
  */
 
-const ns = testNamespace();
-const topics = topicNames(ns.topicPrefix);
-const kafka = kafkaForTests('parser-vocabulary-test');
-
-let worker: RunningParserWorker;
-let producer: EventProducer;
-let collector: Consumer;
-let database: TestDatabase;
-const published: CashTrackEvent[] = [];
+let broker: WorkerOnBroker;
 
 beforeAll(async () => {
-  await ensureTopics(kafka, { prefix: ns.topicPrefix, partitions: 2 });
-  database = await mongoForTests(ns.database);
-  worker = await startParserWorker(
-    { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
-    { env: {}, sessionTimeoutMs: 10_000 },
-  );
-  producer = createEventProducer(kafka, { topicPrefix: ns.topicPrefix });
-  await producer.connect();
-  collector = kafka.consumer({ groupId: `${ns.topicPrefix}collector`, maxWaitTimeInMs: 200 });
-  await collector.connect();
-  await collector.subscribe({ topics: [topics.expenses], fromBeginning: true });
-  await collector.run({
-    eachMessage: async ({ message }) => {
-      published.push(decodeEvent(message));
-    },
-  });
+  broker = await startWorkerOnBroker('parser-vocabulary-test');
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await Promise.allSettled([collector?.disconnect(), producer?.disconnect()]);
-  await database?.close();
+  await broker?.close();
 });
 
 let sequence = 0;
 async function parse(text: string, userId: string): Promise<EventOfType<'ExpenseRecorded'>> {
   sequence += 1;
-  const message = newEvent({
-    type: 'ExpenseMessageSubmitted',
+  const message = submittedMessage(broker.ns, {
+    key: String(sequence),
+    text,
     userId,
-    aggregateId: `${ns.topicPrefix}message-${sequence}`,
-    aggregateVersion: 1,
-    correlationId: `correlation-${sequence}`,
-    now: new Date('2026-11-24T10:00:00Z'),
-    payload: { text, timezone: 'UTC', currency: 'USD' },
+    timezone: 'UTC',
+    currency: 'USD',
   });
-  await producer.publish([message]);
-  return waitFor(
-    () =>
-      published.find(
-        (event): event is EventOfType<'ExpenseRecorded'> =>
-          event.type === 'ExpenseRecorded' &&
-          event.payload.origin?.messageId === message.aggregateId,
-      ),
-    { timeoutMs: 30_000, description: `the expense of "${text}"` },
-  );
+  await broker.producer.publish([message]);
+  return expenseRecordedFor(broker, message.aggregateId);
 }
 
 /** What `updateExpense` publishes beside its ExpenseUpdated when the category changes. */
@@ -115,9 +70,9 @@ describe('the per-user vocabulary', () => {
 
     const fix = correction(first, 'dining');
     // Delivered twice, as a redelivery would: learning is idempotent.
-    await producer.publish([fix]);
-    await producer.publish([fix]);
-    const vocabulary = vocabularyCollection(database.db);
+    await broker.producer.publish([fix]);
+    await broker.producer.publish([fix]);
+    const vocabulary = vocabularyCollection(broker.database.db);
     await waitFor(async () => (await vocabulary.findOne({ _id: 'user-anna' })) ?? undefined, {
       timeoutMs: 30_000,
       description: "Anna's vocabulary",

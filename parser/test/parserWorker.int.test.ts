@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { applyToReadModel, type ReadModelDocument } from '@cashtrack/events/mongo';
-import { createEventProducer, ensureTopics, type EventProducer } from '@cashtrack/events/kafka';
-import {
-  decodeEvent,
-  deadLetterTopic,
-  newEvent,
-  topicNames,
-  type CashTrackEvent,
-} from '@cashtrack/events';
-import {
-  kafkaForTests,
-  mongoForTests,
-  testNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@cashtrack/test-support';
+import type { CashTrackEvent } from '@cashtrack/events';
+import { waitFor } from '@cashtrack/test-support';
 import { readDeadLetter } from '../../events/test/deadLetterReader.ts';
 import { expenseIdFor } from '../src/worker/deterministicIds.ts';
-import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
-import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
+import {
+  startWorkerOnBroker,
+  submittedMessage,
+  type WorkerOnBroker,
+} from './support/workerOnBroker.ts';
 
 /**
  * The worker end to end on the real broker: messages in on `expense-messages`, outcome events
@@ -27,75 +17,37 @@ import { startParserWorker, type RunningParserWorker } from '../src/worker/parse
  * The worker runs the rules parser (no OPENAI_API_KEY), so the answers are deterministic.
  */
 
-const ns = testNamespace();
-const topics = topicNames(ns.topicPrefix);
-const kafka = kafkaForTests('parser-worker-test');
-
-let worker: RunningParserWorker;
-let producer: EventProducer;
+let broker: WorkerOnBroker;
 let rawProducer: Producer;
-let collector: Consumer;
-let database: TestDatabase;
-const published: CashTrackEvent[] = [];
-const deadLetters: KafkaMessage[] = [];
 
 beforeAll(async () => {
-  await ensureTopics(kafka, { prefix: ns.topicPrefix, partitions: 2 });
-  database = await mongoForTests(ns.database);
-  worker = await startParserWorker(
-    // Brokers and server from the environment the global setup provided.
-    { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
-    {
-      env: {},
-      sessionTimeoutMs: 10_000,
-      retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
-    },
-  );
-  producer = createEventProducer(kafka, { topicPrefix: ns.topicPrefix });
-  await producer.connect();
-  rawProducer = kafka.producer();
+  broker = await startWorkerOnBroker('parser-worker-test', {
+    retry: { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
+  });
+  rawProducer = broker.kafka.producer();
   await rawProducer.connect();
-  collector = kafka.consumer({ groupId: `${ns.topicPrefix}collector`, maxWaitTimeInMs: 200 });
-  await collector.connect();
-  await collector.subscribe({
-    topics: [topics.expenses, deadLetterTopic(topics.expenseMessages)],
-    fromBeginning: true,
-  });
-  await collector.run({
-    eachMessage: async ({ topic, message }) => {
-      if (topic === topics.expenses) published.push(decodeEvent(message));
-      else deadLetters.push(message);
-    },
-  });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await Promise.allSettled([
-    collector?.disconnect(),
-    producer?.disconnect(),
-    rawProducer?.disconnect(),
-  ]);
-  await database?.close();
+  await rawProducer?.disconnect();
+  await broker?.close();
 });
 
 let sequence = 0;
 function submitted(text: string, userId = 'user-1') {
   sequence += 1;
-  return newEvent({
-    type: 'ExpenseMessageSubmitted',
+  // The user's day is the 24th in Berlin; "yesterday" is the 23rd.
+  return submittedMessage(broker.ns, {
+    key: String(sequence),
+    text,
     userId,
-    aggregateId: `${ns.topicPrefix}message-${sequence}`,
-    aggregateVersion: 1,
-    correlationId: `correlation-${sequence}`,
-    // The user's day is the 24th in Berlin; "yesterday" is the 23rd.
-    now: new Date('2026-11-24T10:00:00Z'),
-    payload: { text, timezone: 'Europe/Berlin', currency: 'EUR' },
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
   });
 }
 
 function eventsOf(messageId: string): CashTrackEvent[] {
-  return published.filter((event) =>
+  return broker.published.filter((event) =>
     event.type === 'ExpenseRecorded'
       ? event.payload.origin?.messageId === messageId
       : event.aggregateId === messageId,
@@ -112,7 +64,7 @@ function waitForEvents(messageId: string, count: number): Promise<CashTrackEvent
 describe('parser worker', () => {
   it('publishes one ExpenseRecorded per expense, for the user and day of the message', async () => {
     const message = submitted('uber 23.40 yesterday + coffee 4');
-    await producer.publish([message]);
+    await broker.producer.publish([message]);
     const events = await waitForEvents(message.aggregateId, 2);
     expect(events).toHaveLength(2);
     events.forEach((event, position) => {
@@ -143,7 +95,7 @@ describe('parser worker', () => {
 
   it('rejects a message with no expense, with a reason a person understands', async () => {
     const message = submitted('how are you today?');
-    await producer.publish([message]);
+    await broker.producer.publish([message]);
     const [event] = await waitForEvents(message.aggregateId, 1);
     expect(event).toMatchObject({
       type: 'ExpenseMessageRejected',
@@ -157,7 +109,7 @@ describe('parser worker', () => {
 
   it('rejects a message the parser refuses before parsing, as parser "none"', async () => {
     const message = submitted('   ');
-    await producer.publish([message]);
+    await broker.producer.publish([message]);
     const [event] = await waitForEvents(message.aggregateId, 1);
     expect(event).toMatchObject({
       type: 'ExpenseMessageRejected',
@@ -167,14 +119,15 @@ describe('parser worker', () => {
 
   it('republishes the same ids on redelivery, so the projection records each expense once', async () => {
     const message = submitted('groceries 52.10 and parking 6', 'user-2');
-    await producer.publish([message]);
-    await producer.publish([message]);
+    await broker.producer.publish([message]);
+    await broker.producer.publish([message]);
     const events = await waitForEvents(message.aggregateId, 4);
     const ids = events.map((event) => `${event.eventId}/${event.aggregateId}`);
     expect(ids.slice(2)).toEqual(ids.slice(0, 2));
     expect(new Set(ids).size).toBe(2);
 
-    const expenses = database.db.collection<ReadModelDocument<{ amountMinor: number }>>('expenses');
+    const expenses =
+      broker.database.db.collection<ReadModelDocument<{ amountMinor: number }>>('expenses');
     const outcomes = [];
     for (const event of events) {
       if (event.type !== 'ExpenseRecorded') continue;
@@ -189,18 +142,18 @@ describe('parser worker', () => {
 
   it('parks a poison message in the DLQ and goes on with the next one', async () => {
     await rawProducer.send({
-      topic: topics.expenseMessages,
+      topic: broker.topics.expenseMessages,
       messages: [{ key: 'user-3', value: Buffer.from([0xff, 0x00, 0x13, 0x37]) }],
     });
     const next = submitted('taxi 18', 'user-3');
-    await producer.publish([next]);
-    const letter = await waitFor(() => deadLetters[0], {
+    await broker.producer.publish([next]);
+    const letter = await waitFor(() => broker.deadLetters[0], {
       timeoutMs: 30_000,
       description: 'a dead letter',
     });
     expect(readDeadLetter(letter)).toMatchObject({
-      sourceTopic: topics.expenseMessages,
-      consumerGroup: `${ns.topicPrefix}parser-worker`,
+      sourceTopic: broker.topics.expenseMessages,
+      consumerGroup: `${broker.ns.topicPrefix}parser-worker`,
       attempts: 0,
     });
     expect(letter.value).toEqual(Buffer.from([0xff, 0x00, 0x13, 0x37]));
@@ -209,14 +162,14 @@ describe('parser worker', () => {
   });
 
   it('answers health and readiness with their status alone, and the counts on /metrics', async () => {
-    const health = await fetch(`${worker.url}/health`);
+    const health = await fetch(`${broker.worker.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${worker.url}/ready`);
+    const ready = await fetch(`${broker.worker.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
     // The test runs on the worker's host, so /metrics answers it.
-    const metrics = await fetch(`${worker.url}/metrics`);
+    const metrics = await fetch(`${broker.worker.url}/metrics`);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
     expect(text).toContain('kafka_consumer_running{group="parser-worker"} 1');
@@ -229,6 +182,6 @@ describe('parser worker', () => {
     expect(text).toMatch(
       /^kafka_consumer_lag\{group="parser-worker",topic="[^"]+",partition="\d+"\} \d+$/m,
     );
-    expect((await fetch(`${worker.url}/nothing`)).status).toBe(404);
+    expect((await fetch(`${broker.worker.url}/nothing`)).status).toBe(404);
   });
 });

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Consumer } from 'kafkajs';
-import { createEventProducer, type EventProducer } from '@cashtrack/events/kafka';
-import { decodeEvent, newEvent, topicNames, type CashTrackEvent } from '@cashtrack/events';
-import {
-  kafkaForTests,
-  mongoForTests,
-  testNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@cashtrack/test-support';
 import { tokenUsageCollection } from '../src/llm/mongoTokenBudget.ts';
-import { parserWorkerConfigFromEnv } from '../src/worker/config.ts';
-import { startParserWorker, type RunningParserWorker } from '../src/worker/parserWorker.ts';
 import {
   expensesAnswer,
   startFakeOpenAiServer,
   type FakeOpenAiServer,
 } from './fakeOpenAiServer.ts';
+import {
+  expenseRecordedFor,
+  startWorkerOnBroker,
+  submittedMessage,
+  type WorkerOnBroker,
+} from './support/workerOnBroker.ts';
 
 /**
  * The worker with a model configured (a local OpenAI-compatible server): tokens recorded on each
@@ -24,14 +18,8 @@ import {
  * budget is spent, without another model call.
  */
 
-const ns = testNamespace();
-const kafka = kafkaForTests('parser-worker-llm-test');
 let openAi: FakeOpenAiServer;
-let worker: RunningParserWorker;
-let producer: EventProducer;
-let collector: Consumer;
-let database: TestDatabase;
-const published: CashTrackEvent[] = [];
+let broker: WorkerOnBroker;
 
 beforeAll(async () => {
   openAi = await startFakeOpenAiServer();
@@ -47,65 +35,39 @@ beforeAll(async () => {
     ]),
     totalTokens: 120,
   });
-  database = await mongoForTests(ns.database);
-  worker = await startParserWorker(
-    // Brokers and server from the environment the global setup provided.
-    { ...parserWorkerConfigFromEnv(), port: 0, database: ns.database, topicPrefix: ns.topicPrefix },
-    {
-      env: {
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_BASE_URL: openAi.baseUrl,
-        OPENAI_MAX_RETRIES: '0',
-        PARSER_DAILY_TOKEN_BUDGET: '200',
-      },
-      sessionTimeoutMs: 10_000,
-    },
-  );
-  producer = createEventProducer(kafka, { topicPrefix: ns.topicPrefix });
-  await producer.connect();
-  collector = kafka.consumer({ groupId: `${ns.topicPrefix}collector`, maxWaitTimeInMs: 200 });
-  await collector.connect();
-  await collector.subscribe({ topics: [topicNames(ns.topicPrefix).expenses], fromBeginning: true });
-  await collector.run({
-    eachMessage: async ({ message }) => {
-      published.push(decodeEvent(message));
+  broker = await startWorkerOnBroker('parser-worker-llm-test', {
+    env: {
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: openAi.baseUrl,
+      OPENAI_MAX_RETRIES: '0',
+      PARSER_DAILY_TOKEN_BUDGET: '200',
     },
   });
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await Promise.allSettled([collector?.disconnect(), producer?.disconnect(), openAi?.close()]);
-  await database?.close();
+  await broker?.close();
+  await openAi?.close();
 });
 
-function submitted(id: string, text: string) {
-  return newEvent({
-    type: 'ExpenseMessageSubmitted',
+function submitted(key: string, text: string) {
+  return submittedMessage(broker.ns, {
+    key,
+    text,
     userId: 'ann',
-    aggregateId: `${ns.topicPrefix}${id}`,
-    aggregateVersion: 1,
-    correlationId: id,
-    now: new Date('2026-11-24T10:00:00Z'),
-    payload: { text, timezone: 'Europe/Berlin', currency: 'EUR' },
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
   });
 }
 
 async function recordedFor(messageId: string) {
-  const event = await waitFor(
-    () =>
-      published.find(
-        (e) => e.type === 'ExpenseRecorded' && e.payload.origin?.messageId === messageId,
-      ),
-    { timeoutMs: 30_000, description: `the expense of ${messageId}` },
-  );
-  return event.type === 'ExpenseRecorded' ? event.payload : undefined;
+  return (await expenseRecordedFor(broker, messageId)).payload;
 }
 
 describe('parser worker with a model', () => {
   it('records the tokens with each expense, charges the budget and stops calling once it is spent', async () => {
     const first = submitted('m1', 'lunch 12');
-    await producer.publish([first]);
+    await broker.producer.publish([first]);
     expect(await recordedFor(first.aggregateId)).toMatchObject({
       amountMinor: 1200,
       currency: 'EUR',
@@ -113,15 +75,15 @@ describe('parser worker with a model', () => {
     });
 
     const second = submitted('m2', 'lunch 12 again');
-    await producer.publish([second]);
+    await broker.producer.publish([second]);
     expect(await recordedFor(second.aggregateId)).toMatchObject({
       origin: { parser: 'llm', tokensUsed: 120 },
     });
-    const usage = await tokenUsageCollection(database.db).findOne({ userId: 'ann' });
+    const usage = await tokenUsageCollection(broker.database.db).findOne({ userId: 'ann' });
     expect(usage?.tokens).toBe(240);
 
     const third = submitted('m3', 'lunch 12 once more');
-    await producer.publish([third]);
+    await broker.producer.publish([third]);
     expect(await recordedFor(third.aggregateId)).toMatchObject({
       amountMinor: 1200,
       origin: { parser: 'rules', tokensUsed: 0 },
