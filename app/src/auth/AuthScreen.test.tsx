@@ -1,25 +1,17 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react-native';
 import { ApiError } from '../api/errors';
 import { AuthScreen } from './AuthScreen';
-import { Session } from './session';
+import type { Session } from './session';
+import { tokenPayload, webSession } from './sessionTestKit';
 
 function fakeSession(answer: (variables: unknown) => unknown): {
   session: Session;
   sent: unknown[];
 } {
   const sent: unknown[] = [];
-  const session = new Session({
-    endpoint: 'http://gateway/graphql',
-    store: {
-      mode: 'cookie',
-      load: async () => null,
-      save: async () => undefined,
-      clear: async () => undefined,
-    },
-    post: async (_document, variables) => {
-      sent.push(variables);
-      return answer(variables) as never;
-    },
+  const session = webSession(async (_document, variables) => {
+    sent.push(variables);
+    return answer(variables) as never;
   });
   return { session, sent };
 }
@@ -27,13 +19,7 @@ function fakeSession(answer: (variables: unknown) => unknown): {
 describe('AuthScreen', () => {
   it('signs up with email, password and display name, found by their labels', async () => {
     const { session, sent } = fakeSession(() => ({
-      signUp: {
-        accessToken: 'a',
-        refreshToken: '',
-        accessTokenExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-        refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-        user: { id: 'u1' },
-      },
+      signUp: { ...tokenPayload(1, Date.now()), refreshToken: '' },
     }));
     render(<AuthScreen session={session} />);
     fireEvent.press(screen.getByRole('button', { name: 'Create an account' }));
@@ -41,7 +27,7 @@ describe('AuthScreen', () => {
     fireEvent.changeText(screen.getByLabelText('Password'), 'correct horse');
     fireEvent.changeText(screen.getByLabelText('Display name'), 'Ada');
     fireEvent.press(screen.getByRole('button', { name: 'Sign up' }));
-    await waitFor(() => expect(session.state).toEqual({ status: 'signedIn', userId: 'u1' }));
+    await waitFor(() => expect(session.state).toEqual({ status: 'signedIn', userId: 'user-1' }));
     expect(sent).toEqual([
       { input: { email: 'ada@example.com', password: 'correct horse', displayName: 'Ada' } },
     ]);

@@ -1,22 +1,8 @@
-import { getOperationAST } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ApiError } from '../api/errors';
 import type { RefreshTokenStore } from './refreshTokenStore';
 import { Session, type SessionState } from './session';
-
-function operationName(document: TypedDocumentNode<unknown, unknown>): string {
-  return getOperationAST(document)?.name?.value ?? '';
-}
-
-function payload(n: number, now: number) {
-  return {
-    accessToken: `access-${n}`,
-    refreshToken: `refresh-${n}`,
-    accessTokenExpiresAt: new Date(now + 15 * 60_000).toISOString(),
-    refreshTokenExpiresAt: new Date(now + 7 * 86_400_000).toISOString(),
-    user: { id: 'user-1' },
-  };
-}
+import { operationName, tokenPayload, webSession } from './sessionTestKit';
 
 function memoryStore(initial: string | null): RefreshTokenStore & { token: string | null } {
   return {
@@ -50,7 +36,7 @@ describe('Session', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (name === 'RefreshSession') {
           issued += 1;
-          return { refreshSession: payload(issued, now) } as never;
+          return { refreshSession: tokenPayload(issued, now) } as never;
         }
         return { me: null } as never;
       },
@@ -84,7 +70,7 @@ describe('Session', () => {
         if (name === 'RefreshSession') {
           return {
             refreshSession: {
-              ...payload(1, Date.now()),
+              ...tokenPayload(1, Date.now()),
               accessTokenExpiresAt: new Date(Date.now() - 1).toISOString(),
             },
           } as never;
@@ -109,18 +95,9 @@ describe('Session', () => {
 
   it('never holds the refresh token in cookie mode: it sends the placeholder and the header', async () => {
     const seen: unknown[] = [];
-    const session = new Session({
-      endpoint: 'http://gateway/graphql',
-      store: {
-        mode: 'cookie',
-        load: async () => null,
-        save: async () => undefined,
-        clear: async () => undefined,
-      },
-      post: async (document, variables, options) => {
-        seen.push({ variables, headers: options?.headers });
-        return { refreshSession: { ...payload(1, Date.now()), refreshToken: '' } } as never;
-      },
+    const session = webSession(async (_document, variables, options) => {
+      seen.push({ variables, headers: options?.headers });
+      return { refreshSession: { ...tokenPayload(1, Date.now()), refreshToken: '' } } as never;
     });
     await session.restore();
     expect(seen).toEqual([
@@ -142,7 +119,7 @@ describe('Session', () => {
       },
       post: async (_document, variables) => {
         sent.push(variables);
-        return { logIn: { ...payload(1, Date.now()), deviceToken: 'device-2' } } as never;
+        return { logIn: { ...tokenPayload(1, Date.now()), deviceToken: 'device-2' } } as never;
       },
     });
     await session.logIn({ email: 'Ada@example.com', password: 'correct horse' });

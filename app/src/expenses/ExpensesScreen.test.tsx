@@ -1,15 +1,10 @@
-import { getOperationAST } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react-native';
 import { ApiError } from '../api/errors';
-import { Session } from '../auth/session';
+import { operationName, tokenPayload, webSession } from '../auth/sessionTestKit';
 import { SignedInProvider } from '../shell/AppContext';
 import { ExpenseStore, type Expense } from './expenseStore';
 import { ExpensesScreen } from './ExpensesScreen';
-
-function nameOf(document: TypedDocumentNode<unknown, unknown>): string {
-  return getOperationAST(document)?.name?.value ?? '';
-}
 
 const groceries: Expense = {
   id: 'e1',
@@ -25,33 +20,28 @@ const groceries: Expense = {
   version: 1,
 };
 
-function signedIn(handle: (name: string, variables: unknown) => unknown): Session {
-  const session = new Session({
-    endpoint: 'http://gateway/graphql',
-    store: {
-      mode: 'cookie',
-      load: async () => null,
-      save: async () => undefined,
-      clear: async () => undefined,
-    },
-    post: async (document, variables) => {
-      const name = nameOf(document as TypedDocumentNode<unknown, unknown>);
-      if (name === 'RefreshSession') {
-        return {
-          refreshSession: {
-            accessToken: 'a',
-            refreshToken: '',
-            accessTokenExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-            refreshTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-            user: { id: 'u1' },
-          },
-        } as never;
-      }
-      if (name === 'Me') return { me: null } as never;
-      return handle(name, variables) as never;
-    },
+/**
+ * Signs in (the fake gateway renews the session and answers the app's other operations with
+ * `handle`) and shows the expenses screen, as the signed-in app would.
+ */
+async function showExpenses(
+  handle: (name: string, variables: unknown) => unknown,
+  store?: ExpenseStore,
+): Promise<void> {
+  const session = webSession(async (document, variables) => {
+    const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+    if (name === 'RefreshSession') {
+      return { refreshSession: { ...tokenPayload(1, Date.now()), refreshToken: '' } } as never;
+    }
+    if (name === 'Me') return { me: null } as never;
+    return handle(name, variables) as never;
   });
-  return session;
+  await session.restore();
+  render(
+    <SignedInProvider session={session} live={false} store={store}>
+      <ExpensesScreen />
+    </SignedInProvider>,
+  );
 }
 
 const onePage = {
@@ -63,13 +53,7 @@ const onePage = {
 
 describe('ExpensesScreen', () => {
   it('lists expenses with money formatted from minor units', async () => {
-    const session = signedIn(() => onePage);
-    await session.restore();
-    render(
-      <SignedInProvider session={session} live={false}>
-        <ExpensesScreen />
-      </SignedInProvider>,
-    );
+    await showExpenses(() => onePage);
     expect(await screen.findByText('$50.00')).toBeTruthy();
     expect(
       screen.getByRole('button', { name: /^groceries, \$50\.00, groceries, 2026-11-24/ }),
@@ -78,18 +62,12 @@ describe('ExpensesScreen', () => {
 
   it('shows a message as pending at once, then the expense a live change brings', async () => {
     let answer: ((value: unknown) => void) | undefined;
-    const session = signedIn((name) => {
+    const store = new ExpenseStore();
+    await showExpenses((name) => {
       if (name === 'Expenses') return onePage;
       if (name === 'LogExpense') return new Promise((resolve) => (answer = resolve));
       return {};
-    });
-    await session.restore();
-    const store = new ExpenseStore();
-    render(
-      <SignedInProvider session={session} live={false} store={store}>
-        <ExpensesScreen />
-      </SignedInProvider>,
-    );
+    }, store);
     await screen.findByText('$50.00');
     fireEvent.changeText(screen.getByLabelText('What did you spend?'), 'coffee 4');
     fireEvent(screen.getByLabelText('What did you spend?'), 'submitEditing');
@@ -123,7 +101,7 @@ describe('ExpensesScreen', () => {
   it('asks the person to check a guessed category, and stops asking once they saved it', async () => {
     const guess: Expense = { ...groceries, category: 'other', description: 'bento', guessed: true };
     const updates: unknown[] = [];
-    const session = signedIn((name, variables) => {
+    await showExpenses((name, variables) => {
       if (name === 'Expenses') {
         return { expenses: { ...onePage.expenses, edges: [{ cursor: 'c1', node: guess }] } };
       }
@@ -135,12 +113,6 @@ describe('ExpensesScreen', () => {
       }
       return {};
     });
-    await session.restore();
-    render(
-      <SignedInProvider session={session} live={false}>
-        <ExpensesScreen />
-      </SignedInProvider>,
-    );
     fireEvent.press(await screen.findByRole('button', { name: 'Check category of bento, $50.00' }));
     expect(screen.getByText(/The parser guessed this category/)).toBeTruthy();
     fireEvent.press(screen.getByRole('button', { name: 'Save' }));
@@ -156,18 +128,12 @@ describe('ExpensesScreen', () => {
   });
 
   it('takes an optimistic delete back and says why when the API refuses it', async () => {
-    const session = signedIn((name) => {
+    await showExpenses((name) => {
       if (name === 'Expenses') return onePage;
       if (name === 'DeleteExpense')
         throw new ApiError('RATE_LIMITED', 'slow', { retryAfterSeconds: 7 });
       return {};
     });
-    await session.restore();
-    render(
-      <SignedInProvider session={session} live={false}>
-        <ExpensesScreen />
-      </SignedInProvider>,
-    );
     fireEvent.press(await screen.findByRole('button', { name: /^groceries, \$50\.00/ }));
     fireEvent.press(screen.getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText('Too many requests. Try again in 7 seconds.')).toBeTruthy();
@@ -182,15 +148,9 @@ describe('ExpensesScreen', () => {
         description: `item ${i}`,
       },
     }));
-    const session = signedIn(() => ({
+    await showExpenses(() => ({
       expenses: { edges, pageInfo: { hasNextPage: false, endCursor: 'c999' } },
     }));
-    await session.restore();
-    render(
-      <SignedInProvider session={session} live={false}>
-        <ExpensesScreen />
-      </SignedInProvider>,
-    );
     await screen.findByText('item 0');
     const rows = screen.getAllByRole('button', { name: /^item \d+, \$50\.00/ });
     expect(rows.length).toBeGreaterThan(5);
