@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUtcInstant } from './utcInstant.ts';
 
 /**
  * The one envelope every CashTrack event travels in (DESIGN.md, "Topics and events"). `version`
@@ -26,12 +27,9 @@ export interface EventEnvelope<Type extends string = string, Payload = unknown> 
 
 const nonEmpty = z.string().min(1).max(200);
 
-/** An instant in UTC as `Date.toISOString()` writes it (fraction optional, `Z` required). */
-const utcInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
-
-/** One compiled pattern rather than zod's `datetime()`, which builds a RegExp on every parse. */
+/** One hand-written check rather than zod's `datetime()`, which builds a RegExp on every parse. */
 const occurredAtSchema = z.string().superRefine((value, context) => {
-  if (utcInstant.test(value) && !Number.isNaN(Date.parse(value))) return;
+  if (isUtcInstant(value)) return;
   context.addIssue({
     code: z.ZodIssueCode.custom,
     message: 'must be an ISO-8601 UTC instant such as 2026-11-24T10:00:00.000Z',

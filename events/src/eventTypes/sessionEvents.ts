@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from './eventDefinition.ts';
 import { rule } from './fields.ts';
+import { isUtcInstant } from '../utcInstant.ts';
 
 /**
  * Events of one access token (aggregateId = the token's `jti`), on
@@ -8,15 +9,10 @@ import { rule } from './fields.ts';
  * into memory and refuses the token until it expires (revocationListener.ts).
  */
 
-const utcInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
-
 const instantSchema = z
   .string()
   .superRefine(
-    rule(
-      (value: string) => utcInstant.test(value) && !Number.isNaN(Date.parse(value)),
-      'must be an ISO-8601 UTC instant such as 2026-11-24T10:15:00.000Z',
-    ),
+    rule(isUtcInstant, 'must be an ISO-8601 UTC instant such as 2026-11-24T10:15:00.000Z'),
   );
 
 /** `logOut` ended the session an access token belongs to; the token is refused until `expiresAt`. */
