@@ -32,6 +32,9 @@ export function dataVolumeUserData({ region, volumeId, clusterName }: DataVolume
     `mount ${hostDataRoot}`,
     `mkdir -p ${hostDataRoot}/kafka ${hostDataRoot}/mongo`,
     `chown ${kafkaImageUserId}:${kafkaImageUserId} ${hostDataRoot}/kafka`,
+    // Containers in bridge mode get the task role's credentials (the trace collector signs with
+    // them) only when the agent is told to serve them.
+    'echo "ECS_ENABLE_TASK_IAM_ROLE=true" >> /etc/ecs/ecs.config',
     `echo "ECS_CLUSTER=${clusterName}" >> /etc/ecs/ecs.config`,
   ];
 }

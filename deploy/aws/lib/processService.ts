@@ -8,6 +8,7 @@ import type { ProcessSpec } from './processes.ts';
 import type { DistributedProfile } from './profiles.ts';
 import { acceptNagFinding } from './nagSuppressions.ts';
 import type { ServiceSecrets } from './serviceSecrets.ts';
+import { addTraceCollector } from './traceCollector.ts';
 
 export interface ProcessServiceProps {
   readonly cluster: ecs.ICluster;
@@ -40,7 +41,9 @@ export const stopTimeout = Duration.seconds(30);
 /**
  * One process as an ECS service on Fargate: its own task definition, log group, security group
  * (no ingress until a caller is allowed in, egress only where it must reach), task role with its
- * Kafka rights, and a Cloud Map name `<name>.cashtrack.internal`.
+ * Kafka rights, and a Cloud Map name `<name>.cashtrack.internal`. A trace collector runs beside
+ * the process in each task (a sidecar, as AWS's ECS guide has ADOT): spans go to 127.0.0.1, need
+ * no security group rule or Cloud Map name, and the collectors scale with the tasks.
  */
 export class ProcessService extends Construct {
   readonly service: ecs.FargateService;
@@ -79,6 +82,12 @@ export class ProcessService extends Construct {
       secrets: secrets.forContainer(spec.secrets),
       portMappings: [{ containerPort: spec.port, name: spec.name }],
       healthCheck: readyHealthCheck(spec.port),
+      stopTimeout,
+    });
+    addTraceCollector(taskDefinition, {
+      logGroup,
+      region: Stack.of(this).region,
+      listenHost: '127.0.0.1',
       stopTimeout,
     });
     kafka.grantClient(taskDefinition.taskRole, spec.kafkaGroups, spec.topics);

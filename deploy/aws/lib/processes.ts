@@ -1,5 +1,6 @@
 import { allTopicNames, deadLetterTopic, topics } from '../../../events/src/topics.ts';
 import type { DeploymentProfile, DistributedProfile } from './profiles.ts';
+import { tracingEnvironment } from './traceCollector.ts';
 
 /** The private DNS namespace (Cloud Map) the processes find each other in. */
 export const serviceNamespace = 'cashtrack.internal';
@@ -112,6 +113,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
   const modelSecrets: Readonly<Record<string, SecretName>> =
     profile.parserModel === 'openai' ? { OPENAI_API_KEY: 'openAiApiKey' } : {};
   const { kafka, mongo } = dataSettings(profile);
+  const tracing = tracingEnvironment(profile);
   const jwksUrl = `http://${hostOf(profile, 'auth')}:4001/.well-known/jwks.json`;
   return [
     {
@@ -119,7 +121,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       taskSize: 'auth',
       entry: 'subgraphs/auth/src/index.ts',
       port: 4001,
-      environment: { AUTH_HOST: '0.0.0.0', ...kafka, ...mongo.environment },
+      environment: { AUTH_HOST: '0.0.0.0', ...kafka, ...mongo.environment, ...tracing },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       // Auth applies its own revocations from its database; it consumes nothing.
       kafkaGroups: { named: [], perReplicaPrefixes: [] },
@@ -132,7 +134,13 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       taskSize: 'user',
       entry: 'subgraphs/user/src/index.ts',
       port: 4002,
-      environment: { USER_HOST: '0.0.0.0', AUTH_JWKS_URL: jwksUrl, ...kafka, ...mongo.environment },
+      environment: {
+        USER_HOST: '0.0.0.0',
+        AUTH_JWKS_URL: jwksUrl,
+        ...kafka,
+        ...mongo.environment,
+        ...tracing,
+      },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: { named: ['user-profiles'], perReplicaPrefixes: revocationGroups },
       // UserProfileUpdated.
@@ -150,6 +158,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         AUTH_JWKS_URL: jwksUrl,
         ...kafka,
         ...mongo.environment,
+        ...tracing,
       },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: {
@@ -182,6 +191,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         PARSER_DAILY_TOKEN_BUDGET: '20000',
         ...kafka,
         ...mongo.environment,
+        ...tracing,
       },
       secrets: { ...mongo.secrets, ...modelSecrets },
       // `parser-vocabulary`: the learned-terms projector (parser/src/vocabulary; a test holds it).
@@ -206,6 +216,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
         // x-forwarded-for entry is the client.
         GATEWAY_TRUST_PROXY: '1',
         ...kafka,
+        ...tracing,
       },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret' },
       kafkaGroups: { named: [], perReplicaPrefixes: revocationGroups },

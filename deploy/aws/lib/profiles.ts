@@ -23,6 +23,11 @@ interface CommonProfile {
   /** `openai`: the parser asks a model (key from Secrets Manager) first; `rules`: never. */
   readonly parserModel: 'openai' | 'rules';
   readonly logRetentionDays: 7 | 30 | 90;
+  /**
+   * The share of new traces kept (0 to 1, `OTEL_TRACES_SAMPLER_ARG`); a trace continued from a
+   * caller follows the caller's decision. X-Ray bills the spans kept by the GB.
+   */
+  readonly traceSampleRatio: number;
 }
 
 /**
@@ -95,6 +100,9 @@ export const profiles: {
     nat: 'instance',
     parserModel: 'openai',
     logRetentionDays: 7,
+    // Every trace: a few hundred people's requests are a few GB of spans a month (costs/), and on
+    // one host a slow request is rare enough that the one an operator looks for must be there.
+    traceSampleRatio: 1,
   },
   production: {
     name: 'production',
@@ -116,6 +124,9 @@ export const profiles: {
     },
     parserModel: 'openai',
     logRetentionDays: 30,
+    // One trace in ten: ten times small's traffic stays at small's span bill, and issue 17's
+    // overhead goal (under 5% of throughput) is measured at 10% (`npm run bench:observability`).
+    traceSampleRatio: 0.1,
     containerInsights: true,
   },
 };

@@ -11,6 +11,7 @@ import { processSpecs, type ProcessSpec } from './processes.ts';
 import { readyHealthCheck, stopTimeout } from './processService.ts';
 import type { SingleHostProfile } from './profiles.ts';
 import type { ServiceSecrets } from './serviceSecrets.ts';
+import { addTraceCollector, traceCollectorName } from './traceCollector.ts';
 
 export interface SingleHostProps {
   readonly vpc: ec2.IVpc;
@@ -25,8 +26,8 @@ const hostTagKey = 'cashtrack:host';
 
 /**
  * The small profile: one Graviton instance in a private subnet, an ECS container instance, runs
- * one task of linked containers in bridge networking (compose's shape): Kafka, MongoDB and the
- * five processes. Only the gateway's port is mapped onto the host, and the host's security group
+ * one task of linked containers in bridge networking (compose's shape): Kafka, MongoDB, the trace
+ * collector and the five processes. Only the gateway's port is mapped onto the host, and the host's security group
  * admits only the front door to it; the other containers reach each other over the task's links
  * and are reachable from nowhere else. The data volume outlives the instance.
  */
@@ -172,6 +173,12 @@ export class SingleHost extends Construct {
         this.dataContainer(service, profile, logGroup),
       ]),
     );
+    const collector = addTraceCollector(this.taskDefinition, {
+      logGroup,
+      region: stack.region,
+      listenHost: '0.0.0.0',
+      stopTimeout,
+    });
     const processContainers = new Map<ProcessSpec['name'], ecs.ContainerDefinition>();
     const specs = processSpecs(profile);
     this.gatewayPort = specs.find((spec) => spec.name === 'gateway')!.port;
@@ -207,6 +214,13 @@ export class SingleHost extends Construct {
           condition: ecs.ContainerDependencyCondition.HEALTHY,
         });
       }
+      // Spans are optional: a process waits only for the collector to have started, not for it to
+      // be healthy, and keeps running if it stops.
+      container.addLink(collector, traceCollectorName);
+      container.addContainerDependencies({
+        container: collector,
+        condition: ecs.ContainerDependencyCondition.START,
+      });
     }
 
     // The host joins the cluster by its user data, which CDK does not see; this view says so.

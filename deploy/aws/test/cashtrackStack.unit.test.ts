@@ -10,12 +10,16 @@ import { loadBalancerIdleTimeoutSeconds, serviceId } from '../lib/cashtrackStack
 import { mskIamPort } from '../lib/kafkaCluster.ts';
 import { kafkaTopics, type ProcessSpec } from '../lib/processes.ts';
 import { profileNamed, profiles } from '../lib/profiles.ts';
+import { adotCollectorImage, traceCollectorName } from '../lib/traceCollector.ts';
 import { flowRules, type FlowRule } from './securityGroupRules.ts';
 import { synthesize, type SynthesizedStack } from './synthesizedStack.ts';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type ContainerDefinition = {
   Name: string;
+  Image?: unknown;
+  Essential?: boolean;
+  Cpu?: number;
   Environment?: { Name: string; Value: unknown }[];
   Secrets?: { Name: string; ValueFrom: unknown }[];
   PortMappings: { ContainerPort: number }[];
@@ -248,8 +252,11 @@ describe('the production profile', () => {
         const actions = [statement.Action].flat();
         const statementResources = [statement.Resource].flat();
         if (statementResources.includes('*')) {
-          // The one action AWS offers no resource-level permission for.
-          expect({ id, actions }).toEqual({ id, actions: ['ecr:GetAuthorizationToken'] });
+          // Actions AWS offers no resource-level permission for: pulling the image, writing spans.
+          expect({ id, actions }).toEqual({
+            id,
+            actions: [expect.stringMatching(/^(ecr:GetAuthorizationToken|xray:PutTraceSegments)$/)],
+          });
         }
         if (actions.some((action) => action.startsWith('kafka-cluster:'))) {
           const patterns = statementResources.map((resource) => JSON.stringify(resource));
@@ -365,6 +372,56 @@ describe('the production profile', () => {
         )?.Value,
     );
     expect([...new Set(groups)].sort()).toEqual(['expense-projector', 'parser-worker']);
+  });
+
+  it('traces one request in ten through a collector beside each process, which only it reaches', () => {
+    const tasks = ofType('AWS::ECS::TaskDefinition');
+    expect(tasks).toHaveLength(5);
+    for (const [id, task] of tasks) {
+      const [process, ...others] = task.Properties?.ContainerDefinitions as ContainerDefinition[];
+      const environment = Object.fromEntries(
+        (process?.Environment ?? []).map((variable) => [variable.Name, variable.Value]),
+      );
+      expect({ id, environment }).toMatchObject({
+        id,
+        environment: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: String(profiles.production.traceSampleRatio),
+        },
+      });
+      expect(others.map((other) => [other.Name, other.Image, other.Essential, other.Cpu])).toEqual([
+        [traceCollectorName, adotCollectorImage, false, undefined],
+      ]);
+      const config = JSON.stringify(others[0]?.Environment);
+      // Listening on the task's loopback: no security group rule admits anyone else to it.
+      expect(config).toContain('127.0.0.1:4318');
+      expect(config).not.toContain('0.0.0.0');
+      expect(config).toMatch(/https:\/\/xray\.".*amazonaws\.com\/v1\/traces/);
+    }
+    expect(profiles.production.traceSampleRatio).toBe(0.1);
+  });
+
+  it('lets each task role write spans to X-Ray and nothing else of X-Ray', () => {
+    const xrayGrants = ofType('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (
+        policy.Properties?.PolicyDocument as {
+          Statement: { Action: string | string[]; Resource: unknown }[];
+        }
+      ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('xray:')).map(
+        (statement) => ({ role: id.replace(/TaskTaskRoleDefaultPolicy.*$/, ''), statement }),
+      ),
+    );
+    expect(xrayGrants.map((grant) => grant.role).sort()).toEqual(
+      ['Auth', 'Expense', 'Gateway', 'ParserWorker', 'User'].sort(),
+    );
+    for (const grant of xrayGrants) {
+      expect(grant.statement).toEqual({
+        Action: 'xray:PutTraceSegments',
+        Effect: 'Allow',
+        Resource: '*',
+      });
+    }
   });
 
   it('keeps logs in CloudWatch for the profile’s retention', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { repoRoot } from '../lib/cashtrackStack.ts';
+import { adotCollectorImage, traceCollectorName } from '../lib/traceCollector.ts';
 import { synthesize } from './synthesizedStack.ts';
 
 /**
@@ -23,7 +24,7 @@ interface CdkContainer {
   readonly image: unknown;
   readonly environment: ReadonlyMap<string, unknown>;
   readonly secrets: readonly string[];
-  readonly healthCommand: string;
+  readonly healthCommand: string | undefined;
 }
 
 /** Variables only compose sets, and why the cloud has none. */
@@ -33,13 +34,15 @@ const composeOnly: Readonly<Record<string, string>> = {
   OPENAI_BASE_URL: "compose passes the shell's through; unset means OpenAI's API, as in the cloud",
   METRICS_TOKEN:
     "compose's Prometheus scrapes /metrics from its own container with it; the CDK app deploys no scraper yet, so there /metrics answers only callers inside the task (loopback)",
-  OTEL_EXPORTER_OTLP_ENDPOINT:
-    "compose's OpenTelemetry collector (and Jaeger behind it) receives the spans; the CDK app deploys no collector yet, so tracing stays off there, which costs nothing",
 };
 
 /** Variables only the cloud sets, and why compose has none. */
 const cloudOnly: Readonly<Record<string, string>> = {
   GATEWAY_TRUST_PROXY: 'CloudFront is one proxy in front of the gateway',
+  OTEL_TRACES_SAMPLER:
+    "compose keeps every trace (the SDK's default sampler); the cloud keeps its profile's share of new traces, following the caller's decision",
+  OTEL_TRACES_SAMPLER_ARG:
+    "the profile's share (deploy/aws/lib/profiles.ts): small keeps every trace, as compose does",
 };
 
 /**
@@ -51,6 +54,7 @@ const secrets = ['SUBGRAPH_SHARED_SECRET', 'OPENAI_API_KEY'];
 
 let compose: Record<string, ComposeService>;
 let composeDataServices: Record<string, ComposeService>;
+let composeCollector: ComposeService | undefined;
 let cloud: Map<string, CdkContainer>;
 
 beforeAll(() => {
@@ -61,6 +65,7 @@ beforeAll(() => {
     Object.entries(file.services).filter(([, service]) => service.build !== undefined),
   );
   composeDataServices = { kafka: file.services.kafka!, mongo: file.services.mongo! };
+  composeCollector = file.services[traceCollectorName];
   const resources = synthesize('small').template.toJSON().Resources as Record<
     string,
     { Type: string; Properties?: { ContainerDefinitions?: unknown[] } }
@@ -75,7 +80,7 @@ beforeAll(() => {
           Image: unknown;
           Environment?: { Name: string; Value: unknown }[];
           Secrets?: { Name: string }[];
-          HealthCheck: { Command: string[] };
+          HealthCheck?: { Command: string[] };
         };
         return [
           definition.Name,
@@ -85,7 +90,7 @@ beforeAll(() => {
               (definition.Environment ?? []).map((variable) => [variable.Name, variable.Value]),
             ),
             secrets: (definition.Secrets ?? []).map((secret) => secret.Name),
-            healthCommand: definition.HealthCheck.Command.join(' '),
+            healthCommand: definition.HealthCheck?.Command.join(' '),
           },
         ];
       }),
@@ -106,7 +111,9 @@ function composeDefault(value: string | number): string {
 
 describe('docker-compose.yml and the CDK app', () => {
   it('run the same processes from the same image entry points', () => {
-    const cloudProcesses = [...cloud.keys()].filter((name) => !(name in composeDataServices));
+    const cloudProcesses = [...cloud.keys()].filter(
+      (name) => !(name in composeDataServices) && name !== traceCollectorName,
+    );
     expect(cloudProcesses.sort()).toEqual(Object.keys(compose).sort());
     for (const [name, service] of Object.entries(compose)) {
       expect({ name, entry: cloudProcess(name).environment.get('SERVICE_ENTRY') }).toEqual({
@@ -136,6 +143,23 @@ describe('docker-compose.yml and the CDK app', () => {
       ([variable]) => !(variable in cloudOnly),
     );
     expect(Object.fromEntries(cloudBroker)).toEqual(Object.fromEntries(composeBroker));
+  });
+
+  it('run a trace collector under the same name, so each process sends its spans to the same URL', () => {
+    // The image differs by design: compose's sends to Jaeger, the cloud's (ADOT) to X-Ray.
+    expect(composeCollector?.image).toMatch(/opentelemetry-collector/);
+    expect(cloudProcess(traceCollectorName).image).toBe(adotCollectorImage);
+    for (const [name, service] of Object.entries(compose)) {
+      const endpoint = service.environment?.OTEL_EXPORTER_OTLP_ENDPOINT;
+      expect({ name, endpoint }).toEqual({ name, endpoint: `http://${traceCollectorName}:4318` });
+      expect({
+        name,
+        cloud: cloudProcess(name).environment.get('OTEL_EXPORTER_OTLP_ENDPOINT'),
+      }).toEqual({
+        name,
+        cloud: endpoint,
+      });
+    }
   });
 
   it('publish only the gateway among the GraphQL services', () => {

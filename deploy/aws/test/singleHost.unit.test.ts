@@ -4,6 +4,7 @@ import { defaultKeepAliveMs } from '../../../platform/src/graphql/graphqlWsServe
 import { frontDoorReadTimeoutSeconds } from '../lib/cloudFrontFrontDoor.ts';
 import { dataVolumeUserData } from '../lib/dataVolumeUserData.ts';
 import { profiles } from '../lib/profiles.ts';
+import { adotCollectorImage, traceCollectorName } from '../lib/traceCollector.ts';
 import { flowRules } from './securityGroupRules.ts';
 import { synthesize, type SynthesizedStack } from './synthesizedStack.ts';
 
@@ -25,6 +26,7 @@ type ContainerDefinition = {
   HealthCheck: { Command: string[] };
   StopTimeout: number;
   MemoryReservation: number;
+  Essential: boolean;
 };
 
 const processNames = ['auth', 'expense', 'gateway', 'parser-worker', 'user'];
@@ -109,12 +111,12 @@ describe('the small profile', () => {
     expect(platforms).toEqual(['linux/arm64']);
   });
 
-  it('runs the five processes, Kafka and MongoDB as one task of the images compose runs', () => {
+  it('runs the five processes, Kafka, MongoDB and a trace collector as one task', () => {
     expect(
       containers()
         .map((definition) => definition.Name)
         .sort(),
-    ).toEqual([...processNames, 'kafka', 'mongo'].sort());
+    ).toEqual([...processNames, 'kafka', 'mongo', traceCollectorName].sort());
     expect(container('kafka').Image).toBe('apache/kafka:3.9.1');
     expect(container('mongo').Image).toBe('mongo:7.0');
     const task = only('AWS::ECS::TaskDefinition')[1].Properties;
@@ -177,22 +179,25 @@ describe('the small profile', () => {
     const links = Object.fromEntries(
       processNames.map((name) => [name, [...(container(name).Links ?? [])].sort()]),
     );
+    const collector = `${traceCollectorName}:${traceCollectorName}`;
     expect(links).toEqual({
-      auth: ['kafka:kafka', 'mongo:mongo'],
-      user: ['auth:auth', 'kafka:kafka', 'mongo:mongo'],
-      expense: ['auth:auth', 'kafka:kafka', 'mongo:mongo'],
-      'parser-worker': ['kafka:kafka', 'mongo:mongo'],
-      gateway: ['auth:auth', 'expense:expense', 'kafka:kafka', 'user:user'],
+      auth: ['kafka:kafka', 'mongo:mongo', collector],
+      user: ['auth:auth', 'kafka:kafka', 'mongo:mongo', collector],
+      expense: ['auth:auth', 'kafka:kafka', 'mongo:mongo', collector],
+      'parser-worker': ['kafka:kafka', 'mongo:mongo', collector],
+      gateway: ['auth:auth', 'expense:expense', 'kafka:kafka', collector, 'user:user'],
     });
     for (const name of processNames) {
-      const after = (container(name).DependsOn ?? []).map((dependency) => dependency.ContainerName);
+      const after = (container(name).DependsOn ?? []).map(
+        (dependency) => `${dependency.ContainerName} once ${dependency.Condition}`,
+      );
       expect({ name, after: after.sort() }).toEqual({
         name,
-        after: links[name]!.map((link) => link.split(':')[0]),
+        // What it calls must be healthy; the collector only started (spans are optional).
+        after: links[name]!.map((link) => link.split(':')[0])
+          .map((linked) => `${linked} once ${linked === traceCollectorName ? 'START' : 'HEALTHY'}`)
+          .sort(),
       });
-      for (const dependency of container(name).DependsOn ?? []) {
-        expect(dependency.Condition).toBe('HEALTHY');
-      }
     }
   });
 
@@ -256,12 +261,18 @@ describe('the small profile', () => {
     expect(line(/attach-volume/)).toBeGreaterThan(-1);
     expect(line(/^mount /)).toBeGreaterThan(line(/attach-volume/));
     expect(line(/ECS_CLUSTER=c/)).toBeGreaterThan(line(/^mount /));
+    // The trace collector, in bridge mode, signs with the task role's credentials.
+    expect(line(/ECS_ENABLE_TASK_IAM_ROLE=true/)).toBeLessThan(line(/ECS_CLUSTER=c/));
     // An existing file system (a replaced host's volume) is never formatted again.
     expect(script).toContain('blkid "$device" || mkfs.xfs "$device"');
   });
 
   it('grants no IAM wildcard resource where a specific one exists', () => {
-    const withoutResourceLevel = ['ecr:GetAuthorizationToken', 'ecs:DiscoverPollEndpoint'];
+    const withoutResourceLevel = [
+      'ecr:GetAuthorizationToken',
+      'ecs:DiscoverPollEndpoint',
+      'xray:PutTraceSegments',
+    ];
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       const document = policy.Properties?.PolicyDocument as {
         Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
@@ -285,6 +296,44 @@ describe('the small profile', () => {
         }
       }
     }
+  });
+
+  it('traces every request: each process sends all its spans to the collector, which writes them to X-Ray with the task role', () => {
+    for (const name of processNames) {
+      expect({ name, tracing: environmentOf(name) }).toMatchObject({
+        name,
+        tracing: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://${traceCollectorName}:4318`,
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '1',
+        },
+      });
+    }
+    const collector = container(traceCollectorName);
+    expect(collector).toMatchObject({ Image: adotCollectorImage, Essential: false });
+    expect(collector.PortMappings ?? []).toEqual([]);
+    const config = JSON.stringify(environmentOf(traceCollectorName).AOT_CONFIG_CONTENT);
+    expect(config).toContain('0.0.0.0:4318');
+    expect(config).toContain('https://xray.');
+    expect(config).toContain('sigv4auth');
+
+    const task = only('AWS::ECS::TaskDefinition')[1].Properties;
+    const taskRole = (task?.TaskRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const xrayStatements = ofType('AWS::IAM::Policy').flatMap(([, policy]) =>
+      (
+        policy.Properties?.PolicyDocument as {
+          Statement: { Action: string | string[]; Resource: unknown }[];
+        }
+      ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('xray:')).map(
+        (statement) => ({ statement, roles: policy.Properties?.Roles }),
+      ),
+    );
+    expect(xrayStatements).toEqual([
+      {
+        statement: { Action: 'xray:PutTraceSegments', Effect: 'Allow', Resource: '*' },
+        roles: [{ Ref: taskRole }],
+      },
+    ]);
   });
 
   it('keeps logs in CloudWatch for the profile’s retention, and has no autoscaling', () => {
