@@ -154,9 +154,11 @@ describe('trace context through the outbox and Kafka', () => {
     exporter.reset();
     const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
     const carriedOn: (string | undefined)[] = [];
+    const loggedTraceIds: (string | undefined)[] = [];
     const core = createDeliveryCore({
       handling: {
         handle: async () => {
+          loggedTraceIds.push(activeTraceIds()?.traceId);
           carriedOn.push(activeTraceCarrier()?.traceparent);
           const publish = startPublishSpan(topic, undefined);
           publish?.end();
@@ -173,6 +175,46 @@ describe('trace context through the outbox and Kafka', () => {
       batchOf([consumed(manualExpense('user-4', 'expense-5', 3), { traceparent: unsampled })]),
     );
     expect(carriedOn).toEqual([unsampled, unsampled]);
+    expect(loggedTraceIds).toEqual(['0af7651916cd43dd8448eb211c80319c']);
+    expect(activeTraceCarrier()).toBeUndefined();
     expect(await exported()).toEqual([]);
+  });
+
+  it('publishes a stored trace that was left out of the sample as it came, with no span', async () => {
+    exporter.reset();
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const publish = startPublishSpan(topic, { traceparent: unsampled, tracestate: 'vendor=1' });
+    publish?.end();
+    expect(publish?.headers).toEqual({ traceparent: unsampled, tracestate: 'vendor=1' });
+    expect(await exported()).toEqual([]);
+  });
+
+  it('in a batch, hands on the traces left out of the sample as they came and makes spans only for the sampled', async () => {
+    exporter.reset();
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const sampled = inRequestSpan(() => startPublishSpan(topic, undefined));
+    sampled.result?.end();
+    const handedOn: (string | undefined)[] = [];
+    const core = createDeliveryCore({
+      handling: {
+        handleBatch: async (events) => {
+          handedOn.push(...events.map((positioned) => traceIdOf(positioned.traceContext)));
+        },
+      },
+      groupId: 'expense-projector',
+      deadLetters: () => Promise.resolve(),
+      heartbeatEveryMs: 1_000,
+      onFatal: () => undefined,
+      tracing: consumeSpans('expense-projector'),
+    });
+    await core.deliver(
+      batchOf([
+        consumed(manualExpense('user-5', 'expense-6', 1), { traceparent: unsampled }),
+        consumed(manualExpense('user-5', 'expense-7', 2), sampled.result?.headers ?? {}),
+      ]),
+    );
+    expect(handedOn).toEqual(['0af7651916cd43dd8448eb211c80319c', sampled.traceId]);
+    const processed = (await exported()).filter((span) => span.name === `${topic} process`);
+    expect(processed.map((span) => span.spanContext().traceId)).toEqual([sampled.traceId]);
   });
 });

@@ -1,4 +1,5 @@
 import { context, propagation, trace, type Context, type TextMapGetter } from '@opentelemetry/api';
+import { currentUnsampledTraceparent } from './correlation.ts';
 
 // The active trace as the pure code sees it, through OpenTelemetry's API alone: until a process
 // starts tracing ('@cashtrack/platform/tracing'), the API is a no-op and so is everything here.
@@ -15,10 +16,17 @@ export interface TraceIds {
   readonly spanId: string;
 }
 
-/** The active span's ids, or undefined when no span is active (always so with tracing off). */
+/**
+ * The active span's ids, or those of the unsampled trace the work in hand continues, or undefined
+ * when there are neither (always so with tracing off).
+ */
 export function activeTraceIds(): TraceIds | undefined {
   const span = trace.getActiveSpan();
-  if (span === undefined) return undefined;
+  if (span === undefined) {
+    const unsampled = currentUnsampledTraceparent();
+    if (unsampled === undefined) return undefined;
+    return { traceId: unsampled.slice(3, 35), spanId: unsampled.slice(36, 52) };
+  }
   const { traceId, spanId } = span.spanContext();
   return { traceId, spanId };
 }
@@ -28,7 +36,10 @@ export function activeTraceIds(): TraceIds | undefined {
  * undefined when there is none (tracing off, or nothing traced here).
  */
 export function activeTraceCarrier(): TraceCarrier | undefined {
-  if (trace.getActiveSpan() === undefined) return undefined;
+  if (trace.getActiveSpan() === undefined) {
+    const unsampled = currentUnsampledTraceparent();
+    return unsampled === undefined ? undefined : { traceparent: unsampled };
+  }
   return traceCarrierOf(context.active());
 }
 
@@ -71,4 +82,70 @@ const headerGetter: TextMapGetter<HeaderValues> = {
 /** The context `headers` carry (`traceparent`, `tracestate`) under the active one. */
 export function contextFromHeaders(headers: HeaderValues): Context {
   return propagation.extract(context.active(), headers, headerGetter);
+}
+
+/**
+ * `traceparent` as text when `headers` carry one whose trace its sampler left out: a version-00
+ * header (`00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`) without the sampled flag, the
+ * lowest bit of its last hex digit. Read character by character, with no OpenTelemetry context
+ * made, so a message out of the sample costs next to nothing. Undefined otherwise (sampled, none,
+ * or another version or a malformed one, which the propagator then judges).
+ */
+export function unsampledTraceparentIn(headers: HeaderValues | undefined): string | undefined {
+  const value = headers?.traceparent;
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? (value[0] as Buffer | string | undefined) : value;
+  if (first === undefined || first.length !== traceparentLength) return undefined;
+  const traceparent = typeof first === 'string' ? first : first.toString('latin1');
+  return isUnsampledTraceparent(traceparent) ? traceparent : undefined;
+}
+
+/** True when `traceparent` is a well-formed version-00 header without the sampled flag. */
+export function isUnsampledTraceparent(traceparent: string): boolean {
+  if (traceparent.length !== traceparentLength) return false;
+  if (traceparent.charCodeAt(0) !== digitZero || traceparent.charCodeAt(1) !== digitZero) {
+    return false;
+  }
+  if (
+    traceparent.charCodeAt(2) !== dash ||
+    traceparent.charCodeAt(35) !== dash ||
+    traceparent.charCodeAt(52) !== dash
+  ) {
+    return false;
+  }
+  // W3C: an id of all zeros is invalid, and so is the header.
+  return (
+    isNonZeroLowerHex(traceparent, 3, 35) &&
+    isNonZeroLowerHex(traceparent, 36, 52) &&
+    isLowerHex(traceparent, 53, 55) &&
+    (hexValue(traceparent.charCodeAt(54)) & sampledFlag) === 0
+  );
+}
+
+const traceparentLength = 55;
+const digitZero = 0x30;
+const dash = 0x2d;
+const sampledFlag = 1;
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
+  return -1;
+}
+
+function isLowerHex(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index += 1) {
+    if (hexValue(text.charCodeAt(index)) < 0) return false;
+  }
+  return true;
+}
+
+function isNonZeroLowerHex(text: string, start: number, end: number): boolean {
+  let nonZero = false;
+  for (let index = start; index < end; index += 1) {
+    const digit = hexValue(text.charCodeAt(index));
+    if (digit < 0) return false;
+    if (digit !== 0) nonZero = true;
+  }
+  return nonZero;
 }

@@ -66,6 +66,12 @@ export type DeadLetterSink = (sourceTopic: string, letter: DeadLetterMessage) =>
 
 /** Runs handling inside spans of the trace each message carries in its headers. */
 export interface DeliveryTracing {
+  /**
+   * The message's `traceparent` when its trace was left out of the sample: its handling then
+   * runs with no span, the traceparent riding in its correlation context (nearly all messages
+   * at a low sampling ratio, so this must cost next to nothing).
+   */
+  unsampledTraceparent(message: SourceMessage): string | undefined;
   /** One event's handling attempt, in its message's trace. */
   one<T>(topic: string, message: SourceMessage, work: () => Promise<T>): Promise<T>;
   /**
@@ -251,6 +257,10 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     // Tracing off, the hot path is exactly what it was: no extra closure per event.
     if (tracing === undefined) {
       return withCorrelation(event.correlationId, () => handle(event, context));
+    }
+    const unsampled = tracing.unsampledTraceparent(message);
+    if (unsampled !== undefined) {
+      return withCorrelation(event.correlationId, () => handle(event, context), unsampled);
     }
     return tracing.one(batch.topic, message, () =>
       withCorrelation(event.correlationId, () => handle(event, context)),

@@ -8,10 +8,13 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { currentUnsampledTraceparent } from '../correlation.ts';
 import { errorMessage } from '../errors.ts';
 import {
   contextFromHeaders,
+  isUnsampledTraceparent,
   traceCarrierOf,
+  unsampledTraceparentIn,
   type HeaderValues,
   type TraceCarrier,
 } from '../traceContext.ts';
@@ -38,10 +41,24 @@ export function startPublishSpan(
 ): PublishSpan | undefined {
   const tracer = activeTracer();
   if (tracer === undefined) return undefined;
+  // A trace left out of the sample goes on as it came, read from its flags alone: no context,
+  // no span, no propagator (the relay publishes every outbox entry through here).
+  const unsampled =
+    parent === undefined
+      ? trace.getActiveSpan() === undefined
+        ? currentUnsampledTraceparent()
+        : undefined
+      : isUnsampledTraceparent(parent.traceparent)
+        ? parent.traceparent
+        : undefined;
+  if (unsampled !== undefined) {
+    const headers = parent === undefined ? { traceparent: unsampled } : { ...parent };
+    return { headers, end: noSpanToEnd };
+  }
   const parentContext = parent === undefined ? context.active() : contextFromHeaders({ ...parent });
   if (notSampled(parentContext)) {
     const carried = traceCarrierOf(parentContext);
-    return carried === undefined ? undefined : { headers: { ...carried }, end: () => undefined };
+    return carried === undefined ? undefined : { headers: { ...carried }, end: noSpanToEnd };
   }
   const span = tracer.startSpan(
     `${topic} publish`,
@@ -101,23 +118,31 @@ export async function inBatchProcessSpans<T>(
     ...messagingAttributes(topic),
     'messaging.batch.message_count': messages.length,
   };
-  const parents = messages.map(({ headers }) =>
-    headers === undefined ? context.active() : contextFromHeaders(headers),
+  // A message left out of the sample hands its own traceparent on, read from its flags alone.
+  const leftOut = messages.map(({ headers }) => unsampledTraceparentIn(headers));
+  const parents = messages.map(({ headers }, index) =>
+    leftOut[index] !== undefined
+      ? undefined
+      : headers === undefined
+        ? context.active()
+        : contextFromHeaders(headers),
   );
   const spans = parents.map((parent) =>
-    notSampled(parent)
+    parent === undefined || notSampled(parent)
       ? undefined
       : tracer.startSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, parent),
   );
   try {
     const result = await work(
-      spans.map((span, index) =>
-        traceCarrierOf(
+      spans.map((span, index) => {
+        const traceparent = leftOut[index];
+        if (traceparent !== undefined) return { traceparent };
+        return traceCarrierOf(
           span === undefined
             ? (parents[index] ?? context.active())
             : trace.setSpan(context.active(), span),
-        ),
-      ),
+        );
+      }),
     );
     for (const span of spans) if (span !== undefined) endSpan(span);
     return result;
@@ -142,6 +167,8 @@ function notSampled(parent: Context): boolean {
     (spanContext.traceFlags & TraceFlags.SAMPLED) === 0
   );
 }
+
+function noSpanToEnd(): void {}
 
 function messagingAttributes(topic: string): Record<string, string> {
   return {
