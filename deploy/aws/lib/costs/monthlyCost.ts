@@ -1,4 +1,5 @@
 import { processSpecs } from '../processes.ts';
+import { collectorMemory } from '../traceCollector.ts';
 import type { DeploymentProfile, DistributedProfile, SingleHostProfile } from '../profiles.ts';
 import { hoursPerMonth, prices, type PriceName } from './prices.ts';
 
@@ -14,6 +15,8 @@ export interface MonthlyUsage {
   readonly loadBalancerCapacityUnits: number;
   /** GB leaving through NAT gateways (distributed only). */
   readonly natGatewayGb: number;
+  /** Traces read by searches in the X-Ray console (an operator's, a few hundred a day). */
+  readonly tracesScanned: number;
 }
 
 /**
@@ -27,6 +30,7 @@ export const usageByProfile: Readonly<Record<DeploymentProfile['name'], MonthlyU
     logGb: 1,
     loadBalancerCapacityUnits: 0,
     natGatewayGb: 0,
+    tracesScanned: 100_000,
   },
   production: {
     requests: 9_000_000,
@@ -34,6 +38,7 @@ export const usageByProfile: Readonly<Record<DeploymentProfile['name'], MonthlyU
     logGb: 10,
     loadBalancerCapacityUnits: 5,
     natGatewayGb: 10,
+    tracesScanned: 1_000_000,
   },
 };
 
@@ -60,13 +65,41 @@ const hostHour: Readonly<Record<SingleHostProfile['instanceType'], PriceName>> =
 const imageGb = 0.5;
 /** The NAT instance's root volume (the stock AL2023 AMI's). */
 const natRootGiB = 8;
+/**
+ * Spans in a kept trace, on average: a `logExpense` makes about a dozen (gateway, subgraph fetch,
+ * outbox, Kafka publish and consume, parser, projector, subscription), a query three or four.
+ */
+const spansPerTrace = 6;
+/** A span as X-Ray stores it (OpenTelemetry's JSON with its attributes), in KB; an estimate. */
+const kbPerSpan = 1;
+
+/**
+ * Traces: the spans the profile's sampling keeps, billed by the GB once Transaction Search is on;
+ * the 1 % of traces it indexes as summaries by default are free, and searches scan those.
+ */
+function tracingLines(profile: DeploymentProfile, usage: MonthlyUsage): CostLine[] {
+  const traces = usage.requests * profile.traceSampleRatio;
+  const spansGb = (traces * spansPerTrace * kbPerSpan) / 1_000_000;
+  return [
+    priced(
+      `X-Ray spans: ${traces.toLocaleString('en-US')} traces (${profile.traceSampleRatio * 100} % sampled) × ${spansPerTrace} spans, ${spansGb.toFixed(1)} GB`,
+      spansGb * prices.xraySpansIngestedGb.usd,
+      'xraySpansIngestedGb',
+    ),
+    priced(
+      `X-Ray trace summaries: 1 % indexed (free), ${usage.tracesScanned.toLocaleString('en-US')} scanned by searches`,
+      (usage.tracesScanned / 1_000_000) * prices.xrayTracesScannedMillion.usd,
+      'xrayTracesScannedMillion',
+    ),
+  ];
+}
 
 function singleHostLines(profile: SingleHostProfile, usage: MonthlyUsage): CostLine[] {
   const gb = profile.rootVolumeGiB + profile.dataVolumeGiB + natRootGiB;
   const secrets = profile.parserModel === 'openai' ? 2 : 1;
   return [
     priced(
-      `EC2 ${profile.instanceType}: the five processes, Kafka, MongoDB`,
+      `EC2 ${profile.instanceType}: the five processes, Kafka, MongoDB, the trace collector`,
       hourly(hostHour[profile.instanceType]),
       hostHour[profile.instanceType],
     ),
@@ -90,6 +123,7 @@ function singleHostLines(profile: SingleHostProfile, usage: MonthlyUsage): CostL
     ),
     priced(`Secrets Manager: ${secrets} secrets`, secrets * prices.secretMonth.usd, 'secretMonth'),
     logsLine(usage),
+    ...tracingLines(profile, usage),
     priced('ECR: the image', imageGb * prices.ecrStoredGbMonth.usd, 'ecrStoredGbMonth'),
   ];
 }
@@ -99,12 +133,20 @@ function distributedLines(profile: DistributedProfile, usage: MonthlyUsage): Cos
   const vcpuHours = tasks.reduce((sum, task) => sum + (task.cpu / 1024) * task.minTasks, 0);
   const gbHours = tasks.reduce((sum, task) => sum + (task.memoryMiB / 1024) * task.minTasks, 0);
   const taskCount = tasks.reduce((sum, task) => sum + task.minTasks, 0);
+  // The collector sidecars' share of the tasks' memory: inside the task sizes, so the bill does
+  // not grow, but it is what tracing takes from the processes. CPU: none reserved.
+  const collectorGb = (taskCount * collectorMemory.reservationMiB) / 1024;
   const zones = 2;
   return [
     priced(
-      `Fargate ARM: ${taskCount} tasks at their minimum (${vcpuHours} vCPU, ${gbHours} GB)`,
-      hourly('fargateArmVcpuHour', vcpuHours) + hourly('fargateArmGbHour', gbHours),
+      `Fargate ARM: ${taskCount} tasks at their minimum (${vcpuHours} vCPU, ${gbHours} GB), less the collectors' share`,
+      hourly('fargateArmVcpuHour', vcpuHours) + hourly('fargateArmGbHour', gbHours - collectorGb),
       'fargateArmVcpuHour',
+      'fargateArmGbHour',
+    ),
+    priced(
+      `Fargate ARM: the trace collector in each task, ${collectorMemory.reservationMiB} MiB of it (${collectorGb} GB)`,
+      hourly('fargateArmGbHour', collectorGb),
       'fargateArmGbHour',
     ),
     priced(
@@ -131,6 +173,7 @@ function distributedLines(profile: DistributedProfile, usage: MonthlyUsage): Cos
     ),
     priced('Secrets Manager: 3 secrets', 3 * prices.secretMonth.usd, 'secretMonth'),
     logsLine(usage),
+    ...tracingLines(profile, usage),
     priced('Cloud Map’s private DNS zone', prices.route53ZoneMonth.usd, 'route53ZoneMonth'),
     priced('ECR: the image', imageGb * prices.ecrStoredGbMonth.usd, 'ecrStoredGbMonth'),
     {

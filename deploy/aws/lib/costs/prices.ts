@@ -127,6 +127,18 @@ export const prices = {
     page: 'https://aws.amazon.com/ecr/pricing/',
     seen: notReadHere,
   },
+  xraySpansIngestedGb: {
+    usd: 0.5,
+    per: "GB of spans ingested through X-Ray's OTLP endpoint (Transaction Search, CloudWatch pricing)",
+    page: 'https://aws.amazon.com/cloudwatch/pricing/',
+    seen: notReadHere,
+  },
+  xrayTracesScannedMillion: {
+    usd: 0.5,
+    per: 'million traces retrieved or scanned',
+    page: 'https://aws.amazon.com/xray/pricing/',
+    seen: "a stored copy of AWS's X-Ray pricing page, German edition (undated): $0.50 a million, the first million a month free",
+  },
   route53ZoneMonth: {
     usd: 0.5,
     per: 'hosted zone-month (Cloud Map makes a private one)',
