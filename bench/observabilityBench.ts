@@ -19,7 +19,8 @@
  * shared machine rates move with everyone else's load; CPU per unit of work much less.
  *
  * Settings: BENCH_OBSERVABILITY_ROUNDS (default 1) repeats the four settings, in reverse order
- * every other round, the best of each counting; BENCH_OBSERVABILITY_BENCHES=gateway,events picks
+ * every other round; each figure is the median of its rounds (the spread of all rounds is shown
+ * beside it); BENCH_OBSERVABILITY_BENCHES=gateway,events picks
  * the benches. Each bench's own variables pass through (defaults here: BENCH_EVENTS=50000,
  * BENCH_ROUNDS=2, BENCH_GATEWAY_VARIANTS=single). Needs Kafka and the MongoDB-protocol server
  * (`npm run infra:up`). The children's figures go to stderr as they come, prefixed with their
@@ -170,20 +171,33 @@ function gatewayFiguresOf(output: unknown): GatewayFigures {
   };
 }
 
-const most = (values: readonly number[]) => Math.max(...values);
-const least = (values: readonly number[]) => Math.min(...values);
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
 
-/** The best of the rounds, figure by figure: the highest rates, the lowest costs. */
-function bestOf({ gateway, events }: SettingRuns): SettingFigures {
+/**
+ * The median of the rounds, figure by figure. Not the best: on a shared machine the best round
+ * of one setting may have met a quiet minute the others did not, and the best of a setting that
+ * ran more rounds than another (or simply got luckier) reads as a cost or a gain that is noise.
+ */
+function medianOf({ gateway, events }: SettingRuns): SettingFigures {
+  const middle = <T>(runs: readonly T[], figure: (run: T) => number) =>
+    round(median(runs.map(figure)));
   return {
     ...(gateway.length === 0
       ? {}
       : {
           gateway: {
-            rps: most(gateway.map((run) => run.rps)),
-            p95Ms: least(gateway.map((run) => run.p95Ms)),
-            cpuMsPerRequest: least(gateway.map((run) => run.cpuMsPerRequest)),
-            subgraphCpuMsPerRequest: least(gateway.map((run) => run.subgraphCpuMsPerRequest)),
+            rps: middle(gateway, (run) => run.rps),
+            p95Ms: middle(gateway, (run) => run.p95Ms),
+            cpuMsPerRequest: middle(gateway, (run) => run.cpuMsPerRequest),
+            subgraphCpuMsPerRequest: middle(gateway, (run) => run.subgraphCpuMsPerRequest),
             failures: gateway.map((run) => run.failures).reduce((sum, count) => sum + count, 0),
           },
         }),
@@ -191,28 +205,53 @@ function bestOf({ gateway, events }: SettingRuns): SettingFigures {
       ? {}
       : {
           events: {
-            consumedPerSec: most(events.map((run) => run.consumedPerSec)),
-            bareConsumerPerSec: most(events.map((run) => run.bareConsumerPerSec)),
-            ratio: most(events.map((run) => run.ratio)),
-            runnerCpuMicrosPerEvent: least(events.map((run) => run.runnerCpuMicrosPerEvent)),
-            batchConsumedPerSec: most(events.map((run) => run.batchConsumedPerSec)),
-            batchRunnerCpuMicrosPerEvent: least(
-              events.map((run) => run.batchRunnerCpuMicrosPerEvent),
-            ),
+            consumedPerSec: middle(events, (run) => run.consumedPerSec),
+            bareConsumerPerSec: middle(events, (run) => run.bareConsumerPerSec),
+            ratio: middle(events, (run) => run.ratio),
+            runnerCpuMicrosPerEvent: middle(events, (run) => run.runnerCpuMicrosPerEvent),
+            batchConsumedPerSec: middle(events, (run) => run.batchConsumedPerSec),
+            batchRunnerCpuMicrosPerEvent: middle(events, (run) => run.batchRunnerCpuMicrosPerEvent),
           },
         }),
   };
 }
 
-async function measureAll(sink: OtlpSink): Promise<Map<SettingName, SettingFigures>> {
+/** Each round's throughput and CPU per unit of one setting, in round order: the spread. */
+function roundsOf({ gateway, events }: SettingRuns) {
+  return {
+    gatewayRps: gateway.map((run) => run.rps),
+    gatewayCpuMsPerRequest: gateway.map((run) => run.cpuMsPerRequest),
+    eventsRatio: events.map((run) => run.ratio),
+    eventsCpuMicrosPerEvent: events.map((run) => run.runnerCpuMicrosPerEvent),
+  };
+}
+type RoundFigures = ReturnType<typeof roundsOf>;
+
+interface Measured {
+  /** Each setting's medians. */
+  readonly figures: Map<SettingName, SettingFigures>;
+  /** Each setting's figures of every round. */
+  readonly rounds: Map<SettingName, RoundFigures>;
+}
+
+async function measureAll(sink: OtlpSink): Promise<Measured> {
   const runs = new Map<SettingName, SettingRuns>(
     settingNames.map((name) => [name, { gateway: [], events: [] }]),
   );
+  const gatewayVariants = process.env.BENCH_GATEWAY_VARIANTS ?? 'single';
   const childDefaults = {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     BENCH_EVENTS: process.env.BENCH_EVENTS ?? '50000',
     BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '2',
-    BENCH_GATEWAY_VARIANTS: process.env.BENCH_GATEWAY_VARIANTS ?? 'single',
+    BENCH_GATEWAY_VARIANTS: gatewayVariants,
+    // `single` queries its one person alone: the others bench:gateway signs up (200 by default,
+    // each a password hash) are for `manyUsers` and `mix`, and would cost minutes per run.
+    ...(gatewayVariants === 'single'
+      ? {
+          BENCH_GATEWAY_USERS: process.env.BENCH_GATEWAY_USERS ?? '2',
+          BENCH_GATEWAY_USER_EXPENSES: process.env.BENCH_GATEWAY_USER_EXPENSES ?? '1',
+        }
+      : {}),
   };
   for (let round = 1; round <= rounds; round += 1) {
     const order = round % 2 === 1 ? [...settingNames] : [...settingNames].reverse();
@@ -227,8 +266,14 @@ async function measureAll(sink: OtlpSink): Promise<Map<SettingName, SettingFigur
       runs.set(name, own);
     }
   }
-  return new Map([...runs].map(([name, own]) => [name, bestOf(own)]));
+  return {
+    figures: new Map([...runs].map(([name, own]) => [name, medianOf(own)])),
+    rounds: new Map([...runs].map(([name, own]) => [name, roundsOf(own)])),
+  };
 }
+
+const most = (values: readonly number[]) => Math.max(...values);
+const least = (values: readonly number[]) => Math.min(...values);
 
 /** `value / base`, rounded; NaN when either is missing. */
 function ratio(value: number | undefined, base: number | undefined): number {
@@ -265,10 +310,13 @@ function compare(figures: Map<SettingName, SettingFigures>) {
   return ratios;
 }
 
-function report(figures: Map<SettingName, SettingFigures>, sink: OtlpSink): void {
+function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): void {
   const ratios = compare(figures);
   say('');
-  say('bench:observability: each setting a fresh run of the same benches; ratios against "off"');
+  say(
+    `bench:observability: each setting a fresh run of the same benches, the median of ${rounds} ` +
+      'round(s); ratios against "off"',
+  );
   say('(a shared machine is noisy: read CPU per request/event before rates, and rerun idle)');
   say('');
   const cell = (value: number | undefined, width = 12) =>
@@ -285,6 +333,18 @@ function report(figures: Map<SettingName, SettingFigures>, sink: OtlpSink): void
         `${cell(gateway?.p95Ms)}${cell(events?.consumedPerSec)}${cell(events?.ratio, 13)}` +
         `${cell(events?.runnerCpuMicrosPerEvent)}${cell(events?.batchConsumedPerSec)}` +
         `${cell(events?.batchRunnerCpuMicrosPerEvent, 13)}`,
+    );
+  }
+  say('');
+  const spread = (values: readonly number[]) =>
+    values.length === 0 ? '-' : `${least(values)}–${most(values)} [${values.join(', ')}]`;
+  for (const name of settingNames) {
+    const own = roundFigures.get(name);
+    if (own === undefined) continue;
+    say(
+      `${name} rounds: gw rps ${spread(own.gatewayRps)}, gw CPU ms/req ` +
+        `${spread(own.gatewayCpuMsPerRequest)}; runner/bare ${spread(own.eventsRatio)}, ` +
+        `CPU µs/ev ${spread(own.eventsCpuMicrosPerEvent)}`,
     );
   }
   say('');
@@ -320,9 +380,11 @@ function report(figures: Map<SettingName, SettingFigures>, sink: OtlpSink): void
     JSON.stringify({
       bench: 'observability',
       rounds,
+      statistic: 'median',
       benches: chosenBenches,
       settings: Object.fromEntries(settingNames.map((name) => [name, settingEnv(name, sink)])),
       figures: Object.fromEntries(figures),
+      perRound: Object.fromEntries(roundFigures),
       ratios,
       goal: {
         setting: goalSetting,
