@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@cashtrack/test-support';
 import { tokenUsageCollection } from '../src/llm/mongoTokenBudget.ts';
 import {
   expensesAnswer,
@@ -89,5 +90,65 @@ describe('parser worker with a model', () => {
       origin: { parser: 'rules', tokensUsed: 0 },
     });
     expect(openAi.requests).toHaveLength(2);
+  });
+
+  it('publishes the first outcome again for a message delivered twice, without asking the model again', async () => {
+    const text = 'taxi 12 tip 2 water 3';
+    const answer = (descriptions: readonly string[]) =>
+      expensesAnswer(
+        descriptions.map((description) => ({
+          amount: { taxi: '12', tip: '2', water: '3' }[description] ?? '0',
+          currency: 'EUR',
+          category: 'transport',
+          description,
+          occurredOn: '2026-11-24',
+        })),
+      );
+    // Asked again, this model would split the same text into three expenses.
+    openAi.reply(
+      { content: answer(['taxi', 'tip']) },
+      { content: answer(['taxi', 'tip', 'water']) },
+    );
+    const asked = openAi.requests.length;
+    const message = submittedMessage(broker.ns, {
+      key: 'twice',
+      text,
+      userId: 'bea',
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
+    await broker.producer.publish([message]);
+    const outcome = () =>
+      broker.published.filter(
+        (event) =>
+          event.type === 'ExpenseRecorded' &&
+          event.payload.origin?.messageId === message.aggregateId,
+      );
+    await waitFor(() => outcome().length === 2, {
+      timeoutMs: 30_000,
+      description: 'the first outcome',
+    });
+
+    // Delivered again (a rebalance, a replay); then a later message of the same person, on the
+    // same partition, shows the worker has handled the redelivery.
+    await broker.producer.publish([message]);
+    const later = submittedMessage(broker.ns, {
+      key: 'later',
+      text,
+      userId: 'bea',
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
+    await broker.producer.publish([later]);
+    const laterExpense = await expenseRecordedFor(broker, later.aggregateId);
+    expect(laterExpense.payload.origin?.count).toBe(3);
+
+    const published = outcome();
+    expect(published).toHaveLength(4);
+    expect(published.slice(2)).toEqual(published.slice(0, 2));
+    expect(
+      published.map((event) => event.type === 'ExpenseRecorded' && event.payload.description),
+    ).toEqual(['taxi', 'tip', 'taxi', 'tip']);
+    expect(openAi.requests.length - asked).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import type { MessageParserLabel, ParserMetrics } from '@cashtrack/platform/metr
 import type { ExpenseExtractor, ParseOutcome, ParseRequest } from '../extraction/types.ts';
 import type { LearnedTerm } from '../vocabulary/learnedTerms.ts';
 import { recordedEvents, rejectedEvent } from './outcomeEvents.ts';
+import type { ParseOutcomeLedger } from './parseOutcomeLedger.ts';
 
 export interface SubmittedMessageHandlerOptions {
   readonly extractor: ExpenseExtractor;
@@ -21,6 +22,8 @@ export interface SubmittedMessageHandlerOptions {
     readonly counters: Pick<ParserMetrics, 'messageHandled' | 'expenseFound'>;
     readonly modelConfigured: boolean;
   };
+  /** Where the first outcome of each message is kept; given when a model is configured. */
+  readonly ledger?: ParseOutcomeLedger;
 }
 
 /** Everything the parser needs, taken from the event alone: never from the text or the model. */
@@ -38,23 +41,29 @@ function requestFrom(
   };
 }
 
+/** What handling one message came to, before anything is published. */
+interface HandlingOutcome {
+  readonly events: readonly CashTrackEvent[];
+  readonly handledAs: 'parsed' | 'no_expense' | 'refused';
+  readonly parser: MessageParserLabel;
+  readonly outcome?: ParseOutcome;
+}
+
 /**
  * The worker's event handler: parses each `ExpenseMessageSubmitted` and publishes its outcome.
  * A request the parser refuses (`TEXT_TOO_LONG`...) is a rejection with `parser: 'none'`, not a
  * failure; any other error (the broker, the budget store) is thrown, so the runner retries and
  * then dead-letters or stops. Publishing again after a redelivery is harmless: ids are derived
- * from the message, so the projector sees duplicates and ignores them.
+ * from the message, so the projector sees duplicates and ignores them. With a `ledger` (a model
+ * is configured, whose answers may differ from one call to the next), a redelivered message is
+ * not parsed again: its first outcome is published again, as it was.
  */
 export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions): EventHandler {
-  const { extractor, producer, now, log, vocabularyOf, metrics } = options;
+  const { extractor, producer, now, log, vocabularyOf, metrics, ledger } = options;
   const parserOf = (outcome: ParseOutcome): MessageParserLabel =>
     outcome.parser === 'rules' && metrics?.modelConfigured === true ? 'fallback' : outcome.parser;
-  const handle = async (event: CashTrackEvent) => {
-    if (event.type !== 'ExpenseMessageSubmitted') {
-      log.debug({ type: event.type }, 'not a submitted message; skipped');
-      return;
-    }
-    const messageId = event.aggregateId;
+
+  const parse = async (event: EventOfType<'ExpenseMessageSubmitted'>): Promise<HandlingOutcome> => {
     // Read before parsing, outside the refusal handling: a database error is retried.
     const vocabulary = vocabularyOf === undefined ? [] : await vocabularyOf(event.userId);
     let outcome: ParseOutcome;
@@ -62,37 +71,70 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
       outcome = await extractor.extract(requestFrom(event, vocabulary));
     } catch (error) {
       if (!(error instanceof CodedError)) throw error;
-      log.info({ messageId, code: error.code }, 'message refused before parsing');
-      await producer.publish([
-        rejectedEvent(event, { reason: error.message, parser: 'none', tokensUsed: 0 }, now()),
-      ]);
-      metrics?.counters.messageHandled('none', 'refused');
-      return;
+      log.info(
+        { messageId: event.aggregateId, code: error.code },
+        'message refused before parsing',
+      );
+      const reason = { reason: error.message, parser: 'none' as const, tokensUsed: 0 };
+      return {
+        events: [rejectedEvent(event, reason, now())],
+        handledAs: 'refused',
+        parser: 'none',
+      };
     }
     if (outcome.expenses.length === 0) {
-      await producer.publish([
-        rejectedEvent(
-          event,
-          {
-            reason: outcome.reason ?? 'No expense was found in that message.',
-            parser: outcome.parser,
-            tokensUsed: outcome.tokensUsed,
-          },
-          now(),
-        ),
-      ]);
-      metrics?.counters.messageHandled(parserOf(outcome), 'no_expense');
+      const reason = {
+        reason: outcome.reason ?? 'No expense was found in that message.',
+        parser: outcome.parser,
+        tokensUsed: outcome.tokensUsed,
+      };
+      return {
+        events: [rejectedEvent(event, reason, now())],
+        handledAs: 'no_expense',
+        parser: parserOf(outcome),
+        outcome,
+      };
+    }
+    return {
+      events: recordedEvents(event, outcome, now()),
+      handledAs: 'parsed',
+      parser: parserOf(outcome),
+      outcome,
+    };
+  };
+
+  const handle = async (event: CashTrackEvent) => {
+    if (event.type !== 'ExpenseMessageSubmitted') {
+      log.debug({ type: event.type }, 'not a submitted message; skipped');
+      return;
+    }
+    const messageId = event.aggregateId;
+    const kept = await ledger?.keptOutcome(messageId);
+    if (kept !== undefined) {
+      await producer.publish(kept);
       log.info(
-        { messageId, parser: outcome.parser, tokensUsed: outcome.tokensUsed },
-        'message rejected',
+        { messageId, events: kept.length },
+        'message delivered again; its kept outcome published',
       );
       return;
     }
+    const handled = await parse(event);
+    const events =
+      ledger === undefined ? handled.events : await ledger.keepFirst(messageId, handled.events);
     // One batch: the broker gets every expense of the message, in order, or none of the call.
-    await producer.publish(recordedEvents(event, outcome, now()));
-    if (metrics !== undefined) {
-      metrics.counters.messageHandled(parserOf(outcome), 'parsed');
-      for (const expense of outcome.expenses) metrics.counters.expenseFound(expense.parsedBy);
+    await producer.publish(events);
+    if (events !== handled.events) {
+      log.info(
+        { messageId, events: events.length },
+        'parsed at once elsewhere; that outcome stands',
+      );
+      return;
+    }
+    metrics?.counters.messageHandled(handled.parser, handled.handledAs);
+    const { outcome } = handled;
+    if (outcome === undefined) return;
+    if (handled.handledAs === 'parsed') {
+      for (const expense of outcome.expenses) metrics?.counters.expenseFound(expense.parsedBy);
     }
     log.info(
       {
@@ -101,7 +143,7 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
         parser: outcome.parser,
         tokensUsed: outcome.tokensUsed,
       },
-      'message parsed',
+      handled.handledAs === 'parsed' ? 'message parsed' : 'message rejected',
     );
   };
   if (metrics === undefined) return handle;

@@ -12,6 +12,7 @@ import { projectCorrections, vocabularyConsumerGroup } from '../vocabulary/vocab
 import { learnedTermsOfUsers, vocabularyCollection } from '../vocabulary/vocabularyReadModel.ts';
 import type { ParserWorkerConfig } from './config.ts';
 import { handleSubmittedMessage } from './handleSubmittedMessage.ts';
+import { mongoParseOutcomeLedger, parseOutcomesCollection } from './parseOutcomeLedger.ts';
 
 export interface RunningParserWorker extends RunningService {
   readonly consumer: EventConsumer;
@@ -93,6 +94,10 @@ export function startParserWorker(
             log,
             vocabularyOf: learned.termsOf,
             metrics: { counters, modelConfigured: usage !== undefined },
+            ledger:
+              usage === undefined
+                ? undefined
+                : mongoParseOutcomeLedger(parseOutcomesCollection(mongo.db)),
           }),
           retry: overrides.retry,
           sessionTimeoutMs: overrides.sessionTimeoutMs,
