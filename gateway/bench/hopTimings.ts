@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:perf_hooks';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { decodeEvent, topicNames } from '@cashtrack/events';
 import { waitFor } from '@cashtrack/platform';
 import { eventCursor } from '../../subgraphs/expense/src/projections/eventCursor.ts';
+import {
+  projectorStepsChannel,
+  type ProjectorStepTimings,
+} from '../../subgraphs/expense/src/projections/projectorStepTimings.ts';
 
 /** One `logExpense` of the bench, timed on the client (epoch milliseconds). */
 export interface SentExpense {
@@ -32,6 +37,70 @@ export interface ExpenseHops {
   /** From the announcement to the client; negative when the local hub was quicker. */
   readonly deliveryMs: number;
   readonly totalMs: number;
+  /**
+   * The projector's hop in steps (projectorStepTimings.ts), summing to `projectorMs`: fetched
+   * and decoded (behind any batch in hand), the read models' reads, their writes, the change
+   * log written and subscribers told up to the announcement's send.
+   */
+  readonly projectorSteps: {
+    readonly fetchMs: number;
+    readonly planMs: number;
+    readonly writeMs: number;
+    readonly reportMs: number;
+  };
+  /** Garbage collection pauses of this process (the whole system) while the change travelled. */
+  readonly gcMs: number;
+  /** Of those, the full (mark-compact) collections', which walk the whole heap and its sockets. */
+  readonly gcMajorMs: number;
+}
+
+/** One pause of the garbage collector, epoch milliseconds. */
+export interface GcPause {
+  readonly start: number;
+  readonly end: number;
+  readonly major: boolean;
+}
+
+/**
+ * Records, until `stop`, the projector's step timings of every batch and the garbage collector's
+ * pauses in this process (the bench runs the whole system in it).
+ */
+export function recordProjectorSteps(): {
+  readonly steps: ProjectorStepTimings[];
+  readonly gcPauses: GcPause[];
+  stop(): void;
+} {
+  const steps: ProjectorStepTimings[] = [];
+  const gcPauses: GcPause[] = [];
+  const onSteps = (message: unknown): void => void steps.push(message as ProjectorStepTimings);
+  projectorStepsChannel.subscribe(onSteps);
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const start = performance.timeOrigin + entry.startTime;
+      const { kind } = (entry.detail as { kind?: number } | null) ?? {};
+      gcPauses.push({
+        start,
+        end: start + entry.duration,
+        major: kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+      });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    steps,
+    gcPauses,
+    stop() {
+      projectorStepsChannel.unsubscribe(onSteps);
+      observer.disconnect();
+    },
+  };
+}
+
+function pausedWithin(pauses: readonly GcPause[], from: number, to: number): number {
+  return pauses.reduce(
+    (sum, pause) => sum + Math.max(0, Math.min(to, pause.end) - Math.max(from, pause.start)),
+    0,
+  );
 }
 
 interface Timestamped {
@@ -92,11 +161,31 @@ export async function expenseHops(
   topicPrefix: string,
   changesTopic: string,
   sent: readonly SentExpense[],
+  observed: {
+    readonly steps: readonly ProjectorStepTimings[];
+    readonly gcPauses: readonly GcPause[];
+  },
 ): Promise<ExpenseHops[]> {
+  const stepsByEvent = new Map<string, ProjectorStepTimings>();
+  for (const batch of observed.steps) {
+    for (const eventId of batch.eventIds) {
+      if (!stepsByEvent.has(eventId)) stepsByEvent.set(eventId, batch);
+    }
+  }
   const names = topicNames(topicPrefix);
   const messages = await readTopics(kafka, [names.expenseMessages, names.expenses, changesTopic]);
   const messagePublished = new Map<string, number>();
-  const expensePublished = new Map<string, { at: number; cursor: string; userId: string }>();
+  const expensePublished = new Map<
+    string,
+    { at: number; cursor: string; userId: string; eventId: string }
+  >();
+  const unmatched: ProjectorStepTimings = {
+    eventIds: [],
+    startedAt: Number.NaN,
+    plannedAt: Number.NaN,
+    writtenAt: Number.NaN,
+    reportedAt: Number.NaN,
+  };
   const announcements: { userId: string; cursor: string; at: number }[] = [];
   for (const { topic, partition, message } of messages) {
     const at = Number(message.timestamp);
@@ -117,6 +206,7 @@ export async function expenseHops(
         at,
         cursor: eventCursor(partition, message.offset),
         userId: event.userId,
+        eventId: event.eventId,
       });
     }
   }
@@ -129,6 +219,7 @@ export async function expenseHops(
       (notice) => notice.userId === recorded.userId && notice.cursor >= recorded.cursor,
     );
     if (announced === undefined) return [];
+    const steps = stepsByEvent.get(recorded.eventId) ?? unmatched;
     return [
       {
         messageId: expense.messageId,
@@ -137,6 +228,18 @@ export async function expenseHops(
         projectorMs: announced.at - recorded.at,
         deliveryMs: expense.heardAt - announced.at,
         totalMs: expense.heardAt - expense.sentAt,
+        projectorSteps: {
+          fetchMs: steps.startedAt - recorded.at,
+          planMs: steps.plannedAt - steps.startedAt,
+          writeMs: steps.writtenAt - steps.plannedAt,
+          reportMs: announced.at - steps.writtenAt,
+        },
+        gcMs: pausedWithin(observed.gcPauses, expense.sentAt, expense.heardAt),
+        gcMajorMs: pausedWithin(
+          observed.gcPauses.filter((pause) => pause.major),
+          expense.sentAt,
+          expense.heardAt,
+        ),
       },
     ];
   });

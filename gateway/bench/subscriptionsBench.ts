@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import { changeNotificationsTopic } from '../../subgraphs/expense/src/subscripti
 import { gatewayClient, gql } from '../test/support/apolloClient.ts';
 import { subscriptionClient } from '../test/support/subscriptionClient.ts';
 import { startSystem } from '../test/support/system.ts';
-import { expenseHops } from './hopTimings.ts';
+import { expenseHops, recordProjectorSteps } from './hopTimings.ts';
 
 /**
  * `npm run bench:subscriptions`: opens SOCKETS idle subscriptions (default 5,000) through the
@@ -169,6 +170,9 @@ const latencies = (): number[] =>
   });
 const client = gatewayClient(system.graphqlUrl, latencyToken);
 const total = rate * seconds;
+const observed = recordProjectorSteps();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 for (let index = 0; index < total; index += 1) {
   const started = epochNow();
   void client
@@ -197,6 +201,14 @@ await waitFor(() => latencies().length >= total, {
   description: 'every change to be heard',
 }).catch(() => undefined);
 stopListening();
+observed.stop();
+loopDelay.disable();
+/** The event loop's delays over the latency run (the whole system shares this process's loop). */
+const loopDelayMs = {
+  p50: roundTo(loopDelay.percentile(50) / 1e6),
+  p99: roundTo(loopDelay.percentile(99) / 1e6),
+  max: roundTo(loopDelay.max / 1e6),
+};
 const sorted = latencies().sort((a, b) => a - b);
 const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(sorted, p) * 10) / 10);
 log(
@@ -220,11 +232,23 @@ const hops = await expenseHops(
     answeredAt: answeredAt.get(messageId),
     heardAt: heardAt.get(messageId),
   })),
+  observed,
 );
-const hopNames = ['commandMs', 'parserMs', 'projectorMs', 'deliveryMs'] as const;
+const hopNames = [
+  'commandMs',
+  'parserMs',
+  'projectorMs',
+  'deliveryMs',
+  'gcMs',
+  'gcMajorMs',
+] as const;
+const stepNames = ['fetchMs', 'planMs', 'writeMs', 'reportMs'] as const;
 const hopFigures = Object.fromEntries(
   [
     ...hopNames.map((name) => [name, hops.map((hop) => hop[name])] as const),
+    ...stepNames.map(
+      (name) => [`projector.${name}`, hops.map((hop) => hop.projectorSteps[name])] as const,
+    ),
     ['answerMs', answers] as const,
   ].map(([name, values]) => {
     const ordered = [...values].sort((a, b) => a - b);
@@ -239,7 +263,7 @@ const hopFigures = Object.fromEntries(
   }),
 );
 log(
-  `hops (Kafka timestamps; command: gateway and the expense command to its event published; parser: consumed, parsed, published; projector: consumed, read models and change log written, announced; delivery: to the client) over ${hops.length} changes:`,
+  `hops (Kafka timestamps; command: gateway and the expense command to its event published; parser: consumed, parsed, published; projector: consumed, read models and change log written, announced, in steps: fetch (fetched and decoded, behind any batch in hand), plan (reads), write (read models), report (change log, subscribers told, up to the announcement); delivery: to the client; gc: this process's collector pauses during the change) over ${hops.length} changes:`,
 );
 for (const [name, figures] of Object.entries(hopFigures)) {
   log(`  ${name}: p50 ${figures.p50}, p99 ${figures.p99}, max ${figures.max}`);
@@ -248,9 +272,12 @@ const slowest = [...hops].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5);
 log('slowest changes, hop by hop (ms):');
 for (const hop of slowest) {
   log(
-    `  total ${roundTo(hop.totalMs)}: command ${roundTo(hop.commandMs)}, parser ${roundTo(hop.parserMs)}, projector ${roundTo(hop.projectorMs)}, delivery ${roundTo(hop.deliveryMs)}`,
+    `  total ${roundTo(hop.totalMs)}: command ${roundTo(hop.commandMs)}, parser ${roundTo(hop.parserMs)}, projector ${roundTo(hop.projectorMs)} (fetch ${roundTo(hop.projectorSteps.fetchMs)}, plan ${roundTo(hop.projectorSteps.planMs)}, write ${roundTo(hop.projectorSteps.writeMs)}, report ${roundTo(hop.projectorSteps.reportMs)}), delivery ${roundTo(hop.deliveryMs)}, gc ${roundTo(hop.gcMs)} (major ${roundTo(hop.gcMajorMs)})`,
   );
 }
+log(
+  `event loop delay during the latency run: p50 ${loopDelayMs.p50} ms, p99 ${loopDelayMs.p99} ms, max ${loopDelayMs.max} ms`,
+);
 
 child.kill('SIGTERM');
 await once(child, 'exit');
@@ -279,7 +306,13 @@ process.stdout.write(
       parserMs: roundTo(hop.parserMs),
       projectorMs: roundTo(hop.projectorMs),
       deliveryMs: roundTo(hop.deliveryMs),
+      projectorSteps: Object.fromEntries(
+        stepNames.map((name) => [name, roundTo(hop.projectorSteps[name])]),
+      ),
+      gcMs: roundTo(hop.gcMs),
+      gcMajorMs: roundTo(hop.gcMajorMs),
     })),
+    loopDelayMs,
   })}\n`,
 );
 process.exit(0);

@@ -34,7 +34,7 @@ import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import { categories, newEvent, topicNames, type EventOfType } from '@cashtrack/events';
 import { ensureTopics } from '@cashtrack/events/kafka';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
-import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
+import type { ReportExpenseChanges } from '../src/projections/expenseChanges.ts';
 import { timeCommands, type CommandWindow } from './commandTimings.ts';
 import { connectSliceProducer } from './sliceProducer.ts';
 import { startExpenseProjector } from '../src/projections/expenseProjector.ts';
@@ -169,10 +169,11 @@ async function startProjector(client: MongoClient): Promise<Projector> {
   const slices = await connectSliceProducer(kafka, prefix);
   let seen = 0;
   let lastReportAt = 0;
-  const reportChanges = (changes: readonly ExpenseChange[]): Promise<void> => {
+  // Counted once the read models have them, as the change log would be written.
+  const reportChanges: ReportExpenseChanges = async (changes, readModelsWritten) => {
+    await readModelsWritten;
     seen += changes.filter((change) => change.kind === 'ADDED').length;
     lastReportAt = performance.now();
-    return Promise.resolve();
   };
   const consumer = await startExpenseProjector({
     kafka,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Producer } from 'kafkajs';
+import { waitFor } from '@cashtrack/platform';
 import { mongoForTests, testNamespace, type TestDatabase } from '@cashtrack/test-support';
 import type { ExpenseChange, ReportExpenseChanges } from '../src/projections/expenseChanges.ts';
 import {
@@ -109,6 +110,37 @@ describe('changeReporter', () => {
     await report([atVersion(2)]);
     const logged = await changeLog.findOne({ _id: '00002-0001' });
     expect(logged?.expense).toMatchObject({ version: 1, description: 'version 1' });
+  });
+
+  it('records first deliveries while the read models are written, and logs and tells nothing before they are', async () => {
+    let finishWrites = (): void => undefined;
+    const written = new Promise<void>((resolve) => (finishWrites = resolve));
+    const before = announced.length;
+    const reporting = report([added('e', '00003-0001', 'user-3')], written);
+    await waitFor(async () => (await changeEvents.findOne({ _id: 'e' })) !== null, {
+      description: 'the first delivery recorded',
+    });
+    expect(await cursorsOf('user-3')).toEqual([]);
+    expect(announced).toHaveLength(before);
+    expect(delivered).toHaveLength(before);
+
+    finishWrites();
+    await reporting;
+    expect(await cursorsOf('user-3')).toEqual(['00003-0001']);
+    expect(announced.slice(before).map((notice) => notice.cursor)).toEqual(['00003-0001']);
+  });
+
+  it('logs and tells nothing when the read models could not be written', async () => {
+    const before = announced.length;
+    const failed = Promise.reject(new Error('PROJECTION_CONFLICT'));
+    await expect(report([added('f', '00004-0001', 'user-4')], failed)).rejects.toThrow(
+      'PROJECTION_CONFLICT',
+    );
+    expect(await cursorsOf('user-4')).toEqual([]);
+    expect(announced).toHaveLength(before);
+    // The redelivery, once the writes succeed, is reported at the same cursor.
+    await report([added('f', '00004-0001', 'user-4')]);
+    expect(await cursorsOf('user-4')).toEqual(['00004-0001']);
   });
 
   it('reports nothing, and announces nothing, for a batch of copies only', async () => {

@@ -5,6 +5,10 @@ import type { CashTrackEvent, PositionedEvent } from '@cashtrack/events';
 import type { ExpenseChange } from '../src/projections/expenseChanges.ts';
 import { prepareExpenseReadModels } from '../src/projections/expenseReadModelProjections.ts';
 import { createExpenseProjection } from '../src/projections/expenseProjector.ts';
+import {
+  projectorStepsChannel,
+  type ProjectorStepTimings,
+} from '../src/projections/projectorStepTimings.ts';
 import { expenseMessageViewOf } from '../src/readModels/expenseMessagesReadModel.ts';
 import { readModelNames } from '../src/readModels/readModelNames.ts';
 import { expenseReadModels, type ExpenseReadModels } from '../src/readModels/readModels.ts';
@@ -30,7 +34,8 @@ describe('the expense projection on the MongoDB-protocol server', () => {
   let models: ExpenseReadModels;
   const changes: ExpenseChange[] = [];
   const projection = () =>
-    createExpenseProjection(database.db, async (reported) => {
+    createExpenseProjection(database.db, async (reported, readModelsWritten) => {
+      await readModelsWritten;
       changes.push(...reported);
     });
   const project = (...events: CashTrackEvent[]) =>
@@ -246,5 +251,18 @@ describe('the expense projection on the MongoDB-protocol server', () => {
       new Set(changes.filter((change) => change.kind === 'REJECTED').map((change) => change.cursor))
         .size,
     ).toBe(1);
+  });
+
+  it('tells a listener of the step timings which events each batch held, once it is reported', async () => {
+    const heard: ProjectorStepTimings[] = [];
+    const listen = (message: unknown): void => void heard.push(message as ProjectorStepTimings);
+    projectorStepsChannel.subscribe(listen);
+    const events = [recorded('u6', 'e61'), recorded('u6', 'e62')];
+    try {
+      await project(...events);
+    } finally {
+      projectorStepsChannel.unsubscribe(listen);
+    }
+    expect(heard.map((steps) => steps.eventIds)).toEqual([events.map((event) => event.eventId)]);
   });
 });

@@ -31,12 +31,18 @@ export interface ExpenseChange {
 
 /**
  * Where applied changes go: the change log and the announcement to every replica
- * (subscriptions/changeReporter.ts), in topic order. Changes are reported after their read
- * model writes and before their events' offsets are committed; redelivered events report them
- * again (the report is idempotent), so no change is lost to a crash in between. A failing
- * reporter fails the events, which are retried.
+ * (subscriptions/changeReporter.ts), in topic order. The projector hands the changes over as
+ * soon as it has judged the batch, with `readModelsWritten`, which settles once the read models
+ * have them (default: written already): the reporter may prepare meanwhile, but logs and
+ * announces nothing before it resolves, and fails if it rejects. All of it happens before the
+ * events' offsets are committed; redelivered events report them again (the report is
+ * idempotent), so no change is lost to a crash in between. A failing reporter fails the events,
+ * which are retried.
  */
-export type ReportExpenseChanges = (changes: readonly ExpenseChange[]) => Promise<void>;
+export type ReportExpenseChanges = (
+  changes: readonly ExpenseChange[],
+  readModelsWritten?: Promise<void>,
+) => Promise<void>;
 
 /** What every change says of the event that made it. */
 export function changeBasis({

@@ -12,6 +12,11 @@ import {
 import { ProjectionGapError, topicsOf } from './readModelProjection.ts';
 import { rebuildOutdatedReadModels } from './rebuildExpenseReadModels.ts';
 import { measuredProjection } from './measuredProjection.ts';
+import {
+  epochNow,
+  projectorStepsChannel,
+  type ProjectorStepTimings,
+} from './projectorStepTimings.ts';
 
 /** The consumer group of every replica's projector: they share the partitions. */
 const expenseProjectorGroupId = 'expense-projector';
@@ -33,7 +38,8 @@ export interface ExpenseProjection {
 /**
  * The projector's steps for a batch: every read model judges the events first (their reads at
  * once), nothing is written if one of them finds a gap, then each writes in the order of
- * `expenseReadModelProjections`, and the changes are reported last, once everything is written.
+ * `expenseReadModelProjections`, while the changes go to the reporter, which logs and announces
+ * them once everything is written.
  * A crash between the writes is healed by the redelivery: each write is idempotent.
  */
 export function createExpenseProjection(
@@ -47,16 +53,36 @@ export function createExpenseProjection(
   }));
   return {
     async projectBatch(events) {
+      const timed = projectorStepsChannel.hasSubscribers;
+      const startedAt = timed ? epochNow() : 0;
       const planned = await Promise.all(readModels.map(({ bound }) => bound.plan(events)));
       planned.forEach(({ gaps: [gap] }, index) => {
         if (gap !== undefined) throw new ProjectionGapError(gap, readModels[index]?.name ?? '');
       });
-      for (const writes of planned) await writes.commit();
+      const plannedAt = timed ? epochNow() : 0;
+      let writtenAt = 0;
+      const written = (async () => {
+        for (const writes of planned) await writes.commit();
+        if (timed) writtenAt = epochNow();
+      })();
       // One partition's events: their cursors sort as the events do.
       const changes = planned
         .flatMap((writes) => writes.changes)
         .sort((a, b) => a.cursor.localeCompare(b.cursor));
-      if (changes.length > 0) await reportChanges(changes);
+      // The reporter prepares while the writes run and logs the changes only after them.
+      await Promise.all([
+        written,
+        changes.length > 0 ? reportChanges(changes, written) : undefined,
+      ]);
+      if (timed) {
+        projectorStepsChannel.publish({
+          eventIds: events.map(({ event }) => event.eventId),
+          startedAt,
+          plannedAt,
+          writtenAt,
+          reportedAt: epochNow(),
+        } satisfies ProjectorStepTimings);
+      }
     },
   };
 }

@@ -8,8 +8,10 @@ import {
 } from './changeNotifications.ts';
 
 /**
- * The projector's report of the changes it applied: they go into the change log (after the read
- * models, never before) in one bulk write, then each user with changes is told once, with their
+ * The projector's report of the changes it applied: which of them are first deliveries is
+ * recorded while the read models are still being written (one database round trip off the
+ * subscribers' path), then they go into the change log (after the read models, never before) in
+ * one bulk write, then each user with changes is told once, with their
  * newest cursor (a stream woken by it reads everything after its own last cursor anyway): this
  * replica's subscribers at once through `localHub`, every replica's through the announcement on
  * Kafka. Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
@@ -23,8 +25,11 @@ export function changeReporter(
   topic: string,
   localHub: Pick<ChangeNotificationHub, 'deliver'>,
 ): ReportExpenseChanges {
-  return async (reported) => {
-    const changes = await firstDeliveries(changeEvents, reported);
+  return async (reported, readModelsWritten = Promise.resolve()) => {
+    const [changes] = await Promise.all([
+      firstDeliveries(changeEvents, reported),
+      readModelsWritten,
+    ]);
     if (changes.length === 0) return;
     // Insert-only: a redelivery (the projector died after this write, before its commit) finds
     // the expense at a later version than the event's and would overwrite the change with it;
