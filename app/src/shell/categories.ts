@@ -1,23 +1,6 @@
-/** The categories the API accepts (DESIGN.md, "Money, dates, categories"). */
-export const categories = [
-  'groceries',
-  'dining',
-  'transport',
-  'housing',
-  'utilities',
-  'health',
-  'entertainment',
-  'shopping',
-  'travel',
-  'education',
-  'subscriptions',
-  'personal_care',
-  'gifts',
-  'fees',
-  'other',
-] as const;
-
-export type Category = (typeof categories)[number];
+// The one list of categories (DESIGN.md, "Money, dates, categories") is the events' own: the API
+// validates against it, so the app offers exactly what the API accepts.
+export { categories, type Category } from '../../../events/src/categories';
 
 export function categoryLabel(category: string): string {
   return category.replace('_', ' ');
