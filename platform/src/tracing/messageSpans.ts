@@ -9,6 +9,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { currentUnsampledTraceparent } from '../correlation.ts';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import { errorMessage } from '../errors.ts';
 import {
   contextFromHeaders,
@@ -18,7 +19,7 @@ import {
   type HeaderValues,
   type TraceCarrier,
 } from '../traceContext.ts';
-import { activeTracer } from './startTracing.ts';
+import { activeTracer, newTraceSampleShare } from './startTracing.ts';
 
 // Spans of messages, named and attributed as OpenTelemetry's messaging conventions say
 // (`<destination> publish`, `<destination> process`, `messaging.*`).
@@ -54,6 +55,13 @@ export function startPublishSpan(
   if (unsampled !== undefined) {
     const headers = parent === undefined ? { traceparent: unsampled } : { ...parent };
     return { headers, end: noSpanToEnd };
+  }
+  if (parent === undefined && trace.getActiveSpan() === undefined) {
+    // A new trace: decided here as the sampler would (a share of new traces, at random), and one
+    // left out goes on as a traceparent alone, so its consumers leave it out too.
+    if (!(Math.random() < newTraceSampleShare())) {
+      return { headers: { traceparent: newUnsampledTraceparent() }, end: noSpanToEnd };
+    }
   }
   const parentContext = parent === undefined ? context.active() : contextFromHeaders({ ...parent });
   if (notSampled(parentContext)) {
@@ -169,6 +177,13 @@ function notSampled(parent: Context): boolean {
 }
 
 function noSpanToEnd(): void {}
+
+const ids = new RandomIdGenerator();
+
+/** A version-00 traceparent of a new trace, its sampled flag off. */
+function newUnsampledTraceparent(): string {
+  return `00-${ids.generateTraceId()}-${ids.generateSpanId()}-00`;
+}
 
 function messagingAttributes(topic: string): Record<string, string> {
   return {

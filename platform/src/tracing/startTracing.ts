@@ -6,7 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readSettings, type Environment } from '../config/setting.ts';
-import { samplerFor } from './sampler.ts';
+import { newTraceShareOf, samplerFor } from './sampler.ts';
 import { tracingSettings } from './tracingSettings.ts';
 
 /** The tracer our own spans come from while tracing is on; undefined while it is off. */
@@ -18,6 +18,13 @@ let ourTracer: Tracer | undefined;
  */
 export function activeTracer(): Tracer | undefined {
   return ourTracer;
+}
+
+/** The share of new traces the sampler keeps while tracing is on (sampler.ts). */
+let newTraceShare = 1;
+
+export function newTraceSampleShare(): number {
+  return newTraceShare;
 }
 
 export interface Tracing {
@@ -57,6 +64,7 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
+  newTraceShare = newTraceShareOf(config.sampler, config.samplerRatio);
   ourTracer = trace.getTracer('cashtrack');
   return {
     flush: () => provider.forceFlush(),
