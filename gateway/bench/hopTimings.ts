@@ -77,7 +77,8 @@ export function recordProjectorSteps(): {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const start = performance.timeOrigin + entry.startTime;
-      const { kind } = (entry.detail as { kind?: number } | null) ?? {};
+      // Node's gc entries carry their kind in `detail`, which the DOM typing leaves out.
+      const { kind } = (entry as { readonly detail?: { readonly kind?: number } }).detail ?? {};
       gcPauses.push({
         start,
         end: start + entry.duration,
