@@ -20,31 +20,10 @@ const invalid: unique symbol = Symbol('invalid');
 type Check = (value: unknown) => unknown;
 
 /**
- * What zod 3.25 accepts for `.uuid()` (`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,
- * either case, the word boundaries of its pattern always holding there), read character by
- * character: the case-insensitive pattern cost a fifth of a microsecond per event, this a tenth
- * of that.
+ * What zod 3.25 accepts for `.uuid()`, so both agree on what a UUID is: its pattern without the
+ * word boundaries, which always hold between a hex digit and a dash and cost a tenth of the check.
  */
-function isUuid(text: string): boolean {
-  if (text.length !== 36) return false;
-  for (let index = 0; index < 36; index += 1) {
-    const code = text.charCodeAt(index);
-    if (index === 8 || index === 13 || index === 18 || index === 23) {
-      if (code !== 0x2d) return false;
-    } else if (!isHexDigit(code)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function isHexDigit(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) ||
-    (code >= 0x61 && code <= 0x66) ||
-    (code >= 0x41 && code <= 0x46)
-  );
-}
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Compiles `schema`, or returns null if it uses something this compiler does not know. */
 export function compileFastCheck(schema: z.ZodTypeAny): FastCheck | null {
@@ -133,7 +112,6 @@ function compileString(schema: z.ZodString): Check | null {
   let minLength = 0;
   let maxLength = Number.POSITIVE_INFINITY;
   const patterns: RegExp[] = [];
-  let uuid = false;
   let trim = false;
   let checked = false;
   for (const check of schema._def.checks) {
@@ -145,7 +123,7 @@ function compileString(schema: z.ZodString): Check | null {
         maxLength = Math.min(maxLength, check.value);
         break;
       case 'uuid':
-        uuid = true;
+        patterns.push(uuidPattern);
         break;
       case 'regex':
         patterns.push(check.regex);
@@ -164,7 +142,6 @@ function compileString(schema: z.ZodString): Check | null {
     if (typeof value !== 'string') return invalid;
     const text = trim ? value.trim() : value;
     if (text.length < minLength || text.length > maxLength) return invalid;
-    if (uuid && !isUuid(text)) return invalid;
     for (const pattern of patterns) {
       pattern.lastIndex = 0;
       if (!pattern.test(text)) return invalid;
