@@ -9,7 +9,6 @@ export {
   activeTraceIds,
   contextFromHeaders,
   traceCarrierIn,
-  unsampledTraceparentIn,
 } from './traceContext.ts';
 export type { HeaderValues, TraceCarrier, TraceIds } from './traceContext.ts';
 export type { Logger } from './logger.ts';

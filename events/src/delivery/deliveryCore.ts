@@ -67,9 +67,10 @@ export type DeadLetterSink = (sourceTopic: string, letter: DeadLetterMessage) =>
 /** Runs handling inside spans of the trace each message carries in its headers. */
 export interface DeliveryTracing {
   /**
-   * The message's `traceparent` when its trace was left out of the sample: its handling then
-   * runs with no span, the traceparent riding in its correlation context (nearly all messages
-   * at a low sampling ratio, so this must cost next to nothing).
+   * The `traceparent` of the unsampled trace the message's handling continues (its own, or a new
+   * one left out of the sample when it carries none): its handling then runs with no span, the
+   * traceparent riding in its correlation context (nearly all messages at a low sampling ratio,
+   * so this must cost next to nothing). Undefined when the handling is traced.
    */
   unsampledTraceparent(message: SourceMessage): string | undefined;
   /** One event's handling attempt, in its message's trace. */

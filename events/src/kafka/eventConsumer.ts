@@ -1,12 +1,11 @@
 import type { Kafka } from 'kafkajs';
+import { createLogger, envInt, retryAtStartup, type Logger } from '@cashtrack/platform';
 import {
-  createLogger,
-  envInt,
-  retryAtStartup,
-  unsampledTraceparentIn,
-  type Logger,
-} from '@cashtrack/platform';
-import { activeTracer, inBatchProcessSpans, inProcessSpan } from '@cashtrack/platform/tracing';
+  activeTracer,
+  inBatchProcessSpans,
+  inProcessSpan,
+  unsampledTraceOf,
+} from '@cashtrack/platform/tracing';
 import { createDeliveryCore, type DeliveryTracing } from '../delivery/deliveryCore.ts';
 import type { EventConsumerStats } from '../delivery/deliveryStats.ts';
 import type { EventHandling } from '../delivery/eventHandling.ts';
@@ -173,7 +172,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
  */
 export function consumeSpans(groupId: string): DeliveryTracing {
   return {
-    unsampledTraceparent: (message) => unsampledTraceparentIn(message.headers),
+    unsampledTraceparent: (message) => unsampledTraceOf(message.headers),
     one: (topic, message, work) =>
       inProcessSpan(
         topic,

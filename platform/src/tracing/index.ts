@@ -5,6 +5,11 @@ export { activeTracer, startTracing } from './startTracing.ts';
 export type { StartTracingOptions, Tracing } from './startTracing.ts';
 export { tracingSettings } from './tracingSettings.ts';
 export { traceRequest, resumeRequestTrace } from './httpSpans.ts';
-export { inBatchProcessSpans, inProcessSpan, startPublishSpan } from './messageSpans.ts';
+export {
+  inBatchProcessSpans,
+  inProcessSpan,
+  startPublishSpan,
+  unsampledTraceOf,
+} from './messageSpans.ts';
 export type { PublishSpan } from './messageSpans.ts';
 export { inSocketOperationSpan, inSubscriptionDeliverySpan } from './subscriptionSpans.ts';

@@ -85,6 +85,22 @@ export function startPublishSpan(
 }
 
 /**
+ * The `traceparent` of the unsampled trace the handling of a message with `headers` continues:
+ * its own when its sampler left it out (read from its flags alone), or a new one when it carries
+ * none, nothing is active and the sampler would leave a new trace out, so what the handling
+ * causes stays out of the sample too. Undefined when the handling is traced (or tracing is off).
+ */
+export function unsampledTraceOf(headers: HeaderValues | undefined): string | undefined {
+  if (activeTracer() === undefined) return undefined;
+  const carried = unsampledTraceparentIn(headers);
+  if (carried !== undefined || headers?.traceparent !== undefined) return carried;
+  if (trace.getActiveSpan() !== undefined || Math.random() < newTraceSampleShare()) {
+    return undefined;
+  }
+  return newUnsampledTraceparent();
+}
+
+/**
  * Runs `work` inside the span of processing one message of `topic`: a child of the publish span
  * its headers carry, so one request's trace goes on through every consumer it caused (a link
  * would start a new trace per hop). Its logs carry the trace id. Tracing off: `work` alone.
@@ -127,7 +143,7 @@ export async function inBatchProcessSpans<T>(
     'messaging.batch.message_count': messages.length,
   };
   // A message left out of the sample hands its own traceparent on, read from its flags alone.
-  const leftOut = messages.map(({ headers }) => unsampledTraceparentIn(headers));
+  const leftOut = messages.map(({ headers }) => unsampledTraceOf(headers));
   const parents = messages.map(({ headers }, index) =>
     leftOut[index] !== undefined
       ? undefined
