@@ -1,4 +1,5 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -8,6 +9,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readSettings, type Environment } from '../config/setting.ts';
 import { newTraceShareOf, samplerFor } from './sampler.ts';
 import { tracingSettings } from './tracingSettings.ts';
+import { skippingUnsampledChildren } from './unsampledChildren.ts';
 
 /** The tracer our own spans come from while tracing is on; undefined while it is off. */
 let ourTracer: Tracer | undefined;
@@ -63,7 +65,12 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
     sampler: samplerFor(config.sampler, config.samplerRatio),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  // What `provider.register()` does, with the tracers behind skippingUnsampledChildren when the
+  // sampler follows the parent (the only samplers under which that changes nothing exported).
+  const followsParent = config.sampler.startsWith('parentbased_');
+  trace.setGlobalTracerProvider(followsParent ? skippingUnsampledChildren(provider) : provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   newTraceShare = newTraceShareOf(config.sampler, config.samplerRatio);
   ourTracer = trace.getTracer('cashtrack');
   return {
