@@ -87,9 +87,10 @@ export function contextFromHeaders(headers: HeaderValues): Context {
 /**
  * `traceparent` as text when `headers` carry one whose trace its sampler left out: a version-00
  * header (`00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`) without the sampled flag, the
- * lowest bit of its last hex digit. Read character by character, with no OpenTelemetry context
- * made, so a message out of the sample costs next to nothing. Undefined otherwise (sampled, none,
- * or another version or a malformed one, which the propagator then judges).
+ * lowest bit of its last hex digit. Only the form and the flags are read, not the ids: checking
+ * 48 hex digits cost four times the rest (0.35 of 0.45 µs per message), and a header left out of
+ * the sample is only ever forwarded as it came. Undefined otherwise (sampled, none, another
+ * version or another form, which the propagator then judges).
  */
 export function unsampledTraceparentIn(headers: HeaderValues | undefined): string | undefined {
   const value = headers?.traceparent;
@@ -100,7 +101,7 @@ export function unsampledTraceparentIn(headers: HeaderValues | undefined): strin
   return isUnsampledTraceparent(traceparent) ? traceparent : undefined;
 }
 
-/** True when `traceparent` is a well-formed version-00 header without the sampled flag. */
+/** True when `traceparent` has the version-00 form and its flags lack the sampled bit. */
 export function isUnsampledTraceparent(traceparent: string): boolean {
   if (traceparent.length !== traceparentLength) return false;
   if (traceparent.charCodeAt(0) !== digitZero || traceparent.charCodeAt(1) !== digitZero) {
@@ -113,13 +114,9 @@ export function isUnsampledTraceparent(traceparent: string): boolean {
   ) {
     return false;
   }
-  // W3C: an id of all zeros is invalid, and so is the header.
-  return (
-    isNonZeroLowerHex(traceparent, 3, 35) &&
-    isNonZeroLowerHex(traceparent, 36, 52) &&
-    isLowerHex(traceparent, 53, 55) &&
-    (hexValue(traceparent.charCodeAt(54)) & sampledFlag) === 0
-  );
+  const high = hexValue(traceparent.charCodeAt(53));
+  const low = hexValue(traceparent.charCodeAt(54));
+  return high >= 0 && low >= 0 && (low & sampledFlag) === 0;
 }
 
 const traceparentLength = 55;
@@ -127,25 +124,9 @@ const digitZero = 0x30;
 const dash = 0x2d;
 const sampledFlag = 1;
 
+/** The value of a lower-case hex digit, or -1. */
 function hexValue(code: number): number {
   if (code >= 0x30 && code <= 0x39) return code - 0x30;
   if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
   return -1;
-}
-
-function isLowerHex(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index += 1) {
-    if (hexValue(text.charCodeAt(index)) < 0) return false;
-  }
-  return true;
-}
-
-function isNonZeroLowerHex(text: string, start: number, end: number): boolean {
-  let nonZero = false;
-  for (let index = start; index < end; index += 1) {
-    const digit = hexValue(text.charCodeAt(index));
-    if (digit < 0) return false;
-    if (digit !== 0) nonZero = true;
-  }
-  return nonZero;
 }

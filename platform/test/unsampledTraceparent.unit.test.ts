@@ -25,10 +25,8 @@ describe('unsampledTraceparentIn', () => {
       withFlags('03'),
       withFlags('0f'),
       `01-${traceId}-${spanId}-00`,
-      `00-${'0'.repeat(32)}-${spanId}-00`,
-      `00-${traceId}-${'0'.repeat(16)}-00`,
-      `00-${traceId.toUpperCase()}-${spanId}-00`,
       `00-${traceId}-${spanId}-0g`,
+      `00-${traceId}-${spanId}-0A`,
       `00_${traceId}-${spanId}-00`,
       `${withFlags('00')}-`,
       withFlags('00').slice(1),
@@ -38,6 +36,8 @@ describe('unsampledTraceparentIn', () => {
         read: undefined,
       });
     }
+    expect(unsampledTraceparentIn({ traceparent: withFlags('0e') })).toBe(withFlags('0e'));
+    expect(unsampledTraceparentIn({ traceparent: withFlags('0b') })).toBeUndefined();
     expect(unsampledTraceparentIn({})).toBeUndefined();
     expect(unsampledTraceparentIn(undefined)).toBeUndefined();
   });
