@@ -13,7 +13,8 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlpR
  * the gateway's, the expense subgraph's, the Kafka publishes', the parser worker's and the
  * projector's spans, and the gateway's delivery of the change to a live subscriber. Their log
  * lines carry the trace id. The subscriber's socket names a trace of its own (connectionParams),
- * which its subscription's set-up continues.
+ * which its subscription's set-up continues; a second socket names its trace only in its upgrade
+ * request's `traceparent` header, the fallback for clients and proxies that set headers.
  */
 
 let receiver: OtlpReceiver;
@@ -25,7 +26,16 @@ let traceSpans: readonly ReceivedSpan[] = [];
 /** The trace the subscriber's socket names, as a browser app would: in connectionParams. */
 const socketTraceId = randomBytes(16).toString('hex');
 const socketClientSpanId = randomBytes(8).toString('hex');
+/**
+ * A trace a proxy named in the subscriber's upgrade request: connectionParams, the client's own
+ * choice, must win over it.
+ */
+const proxyTraceId = randomBytes(16).toString('hex');
+/** The trace the second socket names in its upgrade request's headers alone. */
+const upgradeTraceId = randomBytes(16).toString('hex');
+const upgradeClientSpanId = randomBytes(8).toString('hex');
 let subscriber: Client | undefined;
+let headerSubscriber: Client | undefined;
 const delivered: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
 
 async function call<Data>(
@@ -39,6 +49,18 @@ async function call<Data>(
   }
   return answer.data;
 }
+
+/** `ws`'s WebSocket whose upgrade request carries `traceparent` (no browser can set it). */
+function webSocketTracedBy(traceparent: string) {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: { traceparent } });
+    }
+  };
+}
+
+const changesSubscription = (name: string) =>
+  `subscription ${name}($after: String) { expenseChanged(after: $after) { cursor kind expense { id } } }`;
 
 function spansOf(service: string): readonly ReceivedSpan[] {
   return traceSpans.filter((span) => span.service === service);
@@ -59,9 +81,10 @@ beforeAll(async () => {
     `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
     { input: { email, password: 'tracing-pass-1', displayName: 'Tracing Canary' } },
   );
+  const socketUrl = `${system.gatewayUrl.replace(/^http/, 'ws')}/graphql`;
   subscriber = createClient({
-    url: `${system.gatewayUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
+    url: socketUrl,
+    webSocketImpl: webSocketTracedBy(`00-${proxyTraceId}-${randomBytes(8).toString('hex')}-01`),
     connectionParams: {
       authorization: `Bearer ${signUp.accessToken}`,
       traceparent: `00-${socketTraceId}-${socketClientSpanId}-01`,
@@ -71,10 +94,7 @@ beforeAll(async () => {
   // From the start of the new user's history (after: ""), so no change can slip past before the
   // stream is live.
   subscriber.subscribe(
-    {
-      query: `subscription Changes($after: String) { expenseChanged(after: $after) { cursor kind expense { id } } }`,
-      variables: { after: '' },
-    },
+    { query: changesSubscription('Changes'), variables: { after: '' } },
     {
       next: (result) => delivered.push(result),
       error: (error) => {
@@ -87,6 +107,16 @@ beforeAll(async () => {
       },
       complete: () => undefined,
     },
+  );
+  headerSubscriber = createClient({
+    url: socketUrl,
+    webSocketImpl: webSocketTracedBy(`00-${upgradeTraceId}-${upgradeClientSpanId}-01`),
+    connectionParams: { authorization: `Bearer ${signUp.accessToken}` },
+    retryAttempts: 0,
+  });
+  headerSubscriber.subscribe(
+    { query: changesSubscription('HeaderChanges'), variables: { after: '' } },
+    { next: () => undefined, error: () => undefined, complete: () => undefined },
   );
   await call<{ logExpense: { id: string } }>(
     `mutation LogExpense($text: String!) { logExpense(text: $text) { id } }`,
@@ -113,6 +143,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await subscriber?.dispose();
+  await headerSubscriber?.dispose();
   await system?.dispose();
   await receiver?.close();
 }, 60_000);
@@ -182,11 +213,26 @@ describe('one logExpense, one trace', () => {
     expect(JSON.stringify(delivered)).not.toMatch(/traceparent|tracestate/);
   });
 
-  it("starts the subscription's span in the trace its socket's connectionParams name", () => {
+  it("starts the subscription's span in the trace its socket's connectionParams name, not its upgrade header's", () => {
     const setUp = receiver
       .spans()
       .find((span) => span.service === 'gateway' && span.name === 'subscription Changes');
     expect(setUp).toMatchObject({ traceId: socketTraceId, parentSpanId: socketClientSpanId });
+    expect(receiver.spans().some((span) => span.traceId === proxyTraceId)).toBe(false);
+  });
+
+  it("starts the subscription's span in the trace its upgrade request's traceparent names, without one in connectionParams", async () => {
+    const setUp = await waitFor(
+      () => {
+        const found = receiver
+          .spans()
+          .find((span) => span.service === 'gateway' && span.name === 'subscription HeaderChanges');
+        if (found === undefined) throw new Error('no span of subscription HeaderChanges yet');
+        return found;
+      },
+      { timeoutMs: 10_000, description: "the header-traced subscription's span" },
+    );
+    expect(setUp).toMatchObject({ traceId: upgradeTraceId, parentSpanId: upgradeClientSpanId });
   });
 
   it('writes the trace id on the log lines of the work it traced', async () => {
