@@ -4,12 +4,21 @@
  * handed to the core directly, beside what a bare consumer does with the same messages (read
  * the value as text and JSON-parse it) and the codec alone. It isolates what `bench:events`
  * cannot: the broker's fetches and kafkajs's own work are the same for both consumers there and
- * only blur the difference. Best of BENCH_ROUNDS rounds (default 5); the last line is JSON.
+ * only blur the difference. The `…Unsampled` cases run the core with tracing on and every message
+ * carrying a traceparent its sampler left out (nine in ten at 10% sampling), which should cost
+ * next to nothing over tracing off. Best of BENCH_ROUNDS rounds (default 5); the last line is JSON.
  */
 import { randomUUID } from 'node:crypto';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { envInt } from '@cashtrack/platform';
+import { startTracing } from '@cashtrack/platform/tracing';
 import { decodeEvent, encodeEvent, newEvent } from '../src/index.ts';
-import { createDeliveryCore, type PartitionBatch } from '../src/delivery/deliveryCore.ts';
+import {
+  createDeliveryCore,
+  type DeliveryTracing,
+  type PartitionBatch,
+} from '../src/delivery/deliveryCore.ts';
+import { consumeSpans } from '../src/kafka/eventConsumer.ts';
 import type { EventHandling } from '../src/delivery/eventHandling.ts';
 import type { SourceMessage } from '../src/deadLetter.ts';
 
@@ -19,7 +28,10 @@ const rounds = envInt('BENCH_ROUNDS', 5);
 const batchSize = 500;
 const topic = 'bench.expenses';
 
-function makeMessages(): SourceMessage[] {
+/** A traceparent whose sampled flag is off, as a producer at a low sampling ratio mostly sends. */
+const unsampledTraceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+
+function makeMessages(traceparent?: string): SourceMessage[] {
   const now = new Date('2026-11-24T10:00:00Z');
   return Array.from({ length: total }, (_, index) => {
     const encoded = encodeEvent(
@@ -46,7 +58,9 @@ function makeMessages(): SourceMessage[] {
       value: Buffer.from(encoded.value),
       offset: String(index),
       headers: Object.fromEntries(
-        Object.entries(encoded.headers).map(([name, value]) => [name, Buffer.from(value)]),
+        Object.entries(
+          traceparent === undefined ? encoded.headers : { ...encoded.headers, traceparent },
+        ).map(([name, value]) => [name, Buffer.from(value)]),
       ),
     };
   });
@@ -76,9 +90,14 @@ async function cpuPerEvent(work: () => Promise<void> | void): Promise<number> {
   return (spent.user + spent.system) / total;
 }
 
-async function throughCore(batches: readonly PartitionBatch[], handling: EventHandling) {
+async function throughCore(
+  batches: readonly PartitionBatch[],
+  handling: EventHandling,
+  tracing?: DeliveryTracing,
+) {
   const core = createDeliveryCore({
     handling,
+    tracing,
     groupId: 'bench',
     deadLetters: () => Promise.reject(new Error('no event of the bench is dead-lettered')),
     heartbeatEveryMs: 1_000,
@@ -93,7 +112,18 @@ async function throughCore(batches: readonly PartitionBatch[], handling: EventHa
 async function main(): Promise<void> {
   const messages = makeMessages();
   const batches = batchesOf(messages);
+  const unsampledBatches = batchesOf(makeMessages(unsampledTraceparent));
+  // On for the `…Unsampled` cases only: the others are given no tracing port, as with it off.
+  const tracing = startTracing('delivery-core-bench', {
+    exporter: new InMemorySpanExporter(),
+    env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' },
+  });
+  const spans = consumeSpans('bench');
   let handled = 0;
+  const handleOne = () => {
+    handled += 1;
+    return Promise.resolve();
+  };
   const cases: Record<string, () => Promise<void> | void> = {
     bareJsonParse: () => {
       for (const message of messages) JSON.parse(message.value!.toString('utf8'));
@@ -101,21 +131,15 @@ async function main(): Promise<void> {
     decodeEvent: () => {
       for (const message of messages) decodeEvent(message);
     },
-    coreOneByOne: () =>
-      throughCore(batches, {
-        handle: () => {
-          handled += 1;
-          return Promise.resolve();
-        },
-      }),
-    coreInBatches: () =>
-      throughCore(batches, {
-        handleBatch: (events) => {
-          handled += events.length;
-          return Promise.resolve();
-        },
-      }),
+    coreOneByOne: () => throughCore(batches, { handle: handleOne }),
+    coreInBatches: () => throughCore(batches, { handleBatch }),
+    coreOneByOneUnsampled: () => throughCore(unsampledBatches, { handle: handleOne }, spans),
+    coreInBatchesUnsampled: () => throughCore(unsampledBatches, { handleBatch }, spans),
   };
+  function handleBatch(events: readonly unknown[]): Promise<void> {
+    handled += events.length;
+    return Promise.resolve();
+  }
   const best: Record<string, number> = {};
   for (let round = 1; round <= rounds; round += 1) {
     for (const [name, work] of Object.entries(cases)) {
@@ -126,8 +150,9 @@ async function main(): Promise<void> {
   const figures = Object.fromEntries(
     Object.entries(best).map(([name, micros]) => [name, Math.round(micros * 100) / 100]),
   );
+  await tracing.shutdown();
   for (const [name, micros] of Object.entries(figures)) {
-    process.stdout.write(`${name.padEnd(16)} ${micros} µs CPU per event\n`);
+    process.stdout.write(`${name.padEnd(24)} ${micros} µs CPU per event\n`);
   }
   process.stdout.write(
     `${JSON.stringify({ bench: 'deliveryCore', events: total, handled, microsPerEvent: figures })}\n`,
