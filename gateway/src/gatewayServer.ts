@@ -22,6 +22,7 @@ import {
   currentCorrelationId,
   errorMessage,
   newCorrelationId,
+  traceCarrierIn,
   withCorrelation,
   type VerifiedAccessToken,
 } from '@cashtrack/platform';
@@ -34,7 +35,7 @@ import {
   rateLimitCounter,
   subgraphFetchMetrics,
 } from '@cashtrack/platform/metrics';
-import { resumeRequestTrace, traceRequest } from '@cashtrack/platform/tracing';
+import { resumeRequestTrace, traceRequest, withSamplingOfOurs } from '@cashtrack/platform/tracing';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { appRoute } from './http/appRoute.ts';
@@ -280,13 +281,16 @@ export async function startGateway(
 
 /**
  * Takes the caller's correlation id (or makes one), echoes it, and puts it on every log line;
- * runs the request in a server span of the caller's trace (its `traceparent`) or a new one.
+ * runs the request in a server span of the caller's trace (its `traceparent`) or a new one,
+ * sampled as our sampler draws, never as the caller says (untrustedCallers.ts).
  */
 function correlate(request: Request, response: Response, next: NextFunction): void {
   const offered = request.header('x-correlation-id');
   const correlationId =
     offered !== undefined && /^[\w.:-]{1,100}$/.test(offered) ? offered : newCorrelationId();
   response.setHeader('x-correlation-id', correlationId);
+  const offeredTrace = withSamplingOfOurs(traceCarrierIn(request.headers));
+  if (offeredTrace !== undefined) request.headers.traceparent = offeredTrace.traceparent;
   traceRequest(request, response, () => withCorrelation(correlationId, next));
 }
 

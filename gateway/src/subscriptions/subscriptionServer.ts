@@ -26,6 +26,7 @@ import {
   activeTracer,
   inSocketOperationSpan,
   inSubscriptionDeliverySpan,
+  withSamplingOfOurs,
 } from '@cashtrack/platform/tracing';
 import { type AccessTokenVerifier, type RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
@@ -356,12 +357,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
  * else the upgrade request's headers. A browser cannot set headers on a WebSocket upgrade, so
  * `connectionParams` is how an app names its trace; the upgrade's headers serve clients and
  * proxies that send them. The client's own choice wins over a header a proxy may have set.
+ * Whether it is sampled is ours to draw, never the client's (untrustedCallers.ts).
  */
 function socketTrace(
   connectionParams: Readonly<Record<string, unknown>> | undefined,
   upgradeTrace: TraceCarrier | undefined,
 ): TraceCarrier | undefined {
-  return traceCarrierIn(connectionParams) ?? upgradeTrace;
+  return withSamplingOfOurs(traceCarrierIn(connectionParams) ?? upgradeTrace);
 }
 
 type RunThroughGateway = (

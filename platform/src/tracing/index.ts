@@ -13,3 +13,4 @@ export {
 } from './messageSpans.ts';
 export type { PublishSpan } from './messageSpans.ts';
 export { inSocketOperationSpan, inSubscriptionDeliverySpan } from './subscriptionSpans.ts';
+export { withSamplingOfOurs } from './untrustedCallers.ts';
