@@ -20,8 +20,6 @@ const sources = [
   path.join(appRoot, 'metro.config.js'),
   path.join(appRoot, 'babel.config.js'),
   path.join(repoRoot, 'schema', 'supergraph.graphql'),
-  // The app imports the category list from the events' own (app/src/shell/categories.ts).
-  path.join(repoRoot, 'events', 'src', 'categories.ts'),
 ];
 
 async function newestChange(file: string): Promise<number> {
