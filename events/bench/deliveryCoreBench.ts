@@ -8,11 +8,10 @@
  * carrying a traceparent its sampler left out (nine in ten at 10% sampling), which should cost
  * next to nothing over tracing off. Best of BENCH_ROUNDS rounds (default 5); the last line is JSON.
  */
-import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { envInt } from '@cashtrack/platform';
 import { startTracing } from '@cashtrack/platform/tracing';
-import { decodeEvent, encodeEvent, newEvent } from '../src/index.ts';
+import { decodeEvent, encodeEvent } from '../src/index.ts';
 import {
   createDeliveryCore,
   type DeliveryTracing,
@@ -21,6 +20,7 @@ import {
 import { consumeSpans } from '../src/kafka/eventConsumer.ts';
 import type { EventHandling } from '../src/delivery/eventHandling.ts';
 import type { SourceMessage } from '../src/deadLetter.ts';
+import { benchExpenseEvents } from './benchEvents.ts';
 
 const total = envInt('BENCH_EVENTS', 100_000);
 const rounds = envInt('BENCH_ROUNDS', 5);
@@ -32,27 +32,8 @@ const topic = 'bench.expenses';
 const unsampledTraceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
 
 function makeMessages(traceparent?: string): SourceMessage[] {
-  const now = new Date('2026-11-24T10:00:00Z');
-  return Array.from({ length: total }, (_, index) => {
-    const encoded = encodeEvent(
-      newEvent({
-        type: 'ExpenseRecorded',
-        userId: `bench-user-${index % 1_000}`,
-        aggregateId: randomUUID(),
-        aggregateVersion: 1,
-        payload: {
-          amountMinor: 100 + index,
-          currency: 'USD',
-          category: 'groceries',
-          description: `bench expense ${index}`,
-          occurredOn: '2026-11-24',
-          source: 'MANUAL',
-          origin: null,
-        },
-        correlationId: randomUUID(),
-        now,
-      }),
-    );
+  return benchExpenseEvents(total, 1_000).map((event, index) => {
+    const encoded = encodeEvent(event);
     return {
       key: Buffer.from(encoded.key),
       value: Buffer.from(encoded.value),

@@ -8,12 +8,12 @@
  * per event (this process's user and system time over the same span) is printed beside each
  * rate: on a shared machine it moves less with the load of others than the rate does.
  */
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
 import { startTracing } from '@cashtrack/platform/tracing';
 import { createEventProducer, ensureTopics, runEventConsumer } from '../src/kafka/index.ts';
-import { newEvent, topicNames, type CashTrackEvent } from '../src/index.ts';
+import { topicNames, type CashTrackEvent } from '../src/index.ts';
+import { benchExpenseEvents } from './benchEvents.ts';
 
 const total = envInt('BENCH_EVENTS', 100_000);
 const chunk = 1_000;
@@ -44,29 +44,6 @@ function round(value: number): number {
 
 function perSecond(count: number, ms: number): number {
   return Math.round((count / ms) * 1_000);
-}
-
-function makeEvents(): CashTrackEvent[] {
-  const now = new Date('2026-11-24T10:00:00Z');
-  return Array.from({ length: total }, (_, index) =>
-    newEvent({
-      type: 'ExpenseRecorded',
-      userId: `bench-user-${index % users}`,
-      aggregateId: randomUUID(),
-      aggregateVersion: 1,
-      payload: {
-        amountMinor: 100 + index,
-        currency: 'USD',
-        category: 'groceries',
-        description: `bench expense ${index}`,
-        occurredOn: '2026-11-24',
-        source: 'MANUAL',
-        origin: null,
-      },
-      correlationId: randomUUID(),
-      now,
-    }),
-  );
 }
 
 async function produce(events: readonly CashTrackEvent[]): Promise<number> {
@@ -185,7 +162,7 @@ async function main(): Promise<void> {
   try {
     await ensureTopics(admin, { prefix });
     say(`events bench: ${total} ExpenseRecorded events, ${users} users, topic ${topic}`);
-    const events = makeEvents();
+    const events = benchExpenseEvents(total, users);
     const producedPerSec = await produce(events);
     say(`producer (validate, encode, idempotent send, acks=all): ${producedPerSec} events/s`);
 
