@@ -10,6 +10,7 @@ import {
 import type { SourceMessage } from '../src/deadLetter.ts';
 import { createDeliveryCore, type PartitionBatch } from '../src/delivery/deliveryCore.ts';
 import { consumeSpans } from '../src/kafka/eventConsumer.ts';
+import type { EventHandling } from '../src/delivery/eventHandling.ts';
 import { documentWithOutbox, encodeEvent, type CashTrackEvent } from '../src/index.ts';
 import { manualExpense } from './sampleEvents.ts';
 
@@ -80,6 +81,18 @@ function traceIdOf(carrier: TraceCarrier | Readonly<Record<string, string>> | un
   return carrier?.traceparent?.split('-')[1] ?? '';
 }
 
+/** A delivery core of consumer group `groupId`, tracing as the Kafka adapter does. */
+function tracedCore(groupId: string, handling: EventHandling) {
+  return createDeliveryCore({
+    handling,
+    groupId,
+    deadLetters: () => Promise.resolve(),
+    heartbeatEveryMs: 1_000,
+    onFatal: () => undefined,
+    tracing: consumeSpans(groupId),
+  });
+}
+
 describe('trace context through the outbox and Kafka', () => {
   it('keeps the request trace on the outbox entry, and nothing outside a trace', () => {
     const event = manualExpense('user-1', 'expense-1', 1234);
@@ -100,17 +113,10 @@ describe('trace context through the outbox and Kafka', () => {
     expect(traceIdOf(headers)).toBe(traceId);
 
     const seenInHandler: (string | undefined)[] = [];
-    const core = createDeliveryCore({
-      handling: {
-        handle: async () => {
-          seenInHandler.push(activeTraceIds()?.traceId);
-        },
+    const core = tracedCore('parser-worker', {
+      handle: async () => {
+        seenInHandler.push(activeTraceIds()?.traceId);
       },
-      groupId: 'parser-worker',
-      deadLetters: () => Promise.resolve(),
-      heartbeatEveryMs: 1_000,
-      onFatal: () => undefined,
-      tracing: consumeSpans('parser-worker'),
     });
     await core.deliver(batchOf([consumed(event, headers)]));
 
@@ -130,14 +136,7 @@ describe('trace context through the outbox and Kafka', () => {
     const second = inRequestSpan(() => startPublishSpan(topic, undefined));
     first.result?.end();
     second.result?.end();
-    const core = createDeliveryCore({
-      handling: { handleBatch: async () => undefined },
-      groupId: 'expense-projector',
-      deadLetters: () => Promise.resolve(),
-      heartbeatEveryMs: 1_000,
-      onFatal: () => undefined,
-      tracing: consumeSpans('expense-projector'),
-    });
+    const core = tracedCore('expense-projector', { handleBatch: async () => undefined });
     await core.deliver(
       batchOf([
         consumed(manualExpense('user-3', 'expense-3', 1), first.result?.headers ?? {}),
@@ -155,21 +154,14 @@ describe('trace context through the outbox and Kafka', () => {
     const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
     const carriedOn: (string | undefined)[] = [];
     const loggedTraceIds: (string | undefined)[] = [];
-    const core = createDeliveryCore({
-      handling: {
-        handle: async () => {
-          loggedTraceIds.push(activeTraceIds()?.traceId);
-          carriedOn.push(activeTraceCarrier()?.traceparent);
-          const publish = startPublishSpan(topic, undefined);
-          publish?.end();
-          carriedOn.push(publish?.headers.traceparent);
-        },
+    const core = tracedCore('parser-worker', {
+      handle: async () => {
+        loggedTraceIds.push(activeTraceIds()?.traceId);
+        carriedOn.push(activeTraceCarrier()?.traceparent);
+        const publish = startPublishSpan(topic, undefined);
+        publish?.end();
+        carriedOn.push(publish?.headers.traceparent);
       },
-      groupId: 'parser-worker',
-      deadLetters: () => Promise.resolve(),
-      heartbeatEveryMs: 1_000,
-      onFatal: () => undefined,
-      tracing: consumeSpans('parser-worker'),
     });
     await core.deliver(
       batchOf([consumed(manualExpense('user-4', 'expense-5', 3), { traceparent: unsampled })]),
@@ -195,17 +187,10 @@ describe('trace context through the outbox and Kafka', () => {
     const sampled = inRequestSpan(() => startPublishSpan(topic, undefined));
     sampled.result?.end();
     const handedOn: (string | undefined)[] = [];
-    const core = createDeliveryCore({
-      handling: {
-        handleBatch: async (events) => {
-          handedOn.push(...events.map((positioned) => traceIdOf(positioned.traceContext)));
-        },
+    const core = tracedCore('expense-projector', {
+      handleBatch: async (events) => {
+        handedOn.push(...events.map((positioned) => traceIdOf(positioned.traceContext)));
       },
-      groupId: 'expense-projector',
-      deadLetters: () => Promise.resolve(),
-      heartbeatEveryMs: 1_000,
-      onFatal: () => undefined,
-      tracing: consumeSpans('expense-projector'),
     });
     await core.deliver(
       batchOf([
