@@ -119,13 +119,15 @@ export function handleSubmittedMessage(options: SubmittedMessageHandlerOptions):
       return;
     }
     const handled = await parse(event);
-    const events =
-      ledger === undefined ? handled.events : await ledger.keepFirst(messageId, handled.events);
+    const standing =
+      ledger === undefined
+        ? { events: handled.events, keptNow: true }
+        : await ledger.keepFirst(messageId, handled.events);
     // One batch: the broker gets every expense of the message, in order, or none of the call.
-    await producer.publish(events);
-    if (events !== handled.events) {
+    await producer.publish(standing.events);
+    if (!standing.keptNow) {
       log.info(
-        { messageId, events: events.length },
+        { messageId, events: standing.events.length },
         'parsed at once elsewhere; that outcome stands',
       );
       return;

@@ -31,10 +31,13 @@ export interface ParseOutcomeLedger {
    * Keeps `events` as the outcome of `messageId` unless one is kept already (another replica
    * parsed the same delivery at the same time), and answers the outcome that stands.
    */
-  keepFirst(
-    messageId: string,
-    events: readonly CashTrackEvent[],
-  ): Promise<readonly CashTrackEvent[]>;
+  keepFirst(messageId: string, events: readonly CashTrackEvent[]): Promise<StandingOutcome>;
+}
+
+/** The outcome kept for a message, and whether it is the one this call offered. */
+export interface StandingOutcome {
+  readonly events: readonly CashTrackEvent[];
+  readonly keptNow: boolean;
 }
 
 export function mongoParseOutcomeLedger(
@@ -51,12 +54,12 @@ export function mongoParseOutcomeLedger(
     async keepFirst(messageId, events) {
       try {
         await outcomes.insertOne({ _id: messageId, events, keptAt: clock() });
-        return events;
+        return { events, keptNow: true };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         const kept = await keptOutcome(messageId);
         if (kept === undefined) throw error;
-        return kept;
+        return { events: kept, keptNow: false };
       }
     },
   };
