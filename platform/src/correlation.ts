@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
 
 /** What a log line needs to tie it to the request or event that caused it. */
 export interface CorrelationContext {
@@ -13,23 +14,33 @@ export interface CorrelationContext {
   readonly unsampledTraceparent?: string;
 }
 
-const storage = new AsyncLocalStorage<CorrelationContext>();
+/**
+ * What one chain of async work carries: its correlation and, while tracing is on, OpenTelemetry's
+ * active context. One AsyncLocalStorage holds both because every storage in use is copied onto
+ * every promise and callback Node makes; a second one for OpenTelemetry (its stock context
+ * manager's) doubled that on every async hop of a traced process, sampled or not.
+ */
+interface CarriedContext {
+  readonly correlationId: string | undefined;
+  readonly unsampledTraceparent: string | undefined;
+  /** OpenTelemetry's active context (tracing/correlationContextManager.ts). */
+  readonly traceContext: Context | undefined;
+}
+
+const storage = new AsyncLocalStorage<CarriedContext>();
 
 /**
  * Runs `work` with `correlationId` attached to every log line written inside it, and, given
- * one, the `traceparent` of the unsampled trace it continues.
+ * one, the `traceparent` of the unsampled trace it continues. OpenTelemetry's active context
+ * stays as it is.
  */
 export function withCorrelation<T>(
   correlationId: string,
   work: () => T,
   unsampledTraceparent?: string,
 ): T {
-  return storage.run(
-    unsampledTraceparent === undefined
-      ? { correlationId }
-      : { correlationId, unsampledTraceparent },
-    work,
-  );
+  const traceContext = storage.getStore()?.traceContext;
+  return storage.run({ correlationId, unsampledTraceparent, traceContext }, work);
 }
 
 export function currentCorrelationId(): string | undefined {
@@ -39,6 +50,33 @@ export function currentCorrelationId(): string | undefined {
 /** The `traceparent` of the unsampled trace the work in hand continues, if it continues one. */
 export function currentUnsampledTraceparent(): string | undefined {
   return storage.getStore()?.unsampledTraceparent;
+}
+
+/** OpenTelemetry's context of the work in hand, or undefined when none was set. */
+export function currentTraceContext(): Context | undefined {
+  return storage.getStore()?.traceContext;
+}
+
+/**
+ * Runs `work(...args)` with `traceContext` as OpenTelemetry's context, the correlation (and an
+ * unsampled trace's `traceparent`) kept as they are: OpenTelemetry's context manager is built
+ * on this (tracing/correlationContextManager.ts).
+ */
+export function withTraceContext<A extends unknown[], T>(
+  traceContext: Context,
+  work: (...args: A) => T,
+  ...args: A
+): T {
+  const current = storage.getStore();
+  return storage.run(
+    {
+      correlationId: current?.correlationId,
+      unsampledTraceparent: current?.unsampledTraceparent,
+      traceContext,
+    },
+    work,
+    ...args,
+  );
 }
 
 /**

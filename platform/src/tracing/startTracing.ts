@@ -1,5 +1,4 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -7,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readSettings, type Environment } from '../config/setting.ts';
+import { CorrelationContextManager } from './correlationContextManager.ts';
 import { newTraceShareOf, samplerFor } from './sampler.ts';
 import { tracingSettings } from './tracingSettings.ts';
 import { skippingUnsampledChildren } from './unsampledChildren.ts';
@@ -44,7 +44,7 @@ export interface StartTracingOptions {
 
 /**
  * Turns tracing on for this process when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (or a test passes
- * an exporter): a Node tracer provider (AsyncLocalStorage context) that samples as
+ * an exporter): a Node tracer provider (its context kept with the correlation's) that samples as
  * `OTEL_TRACES_SAMPLER` says, batches spans to the OTLP/HTTP endpoint, and propagates W3C trace
  * context. Otherwise it registers nothing: OpenTelemetry's API stays a no-op. Called once per
  * process, before anything it should trace starts (the service runtime and the gateway do).
@@ -69,7 +69,7 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
   // sampler follows the parent (the only samplers under which that changes nothing exported).
   const followsParent = config.sampler.startsWith('parentbased_');
   trace.setGlobalTracerProvider(followsParent ? skippingUnsampledChildren(provider) : provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(new CorrelationContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   newTraceShare = newTraceShareOf(config.sampler, config.samplerRatio);
   ourTracer = trace.getTracer('cashtrack');
