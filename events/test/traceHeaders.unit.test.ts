@@ -1,6 +1,14 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { activeTraceCarrier, activeTraceIds, type TraceCarrier } from '@cashtrack/platform';
+import { pino } from 'pino';
+import {
+  activeTraceCarrier,
+  activeTraceIds,
+  currentCorrelationId,
+  type Logger,
+  type TraceCarrier,
+} from '@cashtrack/platform';
 import {
   activeTracer,
   startPublishSpan,
@@ -81,8 +89,11 @@ function traceIdOf(carrier: TraceCarrier | Readonly<Record<string, string>> | un
   return carrier?.traceparent?.split('-')[1] ?? '';
 }
 
-/** A delivery core of consumer group `groupId`, tracing as the Kafka adapter does. */
-function tracedCore(groupId: string, handling: EventHandling) {
+/**
+ * A delivery core of consumer group `groupId`, tracing as the Kafka adapter does; retries at
+ * once, up to three attempts.
+ */
+function tracedCore(groupId: string, handling: EventHandling, logger?: Logger) {
   return createDeliveryCore({
     handling,
     groupId,
@@ -90,7 +101,36 @@ function tracedCore(groupId: string, handling: EventHandling) {
     heartbeatEveryMs: 1_000,
     onFatal: () => undefined,
     tracing: consumeSpans(groupId),
+    retry: { maxAttempts: 3, initialDelayMs: 0, maxDelayMs: 0 },
+    sleep: () => Promise.resolve(),
+    ...(logger === undefined ? {} : { logger }),
   });
+}
+
+interface LoggedIds {
+  readonly msg: string;
+  readonly correlationId?: string;
+  readonly traceId?: string;
+}
+
+/** A logger that keeps each line's message and the ids the service logger adds (logger.ts). */
+function idsLogger(): { logger: Logger; lines: LoggedIds[] } {
+  const lines: LoggedIds[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const { msg, correlationId, traceId } = JSON.parse(chunk.toString()) as LoggedIds;
+      lines.push({ msg, correlationId, traceId });
+      done();
+    },
+  });
+  const logger = pino(
+    {
+      level: 'warn',
+      mixin: () => ({ correlationId: currentCorrelationId(), traceId: activeTraceIds()?.traceId }),
+    },
+    stream,
+  );
+  return { logger, lines };
 }
 
 describe('trace context through the outbox and Kafka', () => {
@@ -201,5 +241,30 @@ describe('trace context through the outbox and Kafka', () => {
     expect(handedOn).toEqual(['0af7651916cd43dd8448eb211c80319c', sampled.traceId]);
     const processed = (await exported()).filter((span) => span.name === `${topic} process`);
     expect(processed.map((span) => span.spanContext().traceId)).toEqual([sampled.traceId]);
+  });
+
+  it('logs the retries and the dead letter of a message left out of the sample in its trace', async () => {
+    const unsampledTraceId = '0af7651916cd43dd8448eb211c80319c';
+    const unsampled = `00-${unsampledTraceId}-b7ad6b7169203331-00`;
+    const { logger, lines } = idsLogger();
+    const core = tracedCore(
+      'parser-worker',
+      {
+        handle: async () => {
+          throw new Error('handler keeps failing');
+        },
+      },
+      logger,
+    );
+    const event = manualExpense('user-6', 'expense-8', 4);
+    await core.deliver(batchOf([consumed(event, { traceparent: unsampled })]));
+    expect(lines.map(({ msg }) => msg)).toEqual([
+      'handler failed, retrying',
+      'handler failed, retrying',
+      'message dead-lettered',
+    ]);
+    for (const line of lines) {
+      expect(line).toMatchObject({ correlationId: event.correlationId, traceId: unsampledTraceId });
+    }
   });
 });

@@ -327,8 +327,25 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       statistics.countsOf(batch.topic).processed += 1;
       return 'handled';
     } catch (error) {
-      return withCorrelation(event.correlationId, () => recover(batch, message, event, error));
+      return recoverInCorrelation(batch, message, event, error);
     }
+  }
+
+  /**
+   * `recover` in the event's correlation, and, for a message left out of the sample, in its
+   * trace, as its attempts run: what recovery logs (retries, the dead letter) carries its ids.
+   */
+  function recoverInCorrelation(
+    batch: PartitionBatch,
+    message: SourceMessage,
+    event: CashTrackEvent,
+    error: unknown,
+  ): Promise<Outcome> {
+    return withCorrelation(
+      event.correlationId,
+      () => recover(batch, message, event, error),
+      tracing?.unsampledTraceparent(message),
+    );
   }
 
   /**
@@ -361,9 +378,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
         await attempt(batch, message, event, 1);
         progress.counts.processed += 1;
       } catch (error) {
-        const outcome = await withCorrelation(event.correlationId, () =>
-          recover(batch, message, event, error),
-        );
+        const outcome = await recoverInCorrelation(batch, message, event, error);
         if (outcome === 'abandoned') return;
       }
       progress.lastHandled = message.offset;
