@@ -1,4 +1,11 @@
-import { context, propagation, trace, type Context, type TextMapGetter } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  TraceFlags,
+  type Context,
+  type TextMapGetter,
+} from '@opentelemetry/api';
 import { currentUnsampledTraceparent } from './correlation.ts';
 
 // The active trace as the pure code sees it, through OpenTelemetry's API alone: until a process
@@ -103,26 +110,53 @@ export function unsampledTraceparentIn(headers: HeaderValues | undefined): strin
 
 /** True when `traceparent` has the version-00 form and its flags lack the sampled bit. */
 export function isUnsampledTraceparent(traceparent: string): boolean {
-  if (traceparent.length !== traceparentLength) return false;
   if (traceparent.charCodeAt(0) !== digitZero || traceparent.charCodeAt(1) !== digitZero) {
     return false;
+  }
+  const flags = traceparentFlags(traceparent);
+  return flags !== undefined && (flags & TraceFlags.SAMPLED) === 0;
+}
+
+/**
+ * The flags (0 to 255) of a `traceparent` of W3C's form, `<version>-<trace id>-<parent id>-<flags>`
+ * in 2, 32, 16 and 2 lower-case hex digits (version 00 ends there; a later version may go on
+ * after a `-`). Only the form and the flags are read, not the ids (see `unsampledTraceparentIn`):
+ * whoever uses them, the propagator, judges them. Undefined for any other form.
+ */
+export function traceparentFlags(traceparent: string): number | undefined {
+  const { length } = traceparent;
+  if (length < traceparentLength) return undefined;
+  const versionHigh = hexValue(traceparent.charCodeAt(0));
+  const versionLow = hexValue(traceparent.charCodeAt(1));
+  if (versionHigh < 0 || versionLow < 0) return undefined;
+  const endsAfterFlags =
+    length === traceparentLength || traceparent.charCodeAt(traceparentLength) === dash;
+  if (versionHigh + versionLow === 0 ? length !== traceparentLength : !endsAfterFlags) {
+    return undefined;
   }
   if (
     traceparent.charCodeAt(2) !== dash ||
     traceparent.charCodeAt(35) !== dash ||
     traceparent.charCodeAt(52) !== dash
   ) {
-    return false;
+    return undefined;
   }
-  const high = hexValue(traceparent.charCodeAt(53));
-  const low = hexValue(traceparent.charCodeAt(54));
-  return high >= 0 && low >= 0 && (low & sampledFlag) === 0;
+  const high = hexValue(traceparent.charCodeAt(flagsAt));
+  const low = hexValue(traceparent.charCodeAt(flagsAt + 1));
+  return high < 0 || low < 0 ? undefined : high * 16 + low;
+}
+
+/** `traceparent` (of the form `traceparentFlags` reads) with `flags` (0 to 255) instead of its own. */
+export function withTraceparentFlags(traceparent: string, flags: number): string {
+  const hex = flags.toString(16).padStart(2, '0');
+  return `${traceparent.slice(0, flagsAt)}${hex}${traceparent.slice(flagsAt + 2)}`;
 }
 
 const traceparentLength = 55;
+/** Where the two hex digits of the flags begin. */
+const flagsAt = 53;
 const digitZero = 0x30;
 const dash = 0x2d;
-const sampledFlag = 1;
 
 /** The value of a lower-case hex digit, or -1. */
 function hexValue(code: number): number {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { unsampledTraceparentIn } from '../src/traceContext.ts';
+import {
+  traceparentFlags,
+  unsampledTraceparentIn,
+  withTraceparentFlags,
+} from '../src/traceContext.ts';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 const spanId = 'b7ad6b7169203331';
@@ -40,5 +44,38 @@ describe('unsampledTraceparentIn', () => {
     expect(unsampledTraceparentIn({ traceparent: withFlags('0b') })).toBeUndefined();
     expect(unsampledTraceparentIn({})).toBeUndefined();
     expect(unsampledTraceparentIn(undefined)).toBeUndefined();
+  });
+});
+
+describe('traceparentFlags', () => {
+  it("reads a traceparent's flags, of version 00 or a later one that goes on after its flags", () => {
+    expect(traceparentFlags(withFlags('00'))).toBe(0);
+    expect(traceparentFlags(withFlags('03'))).toBe(3);
+    expect(traceparentFlags(`01-${traceId}-${spanId}-ff`)).toBe(255);
+    expect(traceparentFlags(`cc-${traceId}-${spanId}-01-what-comes-later`)).toBe(1);
+  });
+
+  it('reads nothing from another form', () => {
+    for (const traceparent of [
+      `${withFlags('00')}-more`,
+      `01-${traceId}-${spanId}-01more`,
+      `0g-${traceId}-${spanId}-01`,
+      `00-${traceId}-${spanId}-0G`,
+      `00-${traceId}_${spanId}-01`,
+      withFlags('01').slice(1),
+      '',
+    ]) {
+      expect({ traceparent, flags: traceparentFlags(traceparent) }).toEqual({
+        traceparent,
+        flags: undefined,
+      });
+    }
+  });
+
+  it('writes other flags in, keeping the rest', () => {
+    expect(withTraceparentFlags(withFlags('01'), 0)).toBe(withFlags('00'));
+    expect(withTraceparentFlags(`cc-${traceId}-${spanId}-00-later`, 0x0b)).toBe(
+      `cc-${traceId}-${spanId}-0b-later`,
+    );
   });
 });

@@ -1,9 +1,6 @@
-import type { TraceCarrier } from '../traceContext.ts';
+import { TraceFlags } from '@opentelemetry/api';
+import { traceparentFlags, withTraceparentFlags, type TraceCarrier } from '../traceContext.ts';
 import { activeTracer, newTraceSampleShare } from './startTracing.ts';
-
-// version-traceid-parentid-flags, as W3C Trace Context writes it; later versions may add fields.
-const traceparentForm = /^([\da-f]{2}-[\da-f]{32}-[\da-f]{16}-)([\da-f]{2})(.*)$/;
-const sampledBit = 0x01;
 
 /**
  * The trace context a caller outside our services sent (the app, or anyone on the internet),
@@ -20,11 +17,9 @@ export function withSamplingOfOurs(
   draw: () => number = Math.random,
 ): TraceCarrier | undefined {
   if (carrier === undefined || activeTracer() === undefined) return carrier;
-  const parts = traceparentForm.exec(carrier.traceparent);
-  if (parts === null) return carrier;
-  const [, head = '', flagsHex = '00', rest = ''] = parts;
-  const flags = Number.parseInt(flagsHex, 16);
-  const drawn = draw() < newTraceSampleShare() ? flags | sampledBit : flags & ~sampledBit;
-  const traceparent = `${head}${drawn.toString(16).padStart(2, '0')}${rest}`;
-  return { ...carrier, traceparent };
+  const flags = traceparentFlags(carrier.traceparent);
+  if (flags === undefined) return carrier;
+  const drawn =
+    draw() < newTraceSampleShare() ? flags | TraceFlags.SAMPLED : flags & ~TraceFlags.SAMPLED;
+  return { ...carrier, traceparent: withTraceparentFlags(carrier.traceparent, drawn) };
 }
