@@ -7,6 +7,13 @@
  * Consumption is timed from the first message to the last, so group joins do not count. CPU time
  * per event (this process's user and system time over the same span) is printed beside each
  * rate: on a shared machine it moves less with the load of others than the rate does.
+ *
+ * Fairness: one unmeasured round first (JIT, the broker's page cache), then `BENCH_ROUNDS`
+ * rounds in mirrored orders (counting, JSON, runner, batch; then batch, runner, JSON, counting),
+ * so that no consumer always goes first or right after another, and the runner always runs
+ * back to back with the bare JSON consumer. `ratio` is the median over rounds of the runner's
+ * rate over the bare JSON consumer's in the same round (they share the machine's load of that
+ * moment); `bestRatio` is the best runner pass over the best bare pass, as before.
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
@@ -19,8 +26,8 @@ const total = envInt('BENCH_EVENTS', 100_000);
 const chunk = 1_000;
 /** Partitions handled at once, the same for both consumers. */
 const concurrency = envInt('BENCH_PARTITIONS_CONCURRENTLY', 1);
-/** Alternating rounds of the three consumers; the best of each counts (a shared machine is noisy). */
-const rounds = envInt('BENCH_ROUNDS', 3);
+/** Measured rounds of the four consumers, after one unmeasured round. */
+const rounds = envInt('BENCH_ROUNDS', 4);
 const users = 1_000;
 const kafka = new Kafka({
   clientId: 'events-bench',
@@ -46,7 +53,9 @@ function perSecond(count: number, ms: number): number {
   return Math.round((count / ms) * 1_000);
 }
 
-async function produce(events: readonly CashTrackEvent[]): Promise<number> {
+/** Built here, so the 100,000 events are garbage by the time the consumers' passes are timed. */
+async function produce(): Promise<number> {
+  const events: readonly CashTrackEvent[] = benchExpenseEvents(total, users);
   const producer = createEventProducer(kafka, { topicPrefix: prefix });
   await producer.connect();
   const started = performance.now();
@@ -90,6 +99,24 @@ async function timeUntilAll(
   await stop();
   const cpuMicros = cpu === undefined ? 0 : (cpu.user + cpu.system) / total;
   return { perSec: perSecond(total, last - first), cpuMicros: round(cpuMicros) };
+}
+
+type ConsumerName = 'bareCounting' | 'bare' | 'runner' | 'runnerInBatches';
+
+/** One of the four consumers the bench times, and how to run one pass of it. */
+interface Consumer {
+  readonly name: ConsumerName;
+  readonly label: string;
+  readonly unit: string;
+  pass(run: number): Promise<Pass>;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : round(((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2);
 }
 
 function describe(pass: Pass, unit: string): string {
@@ -162,51 +189,76 @@ async function main(): Promise<void> {
   try {
     await ensureTopics(admin, { prefix });
     say(`events bench: ${total} ExpenseRecorded events, ${users} users, topic ${topic}`);
-    const events = benchExpenseEvents(total, users);
-    const producedPerSec = await produce(events);
+    const producedPerSec = await produce();
     say(`producer (validate, encode, idempotent send, acks=all): ${producedPerSec} events/s`);
 
-    // Alternating runs, best of each, so no side gains from going first (cold JIT) or last.
-    const runner: Pass[] = [];
-    const bare: Pass[] = [];
-    const bareCounting: Pass[] = [];
-    const runnerInBatches: Pass[] = [];
-    for (let run = 1; run <= rounds; run += 1) {
-      bareCounting.push(await consumeBare(run, false));
-      say(
-        `bare kafkajs consumer, counting only, run ${run}: ${describe(bareCounting.at(-1)!, 'messages')}`,
-      );
-      bare.push(await consumeBare(run, true));
-      say(
-        `bare kafkajs consumer, JSON.parse per message, run ${run}: ${describe(bare.at(-1)!, 'messages')}`,
-      );
-      runner.push(await consumeWithRunner(run, false));
-      say(
-        `consumer runner (decode, validate, handle, commit), run ${run}: ${describe(runner.at(-1)!, 'events')}`,
-      );
-      runnerInBatches.push(await consumeWithRunner(run, true));
-      say(
-        `consumer runner in batch mode, run ${run}: ${describe(runnerInBatches.at(-1)!, 'events')}`,
-      );
+    const consumers: readonly Consumer[] = [
+      {
+        name: 'bareCounting',
+        label: 'bare kafkajs consumer, counting only',
+        unit: 'messages',
+        pass: (run) => consumeBare(run, false),
+      },
+      {
+        name: 'bare',
+        label: 'bare kafkajs consumer, JSON.parse per message',
+        unit: 'messages',
+        pass: (run) => consumeBare(run, true),
+      },
+      {
+        name: 'runner',
+        label: 'consumer runner (decode, validate, handle, commit)',
+        unit: 'events',
+        pass: (run) => consumeWithRunner(run, false),
+      },
+      {
+        name: 'runnerInBatches',
+        label: 'consumer runner in batch mode',
+        unit: 'events',
+        pass: (run) => consumeWithRunner(run, true),
+      },
+    ];
+    const passes = new Map<ConsumerName, Pass[]>(consumers.map(({ name }) => [name, []]));
+    for (let run = 0; run <= rounds; run += 1) {
+      const order = run % 2 === 0 ? [...consumers].reverse() : consumers;
+      for (const consumer of order) {
+        const pass = await consumer.pass(run);
+        const which = run === 0 ? 'warm-up, not counted' : `run ${run}`;
+        say(`${consumer.label}, ${which}: ${describe(pass, consumer.unit)}`);
+        if (run > 0) passes.get(consumer.name)?.push(pass);
+      }
     }
-    const best = (passes: readonly Pass[]) => Math.max(...passes.map((pass) => pass.perSec));
-    const leastCpu = (passes: readonly Pass[]) => Math.min(...passes.map((pass) => pass.cpuMicros));
-    const consumedPerSec = best(runner);
-    const bareConsumerPerSec = best(bare);
-    const bareCountingPerSec = best(bareCounting);
-    const ratio = round(consumedPerSec / bareConsumerPerSec);
+    const of = (name: ConsumerName): readonly Pass[] => passes.get(name) ?? [];
+    const best = (name: ConsumerName) => Math.max(...of(name).map((pass) => pass.perSec));
+    const leastCpu = (name: ConsumerName) => Math.min(...of(name).map((pass) => pass.cpuMicros));
+    /** Each round's rate of `name` over the bare JSON consumer's in the same round. */
+    const roundRatios = (name: ConsumerName): number[] =>
+      of(name).map((pass, index) => round(pass.perSec / (of('bare')[index]?.perSec ?? Infinity)));
+    const consumedPerSec = best('runner');
+    const bareConsumerPerSec = best('bare');
+    const bareCountingPerSec = best('bareCounting');
+    const runnerRoundRatios = roundRatios('runner');
+    const ratio = median(runnerRoundRatios);
+    const bestRatio = round(consumedPerSec / bareConsumerPerSec);
     const ratioToCounting = round(consumedPerSec / bareCountingPerSec);
-    const runnerCpuMicrosPerEvent = leastCpu(runner);
-    const bareCpuMicrosPerEvent = leastCpu(bare);
+    const runnerCpuMicrosPerEvent = leastCpu('runner');
+    const bareCpuMicrosPerEvent = leastCpu('bare');
     const cpuRatio = round(bareCpuMicrosPerEvent / runnerCpuMicrosPerEvent);
-    const batchConsumedPerSec = best(runnerInBatches);
-    const batchRatio = round(batchConsumedPerSec / bareConsumerPerSec);
-    const batchRunnerCpuMicrosPerEvent = leastCpu(runnerInBatches);
+    const batchConsumedPerSec = best('runnerInBatches');
+    const batchRoundRatios = roundRatios('runnerInBatches');
+    const batchRatio = median(batchRoundRatios);
+    const batchRunnerCpuMicrosPerEvent = leastCpu('runnerInBatches');
     const batchCpuRatio = round(bareCpuMicrosPerEvent / batchRunnerCpuMicrosPerEvent);
-    say(`ratio runner / bare JSON consumer: ${ratio} (goal >= 0.8)`);
+    say(
+      `ratio runner / bare JSON consumer, median of rounds: ${ratio} (goal >= 0.8); ` +
+        `rounds ${runnerRoundRatios.join(', ')}; best over best ${bestRatio}`,
+    );
     say(`ratio runner / bare counting consumer: ${ratioToCounting}`);
     say(`CPU per event, bare JSON consumer / runner: ${cpuRatio}`);
-    say(`ratio runner in batch mode / bare JSON consumer: ${batchRatio}, CPU ${batchCpuRatio}`);
+    say(
+      `ratio runner in batch mode / bare JSON consumer, median of rounds: ${batchRatio}; ` +
+        `rounds ${batchRoundRatios.join(', ')}; CPU ${batchCpuRatio}`,
+    );
     say(
       JSON.stringify({
         bench: 'events',
@@ -214,6 +266,8 @@ async function main(): Promise<void> {
         consumedPerSec,
         bareConsumerPerSec,
         ratio,
+        runnerRoundRatios,
+        bestRatio,
         bareCountingPerSec,
         ratioToCounting,
         runnerCpuMicrosPerEvent,
@@ -221,6 +275,7 @@ async function main(): Promise<void> {
         cpuRatio,
         batchConsumedPerSec,
         batchRatio,
+        batchRoundRatios,
         batchRunnerCpuMicrosPerEvent,
         batchCpuRatio,
       }),
