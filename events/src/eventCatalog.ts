@@ -9,7 +9,7 @@ import {
 } from './eventTypes/expenseEvents.ts';
 import { expenseCategoryCorrected } from './eventTypes/expenseCorrectionEvents.ts';
 import { expenseMessageSubmitted } from './eventTypes/expenseMessageEvents.ts';
-import { accessTokenRevoked } from './eventTypes/sessionEvents.ts';
+import { accessTokenRevoked, sessionRevoked } from './eventTypes/sessionEvents.ts';
 import { userProfileUpdated, userRegistered } from './eventTypes/userEvents.ts';
 import { topics, type TopicName } from './topics.ts';
 
@@ -24,6 +24,7 @@ export const eventCatalog = {
   ExpenseMessageRejected: expenseMessageRejected,
   ExpenseCategoryCorrected: expenseCategoryCorrected,
   AccessTokenRevoked: accessTokenRevoked,
+  SessionRevoked: sessionRevoked,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -3,7 +3,10 @@ export const topics = {
   users: 'cashtrack.users',
   expenseMessages: 'cashtrack.expense-messages',
   expenses: 'cashtrack.expenses',
-  /** `AccessTokenRevoked`: tokens `logOut` ended; every verifier reads the last 15 minutes. */
+  /**
+   * `AccessTokenRevoked`, `SessionRevoked`: access tokens refused before they expire; every
+   * verifier reads the last 15 minutes.
+   */
   accessTokenRevocations: 'cashtrack.access-token-revocations',
 } as const;
 

@@ -36,6 +36,19 @@ function revocation(expiresAt: Date) {
   });
 }
 
+function sessionRevocation(lastExpiresAt: Date) {
+  const sessionId = randomUUID();
+  return newEvent({
+    type: 'SessionRevoked',
+    userId: 'user-1',
+    aggregateId: sessionId,
+    aggregateVersion: 1,
+    payload: { sessionId, lastExpiresAt: lastExpiresAt.toISOString() },
+    correlationId: 'logout-everywhere-1',
+    now: new Date(),
+  });
+}
+
 async function listen(revoked: RevokedAccessTokens): Promise<RevocationListener> {
   const listener = await startRevocationListener({ kafka, topicPrefix, revoked });
   listeners.push(listener);
@@ -62,10 +75,11 @@ describe('the revocation listener', () => {
 
     const revoked = new RevokedAccessTokens();
     await listen(revoked);
-    for (const event of earlier) expect(revoked.isRevoked(event.payload.tokenId)).toBe(true);
+    for (const event of earlier)
+      expect(revoked.isRevoked({ tokenId: event.payload.tokenId })).toBe(true);
     // Expired tokens are refused for their `exp` already; remembering them would only cost memory.
-    expect(revoked.isRevoked(expired.payload.tokenId)).toBe(false);
-    expect(revoked.isRevoked(randomUUID())).toBe(false);
+    expect(revoked.isRevoked({ tokenId: expired.payload.tokenId })).toBe(false);
+    expect(revoked.isRevoked({ tokenId: randomUUID() })).toBe(false);
   });
 
   it('hears a revocation published while it runs, and a restart still knows it', async () => {
@@ -73,7 +87,7 @@ describe('the revocation listener', () => {
     const first = await listen(revoked);
     const later = revocation(new Date(Date.now() + 60_000));
     await producer.publish([later]);
-    await waitFor(() => revoked.isRevoked(later.payload.tokenId), {
+    await waitFor(() => revoked.isRevoked({ tokenId: later.payload.tokenId }), {
       timeoutMs: 5_000,
       description: 'the revocation to arrive',
     });
@@ -82,6 +96,25 @@ describe('the revocation listener', () => {
 
     const afterRestart = new RevokedAccessTokens();
     await listen(afterRestart);
-    expect(afterRestart.isRevoked(later.payload.tokenId)).toBe(true);
+    expect(afterRestart.isRevoked({ tokenId: later.payload.tokenId })).toBe(true);
+  });
+
+  it('refuses every token of a session ended before or after it started', async () => {
+    const inAMinute = new Date(Date.now() + 60_000);
+    const before = sessionRevocation(inAMinute);
+    await producer.publish([before]);
+    const revoked = new RevokedAccessTokens();
+    await listen(revoked);
+    const ofBefore = { tokenId: randomUUID(), sessionId: before.payload.sessionId };
+    expect(revoked.isRevoked(ofBefore)).toBe(true);
+
+    const after = sessionRevocation(inAMinute);
+    await producer.publish([after]);
+    const ofAfter = { tokenId: randomUUID(), sessionId: after.payload.sessionId };
+    await waitFor(() => revoked.isRevoked(ofAfter), {
+      timeoutMs: 5_000,
+      description: 'the session revocation to arrive',
+    });
+    expect(revoked.isRevoked({ tokenId: randomUUID(), sessionId: randomUUID() })).toBe(false);
   });
 });

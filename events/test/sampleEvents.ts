@@ -102,6 +102,15 @@ export function sampleOfEveryType(
       now,
     }),
     newEvent({
+      type: 'SessionRevoked',
+      userId,
+      aggregateId: `session-${userId}`,
+      aggregateVersion: 1,
+      payload: { sessionId: `session-${userId}`, lastExpiresAt: '2026-11-24T10:16:00.000Z' },
+      correlationId,
+      now,
+    }),
+    newEvent({
       type: 'ExpenseCategoryCorrected',
       userId,
       aggregateId: `${expenseId}-correction-2`,

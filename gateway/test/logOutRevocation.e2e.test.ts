@@ -8,10 +8,11 @@ import { startGatewayFor, startSystem, type RunningSystem } from './support/syst
 /**
  * `logOut` ends the access token it was called with, everywhere tokens are checked: HTTP at the
  * gateway, each subgraph, open sockets, and a gateway started after the log-out.
+ * `logOutEverywhere` does the same for every session of the account, on every device.
  */
 
 let system: RunningSystem;
-const signUp = (): Promise<GatewaySession> => signUpThroughGateway(system.graphqlUrl, 'leaving');
+const signUp = () => signUpThroughGateway(system.graphqlUrl, 'leaving');
 
 const me = gql`
   query {
@@ -147,6 +148,78 @@ describe('an access token after logOut', () => {
       expect(answer.codes).toEqual(['UNAUTHENTICATED']);
     } finally {
       await restarted.stop();
+    }
+  });
+});
+
+describe('logOutEverywhere', () => {
+  it("ends the account's sessions on every device: tokens, refresh tokens and open sockets", async () => {
+    const phone = await signUp();
+    const logIn = await gatewayClient(system.graphqlUrl).mutate<{ logIn: GatewaySession }>(
+      gql`
+        mutation ($input: LogInInput!) {
+          logIn(input: $input) {
+            accessToken
+            refreshToken
+            user {
+              id
+            }
+          }
+        }
+      `,
+      { input: { email: phone.email, password: phone.password } },
+    );
+    const laptop = logIn.data?.logIn;
+    if (laptop === undefined) throw new Error(`log-in failed: ${JSON.stringify(logIn.errors)}`);
+    const staying = await signUp();
+    // The laptop speaks to another replica, which hears of the phone's request only through Kafka.
+    const replica = await startGatewayFor(system.identity, {
+      expenseUrl: `${system.expense.url}/graphql`,
+    });
+    try {
+      const socket = subscriptionClient(replica.url, laptop.accessToken);
+      socket.subscribe('subscription { expenseChanged { cursor kind } }');
+      await waitFor(() => system.expense.liveSubscriptionsOf(phone.user.id) >= 1, {
+        description: "the laptop's subscription to be live",
+      });
+
+      const answer = await gatewayClient(system.graphqlUrl, phone.accessToken).mutate<{
+        logOutEverywhere: number;
+      }>(gql`
+        mutation {
+          logOutEverywhere
+        }
+      `);
+      expect(answer.data?.logOutEverywhere).toBe(2);
+
+      expect((await gatewayClient(system.graphqlUrl, phone.accessToken).query(me)).codes).toEqual([
+        'UNAUTHENTICATED',
+      ]);
+      await waitFor(() => socket.closures.length > 0, {
+        timeoutMs: 5_000,
+        description: "the laptop's socket to be closed",
+      });
+      expect(socket.closures[0]).toEqual({ code: 4420, reason: 'Access token revoked' });
+      for (const gateway of [system.graphqlUrl, replica.url]) {
+        expect((await gatewayClient(gateway, laptop.accessToken).query(me)).codes).toEqual([
+          'UNAUTHENTICATED',
+        ]);
+      }
+      const refreshed = await gatewayClient(system.graphqlUrl).mutate(
+        gql`
+          mutation ($refreshToken: String!) {
+            refreshSession(refreshToken: $refreshToken) {
+              accessToken
+            }
+          }
+        `,
+        { refreshToken: laptop.refreshToken },
+      );
+      expect(refreshed.codes).toEqual(['INVALID_REFRESH_TOKEN']);
+      expect((await gatewayClient(replica.url, staying.accessToken).query(me)).codes).toEqual([]);
+      await socket.dispose();
+    } finally {
+      await replica.stop();
     }
   });
 });

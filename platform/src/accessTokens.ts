@@ -4,8 +4,8 @@ import { accessTokenAudienceSettings } from './config/sharedSettings.ts';
 /**
  * The access-token contract between auth (which signs) and every service that verifies: the
  * gateway and each subgraph. Access tokens are RS256 JWTs, valid 15 minutes, carrying `sub` (the
- * user id), `iss`, `aud`, `iat`, `exp`, `jti` and `token_use: "access"`, and a `kid` header naming
- * the key in auth's JWKS.
+ * user id), `iss`, `aud`, `iat`, `exp`, `jti`, `sid` (the sign-in session it was issued for) and
+ * `token_use: "access"`, and a `kid` header naming the key in auth's JWKS.
  */
 export const accessTokenAlgorithm = 'RS256';
 
@@ -29,6 +29,7 @@ export interface AccessTokenClaims {
   readonly iat: number;
   readonly exp: number;
   readonly jti: string;
+  readonly sid: string;
   readonly token_use: typeof accessTokenUse;
 }
 
@@ -37,6 +38,12 @@ export interface VerifiedAccessToken {
   readonly userId: string;
   /** The token's `jti`. */
   readonly tokenId: string;
+  /**
+   * The token's `sid`: the sign-in session (refresh-token family) it was issued for, so ending
+   * the session refuses every access token it handed out. Absent from tokens signed before
+   * sessions were named; those are refused by `jti` alone.
+   */
+  readonly sessionId?: string;
   readonly expiresAt: Date;
 }
 

@@ -46,7 +46,12 @@ describe('AuthScreen', () => {
 
   it('checks the fields before asking the server', () => {
     const { session, sent } = fakeSession(() => ({}));
-    render(<AuthScreen session={session} notice="Your session has ended. Please log in again." />);
+    render(
+      <AuthScreen
+        session={session}
+        notice={{ text: 'Your session has ended. Please log in again.', tone: 'error' }}
+      />,
+    );
     expect(screen.getByText('Your session has ended. Please log in again.')).toBeTruthy();
     fireEvent.press(screen.getByRole('button', { name: 'Log in' }));
     expect(screen.getByText('Enter your email address.')).toBeTruthy();

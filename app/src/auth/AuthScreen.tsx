@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { KeyboardAvoidingView, Platform, ScrollView, StyleSheet, Text, View } from 'react-native';
 import { ApiError, describeError } from '../api/errors';
-import type { Session } from '../auth/session';
+import type { Session, SessionNotice } from '../auth/session';
 import { Button } from '../ui/Button';
 import { Field } from '../ui/Field';
 import { Notice } from '../ui/Notice';
@@ -10,7 +10,7 @@ import { colors, spacing } from '../ui/theme';
 export interface AuthScreenProps {
   readonly session: Session;
   /** Why the person is here again, e.g. a session that ended. */
-  readonly notice?: string | undefined;
+  readonly notice?: SessionNotice | undefined;
 }
 
 /** Log in, or sign up with a display name. */
@@ -63,7 +63,10 @@ export function AuthScreen({ session, notice }: AuthScreenProps): ReactNode {
           <Text role="heading" aria-level={2} style={styles.title}>
             {signingUp ? 'Create your account' : 'Welcome back'}
           </Text>
-          <Notice text={error ?? notice} />
+          <Notice
+            text={error ?? notice?.text}
+            tone={error === undefined ? notice?.tone : 'error'}
+          />
           <Field
             label="Email"
             value={email}

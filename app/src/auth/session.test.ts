@@ -88,9 +88,49 @@ describe('Session', () => {
     });
     expect(states.at(-1)).toEqual({
       status: 'signedOut',
-      notice: 'Your session has ended. Please log in again.',
+      notice: { text: 'Your session has ended. Please log in again.', tone: 'error' },
     });
     expect(store.token).toBeNull();
+  });
+
+  it('logs out everywhere only once the server has ended the sessions, and says so', async () => {
+    let offline = true;
+    const store = memoryStore('refresh-0');
+    const sent: string[] = [];
+    const session = new Session({
+      endpoint: 'http://gateway/graphql',
+      store,
+      post: async (document, _variables, options) => {
+        const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+        sent.push(`${name}:${options?.accessToken ?? ''}`);
+        if (name === 'RefreshSession')
+          return { refreshSession: tokenPayload(1, Date.now()) } as never;
+        if (offline) throw new ApiError('NETWORK', 'No connection to CashTrack.');
+        return { logOutEverywhere: 2 } as never;
+      },
+    });
+    await session.restore();
+
+    // Offline: the person stays signed in, so they know their other devices still are.
+    await expect(session.logOutEverywhere()).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(session.state).toEqual({ status: 'signedIn', userId: 'user-1' });
+    expect(store.token).toBe('refresh-1');
+
+    offline = false;
+    await session.logOutEverywhere();
+    expect(session.state).toEqual({
+      status: 'signedOut',
+      notice: { text: 'You are logged out on all your devices.', tone: 'info' },
+    });
+    expect(store.token).toBeNull();
+    // The live socket, refused a moment later, logs out again: nothing is sent, the notice stays.
+    await session.logOut();
+    expect(session.state).toMatchObject({ notice: { tone: 'info' } });
+    expect(sent).toEqual([
+      'RefreshSession:',
+      'LogOutEverywhere:access-1',
+      'LogOutEverywhere:access-1',
+    ]);
   });
 
   it('never holds the refresh token in cookie mode: it sends the placeholder and the header', async () => {

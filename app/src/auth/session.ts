@@ -3,6 +3,7 @@ import { ApiError } from '../api/errors';
 import {
   LogInDocument,
   LogOutDocument,
+  LogOutEverywhereDocument,
   RefreshSessionDocument,
   SignUpDocument,
   type LogInInput,
@@ -13,10 +14,16 @@ import { postOperation, type HttpOptions } from '../api/graphqlHttp';
 import type { DeviceTokenStore } from './deviceTokens';
 import type { RefreshTokenStore } from './refreshTokenStore';
 
+/** Why the log-in screen is showing, when the person did not just press "Log out". */
+export interface SessionNotice {
+  readonly text: string;
+  readonly tone: 'error' | 'info';
+}
+
 /** What the app shows: still finding out, the log-in screen, or the signed-in app. */
 export type SessionState =
   | { readonly status: 'restoring' }
-  | { readonly status: 'signedOut'; readonly notice?: string }
+  | { readonly status: 'signedOut'; readonly notice?: SessionNotice }
   | { readonly status: 'signedIn'; readonly userId: string };
 
 /** Sent with auth operations on the web: the gateway keeps the refresh token in a cookie. */
@@ -41,7 +48,14 @@ export interface SessionOptions {
   readonly post?: Post;
 }
 
-const endedNotice = 'Your session has ended. Please log in again.';
+const endedNotice: SessionNotice = {
+  text: 'Your session has ended. Please log in again.',
+  tone: 'error',
+};
+const loggedOutEverywhereNotice: SessionNotice = {
+  text: 'You are logged out on all your devices.',
+  tone: 'info',
+};
 
 /**
  * The signed-in session: holds the access token in memory, renews it with the refresh token
@@ -94,7 +108,10 @@ export class Session {
     } catch (error) {
       // A cookie that is missing or refused just means nobody is signed in on this browser.
       if (error instanceof ApiError && error.code === 'NETWORK' && this.store.mode === 'stored') {
-        this.setState({ status: 'signedOut', notice: 'No connection to CashTrack.' });
+        this.setState({
+          status: 'signedOut',
+          notice: { text: 'No connection to CashTrack.', tone: 'error' },
+        });
       } else if (this.current.status !== 'signedOut') {
         this.setState({ status: 'signedOut' });
       }
@@ -123,8 +140,12 @@ export class Session {
     await this.devices.put(email, token).catch(() => undefined);
   }
 
-  /** Revokes the refresh token (best effort when offline) and forgets the session. */
+  /**
+   * Revokes the refresh token (best effort when offline) and forgets the session. Nothing to do
+   * when already signed out: a socket refused after `logOutEverywhere` must not hide its notice.
+   */
   async logOut(): Promise<void> {
+    if (this.current.status === 'signedOut') return;
     const token = this.store.mode === 'cookie' ? cookieTokenPlaceholder : this.refreshToken;
     try {
       if (token !== null) {
@@ -142,6 +163,17 @@ export class Session {
       // The token is forgotten here whatever the server said; it expires on its own.
     }
     await this.end(undefined);
+  }
+
+  /**
+   * Ends every session of the account, on every device, then this one. Unlike `logOut` it must
+   * reach the server: when it fails, it throws and the person stays signed in, so they know the
+   * other devices are not logged out yet.
+   */
+  async logOutEverywhere(): Promise<void> {
+    const accessToken = await this.accessToken();
+    await this.post(LogOutEverywhereDocument, {}, { ...this.authOptions(), accessToken });
+    await this.end(loggedOutEverywhereNotice);
   }
 
   /** A valid access token, renewed first when it is about to expire. */
@@ -181,7 +213,7 @@ export class Session {
     const token = this.store.mode === 'cookie' ? cookieTokenPlaceholder : this.refreshToken;
     if (token === null) {
       await this.end(endedNotice);
-      throw new ApiError('UNAUTHENTICATED', endedNotice);
+      throw new ApiError('UNAUTHENTICATED', endedNotice.text);
     }
     let payload: SessionFieldsFragment;
     try {
@@ -217,7 +249,7 @@ export class Session {
     }
   }
 
-  private async end(notice: string | undefined): Promise<void> {
+  private async end(notice: SessionNotice | undefined): Promise<void> {
     this.access = undefined;
     this.refreshToken = null;
     await this.store.clear().catch(() => undefined);

@@ -74,6 +74,7 @@ describe('live changes', () => {
     const live = startLiveChanges({
       url: 'ws://gateway/graphql',
       accessToken: async () => `token-${++token}`,
+      renewAccessToken: async () => undefined,
       onChange: (change) => seen.push(change.cursor),
       onOnline: () => undefined,
       webSocketImpl: FakeSocket,
@@ -108,6 +109,7 @@ describe('live changes', () => {
     const live = startLiveChanges({
       url: 'ws://gateway/graphql',
       accessToken: async () => 'token',
+      renewAccessToken: async () => undefined,
       onChange: () => undefined,
       onOnline: (online) => states.push(online),
       webSocketImpl: FakeSocket,
@@ -119,6 +121,34 @@ describe('live changes', () => {
     await until(() => subscribes(FakeSocket.sockets[1]).length === 1);
     expect(subscribes(FakeSocket.sockets[1])).toEqual([{ after: 'c9' }]);
     expect(states).toEqual([true, false, true]);
+    await live.stop();
+  });
+
+  it('renews a revoked token (4420) before it subscribes again, with no offline banner', async () => {
+    let token = 'token-1';
+    const states: boolean[] = [];
+    const live = startLiveChanges({
+      url: 'ws://gateway/graphql',
+      accessToken: async () => token,
+      renewAccessToken: async () => {
+        token = 'token-2';
+      },
+      onChange: () => undefined,
+      onOnline: (online) => states.push(online),
+      webSocketImpl: FakeSocket,
+      maxBackoffMs: 10,
+    });
+    await until(() => subscribes(FakeSocket.sockets[0]).length === 1);
+    FakeSocket.sockets[0]!.deliver('c1');
+    FakeSocket.sockets[0]!.close(4420, 'Access token revoked');
+    await until(() => subscribes(FakeSocket.sockets[1]).length === 1);
+    expect(FakeSocket.sockets[1]!.received[0]).toEqual({
+      type: 'connection_init',
+      payload: { authorization: 'Bearer token-2' },
+    });
+    expect(subscribes(FakeSocket.sockets[1])).toEqual([{ after: 'c1' }]);
+    // Not a connection problem: no offline banner for it.
+    expect(states).toEqual([true]);
     await live.stop();
   });
 });

@@ -10,6 +10,8 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The access token expired on a live socket. */
   TokenExpired: 4419,
+  /** The access token was revoked on a live socket: its session was ended, here or elsewhere. */
+  TokenRevoked: 4420,
 } as const;
 
 export interface LiveChangesOptions {
@@ -20,6 +22,11 @@ export interface LiveChangesOptions {
   readonly onOnline: (online: boolean) => void;
   /** The token was refused (4403) twice in a row: the session is over. */
   readonly onForbidden?: () => void;
+  /**
+   * Renews the access token even though it has not expired, after the gateway closed the socket
+   * for a revoked one (4420); rejects when the session is over (and has shown the log-in screen).
+   */
+  readonly renewAccessToken: () => Promise<unknown>;
   /** Test seam: the WebSocket implementation (default the global one). */
   readonly webSocketImpl?: unknown;
   /** Longest wait between reconnection attempts. Default 10 000 ms. */
@@ -37,7 +44,9 @@ export interface LiveChanges {
  * The `expenseChanged` subscription, kept alive: graphql-ws would re-send the first subscribe
  * message (and its old `after`) on reconnect, so it is told not to retry, and this loop
  * subscribes again itself with `after: <last cursor>` and a fresh token: nothing missed, nothing
- * twice. Close 4419 (token expired) reconnects at once; other drops back off up to maxBackoffMs.
+ * twice. Close 4419 (token expired) reconnects at once; 4420 (token revoked) renews the token
+ * first, which ends the session if it was ended elsewhere; other drops back off up to
+ * maxBackoffMs.
  */
 export function startLiveChanges(options: LiveChangesOptions): LiveChanges {
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
@@ -69,7 +78,8 @@ export function startLiveChanges(options: LiveChangesOptions): LiveChanges {
       },
       closed: (event) => {
         const code = (event as { code?: number } | undefined)?.code;
-        if (!stopped && code !== CloseCode.TokenExpired) setOnline(false);
+        const tokenEnded = code === CloseCode.TokenExpired || code === CloseCode.TokenRevoked;
+        if (!stopped && !tokenEnded) setOnline(false);
       },
     },
   });
@@ -103,6 +113,16 @@ export function startLiveChanges(options: LiveChangesOptions): LiveChanges {
           const code = (error as { code?: number } | undefined)?.code;
           if (code === CloseCode.TokenExpired) {
             schedule(0);
+            return;
+          }
+          if (code === CloseCode.TokenRevoked) {
+            options.renewAccessToken().then(
+              () => schedule(0),
+              () => {
+                failures += 1;
+                schedule(Math.min(maxBackoffMs, 250 * 2 ** Math.min(failures, 6)));
+              },
+            );
             return;
           }
           if (code === CloseCode.Forbidden) {

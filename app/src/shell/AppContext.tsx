@@ -30,6 +30,11 @@ export interface SignedInServices {
   readonly online: boolean;
   /** Closes the live socket, revokes the refresh token, and shows the log-in screen. */
   readonly logOut: () => Promise<void>;
+  /**
+   * Ends every session of the account, then shows the log-in screen; throws, keeping this
+   * session, when the server could not be told.
+   */
+  readonly logOutEverywhere: () => Promise<void>;
 }
 
 const SignedInContext = createContext<SignedInServices | undefined>(undefined);
@@ -94,6 +99,7 @@ export function SignedInProvider({
     const changes = startLiveChanges({
       url: graphqlWsUrl,
       accessToken: () => session.accessToken(),
+      renewAccessToken: () => session.renew(),
       onChange: (change) => store.applyChange(change),
       onOnline: (value) => {
         clearTimeout(offlineTimer);
@@ -123,6 +129,11 @@ export function SignedInProvider({
         await liveRef.current?.stop();
         liveRef.current = undefined;
         await session.logOut();
+      },
+      logOutEverywhere: async () => {
+        await session.logOutEverywhere();
+        await liveRef.current?.stop();
+        liveRef.current = undefined;
       },
     }),
     [session, store, request, profile, online],

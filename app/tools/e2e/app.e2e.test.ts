@@ -248,7 +248,7 @@ describe('the CashTrack app in a browser', () => {
     const cookie = (await phone.cookies()).find((c) => c.name === 'cashtrack_refresh');
     const refreshToken = cookie === undefined ? undefined : decodeURIComponent(cookie.value);
     expect(refreshToken).toBeTruthy();
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
     await waitFor(() => app.system.gateway.openSockets() === 0, { timeoutMs: 10_000 });
     expect((await phone.cookies()).some((cookie) => cookie.name === 'cashtrack_refresh')).toBe(
@@ -263,5 +263,40 @@ describe('the CashTrack app in a browser', () => {
     expect(errorCodes(refused)).toEqual(['INVALID_REFRESH_TOKEN']);
     await page.reload();
     await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
+  });
+
+  it('logs out on all devices: this one says so, and another one is sent to log in', async () => {
+    const logIn = async (on: Page): Promise<void> => {
+      await on.getByLabel('Email').fill(email);
+      await on.getByLabel('Password').fill('correct horse battery');
+      await on.getByRole('button', { name: 'Log in', exact: true }).click();
+      await on.getByRole('tab', { name: 'Expenses' }).waitFor({ timeout: 15_000 });
+    };
+    await logIn(page);
+    const laptop = await (await app.newPhone()).newPage();
+    await laptop.goto(app.appUrl);
+    await laptop.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await logIn(laptop);
+    await waitFor(() => app.system.gateway.openSockets() >= 2, { timeoutMs: 15_000 });
+
+    await page.getByRole('tab', { name: 'Profile' }).click();
+    await page.getByRole('button', { name: 'Log out on all devices' }).click();
+    await page.getByText('This logs you out on every phone and browser').waitFor();
+    await app.screenshot(page, '14-log-out-everywhere');
+    await page.getByRole('button', { name: 'Log out everywhere' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('You are logged out on all your devices.').waitFor();
+    await app.screenshot(page, '15-logged-out-everywhere');
+    expect((await phone.cookies()).some((cookie) => cookie.name === 'cashtrack_refresh')).toBe(
+      false,
+    );
+
+    // The laptop did nothing: its socket was closed, and its session could not be renewed.
+    await laptop.getByText('Your session has ended. Please log in again.').waitFor({
+      timeout: 15_000,
+    });
+    expect(await laptop.getByRole('tab', { name: 'Expenses' }).count()).toBe(0);
+    await app.screenshot(laptop, '16-ended-elsewhere');
+    await waitFor(() => app.system.gateway.openSockets() === 0, { timeoutMs: 10_000 });
   });
 });

@@ -125,7 +125,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       // Auth applies its own revocations from its database; it consumes nothing.
       kafkaGroups: { named: [], perReplicaPrefixes: [] },
-      // UserRegistered; AccessTokenRevoked when a person logs out.
+      // UserRegistered; AccessTokenRevoked and SessionRevoked when a person logs out.
       topics: { reads: [], writes: [topics.users, topics.accessTokenRevocations] },
       calls: [],
     },

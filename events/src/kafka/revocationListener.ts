@@ -36,7 +36,7 @@ export interface RevocationListener {
 }
 
 /**
- * Feeds `AccessTokenRevoked` events into `revoked`, in this process, for as long as it runs.
+ * Feeds `AccessTokenRevoked` and `SessionRevoked` events into `revoked`, in this process, for as long as it runs.
  * Each process reads every partition with a consumer group of its own (every replica must hear
  * every revocation), starting at the first event of the last `lookBackMs`, and resolves only
  * once it has read up to where the topic ended when it started: a replica that restarts
@@ -93,6 +93,11 @@ export async function startRevocationListener(
         const event = decodeEvent(message);
         if (event.type === 'AccessTokenRevoked') {
           options.revoked.revoke(event.payload.tokenId, new Date(event.payload.expiresAt));
+        } else if (event.type === 'SessionRevoked') {
+          options.revoked.revokeSession(
+            event.payload.sessionId,
+            new Date(event.payload.lastExpiresAt),
+          );
         }
       } catch (error) {
         // A revocation nobody can read cannot be enforced; say so loudly, and read on.

@@ -17,7 +17,7 @@ export const refreshCookieName = 'cashtrack_refresh';
  *   Path=/graphql` and answers an empty string in its place;
  * - a `$refreshToken` variable equal to "cookie" (refreshSession, logOut) is replaced by the
  *   cookie's value before the operation runs;
- * - logOut, or a refused refresh, clears the cookie.
+ * - logOut, logOutEverywhere, or a refused refresh, clears the cookie.
  * The cookie is `Secure` when the request came over HTTPS (`x-forwarded-proto: https` from a
  * proxy in front). SameSite=Strict and Apollo's CSRF prevention keep other sites from using it.
  */
@@ -48,7 +48,8 @@ export function sessionCookie<Context extends BaseContext>(): ApolloServerPlugin
           const refused = (errors ?? []).some(
             (error) => clientErrorCode(error) === 'INVALID_REFRESH_TOKEN',
           );
-          if (cookie === undefined && (refused || (data != null && 'logOut' in data))) {
+          const loggedOut = data != null && ('logOut' in data || 'logOutEverywhere' in data);
+          if (cookie === undefined && (refused || loggedOut)) {
             cookie = serialize('', 0, secure);
           }
           if (cookie !== undefined) response.http.headers.set('set-cookie', cookie);

@@ -22,8 +22,9 @@ export enum SocketCloseCode {
    */
   TokenExpired = 4419,
   /**
-   * The access token the socket speaks for was revoked by `logOut`. Closed within about a second
-   * of the revocation reaching this gateway; the person signs in again.
+   * The access token the socket speaks for was revoked, alone or with its session (`logOut`,
+   * `logOutEverywhere`). Closed within about a second of the revocation reaching this gateway;
+   * the person signs in again.
    */
   TokenRevoked = 4420,
   /**

@@ -63,7 +63,7 @@ export interface SubscriptionServerOptions {
   readonly socketLimits?: SocketLimits;
   /** `GATEWAY_TRUST_PROXY`: take the client's address from `x-forwarded-for`, as HTTP does. */
   readonly trustProxy?: boolean;
-  /** Tokens `logOut` revoked: a socket speaking with one is closed with 4420. */
+  /** Revoked tokens and ended sessions: a socket speaking with one is closed with 4420. */
   readonly revoked?: RevokedAccessTokens;
   readonly log: Logger;
   readonly now?: () => number;
@@ -135,7 +135,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       if (session.viewer.expiresAt.getTime() <= at) {
         sessions.delete(socket);
         socket.close(SocketCloseCode.TokenExpired, 'Access token expired');
-      } else if (options.revoked?.isRevoked(session.viewer.tokenId) === true) {
+      } else if (options.revoked?.isRevoked(session.viewer) === true) {
         sessions.delete(socket);
         log.info({ userId: session.viewer.userId }, 'socket closed: its access token was revoked');
         socket.close(SocketCloseCode.TokenRevoked, 'Access token revoked');

@@ -24,19 +24,15 @@ let people = 0;
 export async function signUpThroughGateway(
   graphqlUrl: string,
   label: string,
-): Promise<GatewaySession> {
+): Promise<GatewaySession & { readonly email: string; readonly password: string }> {
   people += 1;
+  const email = `${label}${people}@example.com`;
+  const password = `${label}-pass-word`;
   const answer = await gatewayClient(graphqlUrl).mutate<{ signUp: GatewaySession }>(
     signUpMutation,
-    {
-      input: {
-        email: `${label}${people}@example.com`,
-        password: `${label}-pass-word`,
-        displayName: `${label} ${people}`,
-      },
-    },
+    { input: { email, password, displayName: `${label} ${people}` } },
   );
   const session = answer.data?.signUp;
   if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
-  return session;
+  return { ...session, email, password };
 }

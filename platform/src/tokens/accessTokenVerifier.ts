@@ -68,13 +68,22 @@ export function createAccessTokenVerifier(
       if (typeof claims.sub !== 'string' || claims.sub === '') throw refused('no subject');
       if (typeof claims.jti !== 'string' || claims.jti === '') throw refused('no token id');
       if (typeof claims.exp !== 'number') throw refused('no expiry');
-      return { userId: claims.sub, tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) };
+      const verified = {
+        userId: claims.sub,
+        tokenId: claims.jti,
+        expiresAt: new Date(claims.exp * 1000),
+      };
+      if (claims.sid === undefined) return verified;
+      if (typeof claims.sid !== 'string' || claims.sid === '')
+        throw refused('malformed session id');
+      return { ...verified, sessionId: claims.sid };
     },
   };
 }
 
 /**
- * `verifier`, refusing tokens `logOut` revoked (`UNAUTHENTICATED`, reason `revoked`). Wrap it
+ * `verifier`, refusing revoked tokens and the tokens of ended sessions (`UNAUTHENTICATED`,
+ * reason `revoked`). Wrap it
  * around any cache of verified tokens, so a remembered verification cannot outlive a log-out.
  */
 export function refuseRevokedTokens(
@@ -84,7 +93,7 @@ export function refuseRevokedTokens(
   return {
     async verify(token) {
       const viewer = await verifier.verify(token);
-      if (revoked.isRevoked(viewer.tokenId)) throw refused('revoked');
+      if (revoked.isRevoked(viewer)) throw refused('revoked');
       return viewer;
     },
   };

@@ -13,6 +13,9 @@ import {
 const refreshMutation = `mutation ($token: String!) { refreshSession(refreshToken: $token) { ${authPayloadFields} } }`;
 const logInMutation = `mutation ($input: LogInInput!) { logIn(input: $input) { ${authPayloadFields} } }`;
 const logOutMutation = 'mutation ($token: String!) { logOut(refreshToken: $token) }';
+const logOutEverywhereMutation = 'mutation { logOutEverywhere }';
+/** A query auth answers only for a signed-in caller whose token it accepts. */
+const signedInProbe = 'mutation { logOut(refreshToken: "not-a-session") }';
 
 describe('the auth subgraph', () => {
   let stack: IdentityStack;
@@ -204,8 +207,13 @@ describe('the auth subgraph', () => {
       const second = (await refresh(first.refreshToken)).data?.refreshSession as AuthPayloadAnswer;
 
       expect(errorCodes(await refresh(account.refreshToken))).toEqual(['INVALID_REFRESH_TOKEN']);
-      // The thief and the owner are now both out: the live token is dead too.
+      // The thief and the owner are now both out: the live token is dead too, and so is every
+      // access token the session handed out.
       expect(errorCodes(await refresh(second.refreshToken))).toEqual(['INVALID_REFRESH_TOKEN']);
+      for (const { accessToken } of [account, first, second]) {
+        const probe = await postGraphQL(url, signedInProbe, {}, { token: accessToken });
+        expect(errorCodes(probe)).toEqual(['UNAUTHENTICATED']);
+      }
     });
 
     it('treats a repeat of the previous token after the grace window as reuse', async () => {
@@ -277,6 +285,79 @@ describe('the auth subgraph', () => {
       expect(answer.data?.logOut).toBe(true);
       expect(errorCodes(await refresh(account.refreshToken))).toEqual(['INVALID_REFRESH_TOKEN']);
       expect(errorCodes(await refresh(other.refreshToken))).toEqual([]);
+    });
+
+    it('refuses every access token the session handed out, not only the one it was called with', async () => {
+      const account = await signUp(url);
+      const rotated = (await refresh(account.refreshToken)).data
+        ?.refreshSession as AuthPayloadAnswer;
+      const answer = await postGraphQL(
+        url,
+        logOutMutation,
+        { token: rotated.refreshToken },
+        { token: rotated.accessToken },
+      );
+      expect(answer.data?.logOut).toBe(true);
+      // The token from before the rotation still had minutes to live.
+      const earlier = await postGraphQL(url, signedInProbe, {}, { token: account.accessToken });
+      expect(errorCodes(earlier)).toEqual(['UNAUTHENTICATED']);
+    });
+  });
+
+  describe('logOutEverywhere', () => {
+    it("ends every session of the caller's account, on every device, and nobody else's", async () => {
+      const account = await signUp(url);
+      const phone = (await logIn(account.email, account.password)).data?.logIn as AuthPayloadAnswer;
+      const laptop = (await logIn(account.email, account.password)).data
+        ?.logIn as AuthPayloadAnswer;
+      const someoneElse = await signUp(url);
+
+      const answer = await postGraphQL(
+        url,
+        logOutEverywhereMutation,
+        {},
+        { token: phone.accessToken },
+      );
+      expect(answer.data?.logOutEverywhere).toBe(3);
+
+      for (const session of [account, phone, laptop]) {
+        expect(errorCodes(await refresh(session.refreshToken))).toEqual(['INVALID_REFRESH_TOKEN']);
+        const probe = await postGraphQL(url, signedInProbe, {}, { token: session.accessToken });
+        expect(errorCodes(probe)).toEqual(['UNAUTHENTICATED']);
+      }
+      const untouched = await postGraphQL(
+        url,
+        signedInProbe,
+        {},
+        { token: someoneElse.accessToken },
+      );
+      expect(errorCodes(untouched)).toEqual([]);
+      expect(errorCodes(await refresh(someoneElse.refreshToken))).toEqual([]);
+
+      // Signing in again afterwards starts a session that works.
+      const again = (await logIn(account.email, account.password)).data?.logIn as AuthPayloadAnswer;
+      const probe = await postGraphQL(url, signedInProbe, {}, { token: again.accessToken });
+      expect(errorCodes(probe)).toEqual([]);
+      expect(errorCodes(await refresh(again.refreshToken))).toEqual([]);
+    });
+
+    it('needs an access token, and stores each revocation with its event for the relay', async () => {
+      const unauthenticated = await postGraphQL(url, logOutEverywhereMutation, {});
+      expect(errorCodes(unauthenticated)).toEqual(['UNAUTHENTICATED']);
+
+      const account = await signUp(url);
+      const sessionId = account.refreshToken.split('.')[0] ?? '';
+      const answer = await postGraphQL(
+        url,
+        logOutEverywhereMutation,
+        {},
+        { token: account.accessToken },
+      );
+      expect(answer.data?.logOutEverywhere).toBe(1);
+      const revocation = await authDb.db
+        .collection<{ _id: string }>('accessTokenRevocations')
+        .findOne({ _id: sessionId });
+      expect(revocation).toMatchObject({ kind: 'session', userId: account.user.id });
     });
   });
 

@@ -6,8 +6,8 @@ import type { RequestOrigin } from './session.ts';
 
 export interface LogOutDependencies {
   readonly families: Pick<RefreshFamilyStore, 'find' | 'revoke'>;
-  /** Where `logOut` records the access token it ends. */
-  readonly revocations: Pick<AccessTokenRevocations, 'revoke'>;
+  /** Where `logOut` records the access tokens it ends. */
+  readonly revocations: Pick<AccessTokenRevocations, 'revoke' | 'revokeSessions'>;
   /** HMAC key for refresh-token successors (stores/secretKeys.ts). */
   readonly refreshTokenKey: Buffer;
   readonly refreshPolicy: RefreshPolicy;
@@ -16,9 +16,9 @@ export interface LogOutDependencies {
 }
 
 /**
- * Revokes the session `refreshToken` belongs to, and the access token `caller` presented, which
- * every verifier refuses from then until it expires; false (revoking nothing) when the session
- * is not one of the caller's.
+ * Revokes the session `refreshToken` belongs to with every access token it handed out, and the
+ * access token `caller` presented, all of which every verifier refuses from then until they
+ * expire; false (revoking nothing) when the session is not one of the caller's.
  */
 export async function logOut(
   deps: LogOutDependencies,
@@ -39,8 +39,16 @@ export async function logOut(
   });
   if (!allowed) return false;
   const now = deps.now();
-  // The access token first: a failure here leaves the session alive, and the app retries.
-  await deps.revocations.revoke(caller, origin.correlationId, now);
+  // The access tokens first: a failure here leaves the session alive, and the app retries.
+  await deps.revocations.revokeSessions(
+    [{ userId, sessionId: parsed.familyId }],
+    origin.correlationId,
+    now,
+  );
+  // A token of another session, or one signed before tokens named their session.
+  if (caller.sessionId !== parsed.familyId) {
+    await deps.revocations.revoke(caller, origin.correlationId, now);
+  }
   await deps.families.revoke(parsed.familyId, now, 'logOut');
   deps.log.info({ userId, familyId: parsed.familyId, tokenId: caller.tokenId }, 'logged out');
   return true;

@@ -6,11 +6,14 @@ import {
   parseRefreshToken,
   type RefreshPolicy,
 } from '../domain/refreshFamily.ts';
+import type { AccessTokenRevocations } from '../stores/accessTokenRevocations.ts';
 import type { RefreshFamilyStore } from '../stores/refreshFamilyStore.ts';
-import { sessionOf, type AuthSession } from './session.ts';
+import { sessionOf, type AuthSession, type RequestOrigin } from './session.ts';
 
 export interface RefreshSessionDependencies {
   readonly families: Pick<RefreshFamilyStore, 'find' | 'rotate' | 'revoke'>;
+  /** Where a session ended for a reused refresh token has its access tokens refused. */
+  readonly revocations: Pick<AccessTokenRevocations, 'revokeSessions'>;
   readonly issueAccessToken: AccessTokenIssuer;
   /** HMAC key for refresh-token successors (stores/secretKeys.ts). */
   readonly refreshTokenKey: Buffer;
@@ -28,11 +31,13 @@ const maxRefreshConflicts = 3;
 /**
  * Rotates the refresh token: the family's decider (domain/refreshFamily.ts) says whether to hand
  * out the successor, repeat the one just handed out (racing app threads), or revoke the whole
- * family because an old token came back (it was stolen, or the app lost its successor).
+ * family, with every access token it handed out, because an old token came back (it was stolen,
+ * or the app lost its successor).
  */
 export async function refreshSession(
   deps: RefreshSessionDependencies,
   refreshToken: string,
+  origin: Pick<RequestOrigin, 'correlationId'>,
 ): Promise<AuthSession> {
   const { log } = deps;
   const parsed = parseRefreshToken(refreshToken);
@@ -52,6 +57,13 @@ export async function refreshSession(
         log.info({ familyId: parsed.familyId, reason: decision.reason }, 'refresh refused');
         throw invalidRefreshToken();
       case 'reuseDetected':
+        if (family !== null) {
+          await deps.revocations.revokeSessions(
+            [{ userId: family.userId, sessionId: parsed.familyId }],
+            origin.correlationId,
+            now,
+          );
+        }
         await deps.families.revoke(parsed.familyId, now, 'reuse');
         log.warn(
           {

@@ -66,7 +66,7 @@ export function sessionOf(
   grant: RefreshTokenGrant,
   now: Date,
 ): AuthSession {
-  const access = issueAccessToken(userId, now);
+  const access = issueAccessToken(userId, grant.familyId, now);
   return {
     userId,
     accessToken: access.token,

@@ -13,19 +13,23 @@ export interface IssuedAccessToken {
   readonly expiresAt: Date;
 }
 
-export type AccessTokenIssuer = (userId: string, now: Date) => IssuedAccessToken;
+/** Signs an access token for `userId` in the sign-in session (refresh-token family) `sessionId`. */
+export type AccessTokenIssuer = (userId: string, sessionId: string, now: Date) => IssuedAccessToken;
 
-/** Signs 15-minute RS256 access tokens with the current signing key, naming it in `kid`. */
+/**
+ * Signs 15-minute RS256 access tokens with the current signing key, naming it in `kid`, and
+ * their session in `sid`, so ending the session refuses them all.
+ */
 export function createAccessTokenIssuer(
   keys: SigningKeyStore,
   audience: AccessTokenAudience,
 ): AccessTokenIssuer {
-  return (userId, now) => {
+  return (userId, sessionId, now) => {
     const { kid, privateKey } = keys.signingKey();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const expiresAt = issuedAt + accessTokenLifetimeSeconds;
     const token = jwt.sign(
-      { token_use: accessTokenUse, iat: issuedAt, exp: expiresAt },
+      { token_use: accessTokenUse, iat: issuedAt, exp: expiresAt, sid: sessionId },
       privateKey,
       {
         algorithm: accessTokenAlgorithm,

@@ -42,9 +42,11 @@ export function mutationResolvers(auth: AuthCommands): SubgraphResolvers {
         _: unknown,
         { refreshToken }: RefreshTokenArgs,
         context: SubgraphContext,
-      ) => answer(context, await auth.refreshSession(refreshToken)),
+      ) => answer(context, await auth.refreshSession(refreshToken, context)),
       logOut: (_: unknown, { refreshToken }: RefreshTokenArgs, context: SubgraphContext) =>
         auth.logOut(requireViewer(context), refreshToken, context),
+      logOutEverywhere: (_: unknown, _args: unknown, context: SubgraphContext) =>
+        auth.logOutEverywhere(requireViewer(context), context),
     },
   };
 }

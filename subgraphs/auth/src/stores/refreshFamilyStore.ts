@@ -1,8 +1,11 @@
 import type { Collection, Db } from 'mongodb';
 import type { RefreshFamily } from '../domain/refreshFamily.ts';
 
-/** Why a family was revoked: its owner logged out, or one of its old tokens came back. */
-type RevokedReason = 'logOut' | 'reuse';
+/**
+ * Why a family was revoked: its owner logged out of it, or of every session at once, or one of
+ * its old tokens came back.
+ */
+type RevokedReason = 'logOut' | 'logOutEverywhere' | 'reuse';
 
 interface RefreshFamilyDocument extends Omit<RefreshFamily, 'familyId'> {
   readonly _id: string;
@@ -27,6 +30,8 @@ export interface RefreshFamilyStore {
     expectedHash: string,
     next: { readonly tokenHash: string; readonly rotatedAt: Date; readonly expiresAt: Date },
   ): Promise<boolean>;
+  /** The ids of `userId`'s families neither revoked nor expired at `now`. */
+  liveFamilyIdsOf(userId: string, now: Date): Promise<string[]>;
   /** Revokes the family unless it already is; true if this call revoked it. */
   revoke(familyId: string, now: Date, reason: RevokedReason): Promise<boolean>;
   /** Deletes the families whose live token expired before `expiredBefore`; answers how many. */
@@ -74,6 +79,13 @@ export function createRefreshFamilyStore(db: Db): RefreshFamilyStore {
         },
       );
       return result.modifiedCount === 1;
+    },
+    async liveFamilyIdsOf(userId, now) {
+      await collection.createIndex({ userId: 1 });
+      const documents = await collection
+        .find({ userId, revokedAt: null, expiresAt: { $gt: now } }, { projection: { _id: 1 } })
+        .toArray();
+      return documents.map((document) => document._id);
     },
     async revoke(familyId, now, reason) {
       const result = await collection.updateOne(
