@@ -3,7 +3,7 @@ import { emptyBucketLedger } from '../src/domain/spendingTotals.ts';
 import { BucketLedgerCache } from '../src/projections/bucketLedgerCache.ts';
 
 describe('the buckets a projector remembers', () => {
-  const known = (revision: string) => ({ revision, ledger: emptyBucketLedger });
+  const known = (revision: string) => ({ revision, ledger: emptyBucketLedger, cells: '' });
 
   it('lets the least recently used bucket go first past its capacity', () => {
     const cache = new BucketLedgerCache(2);

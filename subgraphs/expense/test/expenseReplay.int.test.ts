@@ -164,7 +164,28 @@ describe('npm run replay:expenses', () => {
     expect(await contents()).toEqual(live);
     expect(await versions.findOne({ _id: readModelNames.expenses })).toEqual({
       _id: readModelNames.expenses,
-      version: 3,
+      version: 4,
+    });
+  });
+
+  it('rebuilds the totals of version 3, whose buckets held a subdocument per cell', async () => {
+    const live = await contents();
+    const totals = database.db.collection<{ _id: string; [field: string]: unknown }>(
+      readModelNames.spendingTotals,
+    );
+    expect(await totals.countDocuments({ cells: { $exists: true } })).toBeGreaterThan(0);
+    await totals.updateMany({}, { $unset: { cells: '' }, $set: { byCategory: {}, byDay: {} } });
+    const versions = database.db.collection<{ _id: string; version: number }>(
+      readModelVersionsCollectionName,
+    );
+    await versions.updateOne({ _id: readModelNames.expenses }, { $set: { version: 3 } });
+
+    await projector.stop();
+    projector = await startProjector();
+    expect(await contents()).toEqual(live);
+    expect(await versions.findOne({ _id: readModelNames.expenses })).toEqual({
+      _id: readModelNames.expenses,
+      version: 4,
     });
   });
 
@@ -179,7 +200,7 @@ describe('npm run replay:expenses', () => {
     const versions = database.db.collection(readModelVersionsCollectionName);
     expect(await versions.find({}).sort({ _id: 1 }).toArray()).toEqual([
       { _id: readModelNames.expenseMessages, version: 1 },
-      { _id: readModelNames.expenses, version: 3 },
+      { _id: readModelNames.expenses, version: 4 },
       { _id: readModelNames.userSettings, version: 1 },
     ]);
 

@@ -1,14 +1,16 @@
 import type { BucketLedger } from '../domain/spendingTotals.ts';
+import type { PackedCells } from '../readModels/bucketCells.ts';
 
-/** A bucket's ledger as this projector last wrote it, and the revision that write left. */
+/** A bucket's ledger and cells as this projector last wrote them, and the revision that write left. */
 export interface KnownBucket {
   readonly revision: string;
   readonly ledger: BucketLedger;
+  readonly cells: PackedCells;
 }
 
 /**
- * The bucket ledgers this projector wrote last, so that a batch need not read its buckets back
- * first. A replica owns a partition, and with it the buckets of that partition's users, and
+ * The buckets (ledger and cells) this projector wrote last, so that a batch need not read them
+ * back first. A replica owns a partition, and with it the buckets of that partition's users, and
  * each bucket write is a compare-and-set on the revision it knows. When someone else wrote a
  * bucket meanwhile (a rebalance, a rebuild swapping the collection in), the write misses, the
  * batch fails and its buckets are forgotten here, so the retry reads them. Revisions are random,

@@ -49,12 +49,13 @@ const isPositionedExpenseEvent = isPositionedEventOf(expenseEventTypes);
  * Version 2: the totals no longer keep contribution documents of their own beside the buckets.
  * Version 3: each expense keeps the parser that made it and whether it guessed the category;
  * the rebuild reads them from the events, so expenses parsed before show their guesses too.
+ * Version 4: a totals bucket holds its cells as one packed text (readModels/bucketCells.ts).
  */
 export function expensesProjection(knownBuckets: number): ReadModelProjection {
   return {
     name: readModelNames.expenses,
     companions: [readModelNames.spendingTotals],
-    version: 3,
+    version: 4,
     eventTypes: expenseEventTypes,
     bind(database) {
       const expenses = database.collection<ExpenseDocument>(readModelNames.expenses);

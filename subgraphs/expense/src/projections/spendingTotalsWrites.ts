@@ -11,15 +11,15 @@ import type {
   MonthTotalsDocument,
   SpendingTotalsCollection,
 } from '../readModels/spendingTotalsReadModel.ts';
-import type { TotalsCell } from '../domain/spendingSummary.ts';
+import { addToCells } from '../readModels/bucketCells.ts';
 import type { BucketLedgerCache, KnownBucket } from './bucketLedgerCache.ts';
 
 /**
  * The spending totals' writes: one guarded write per bucket (an insert for a new one). Reads
- * the ledgers of the buckets `changes` touch (those `knownBuckets` does not hold from this
- * projector's last write), lets `planBucketUpdates` say what each has not had, and writes each
- * bucket only if no one else did since it was read (its `revision`, a fresh random id per
- * write). A bucket that changed meanwhile (another replica during a rebalance, a rebuild swapped
+ * the ledgers and cells of the buckets `changes` touch (those `knownBuckets` does not hold from
+ * this projector's last write), lets `planBucketUpdates` say what each has not had, adds that to
+ * its cells, and writes each bucket whole only if no one else did since it was read (its
+ * `revision`, a fresh random id per write). A bucket that changed meanwhile (another replica during a rebalance, a rebuild swapped
  * in) fails the batch with PROJECTION_CONFLICT and is forgotten, so the retry reads it.
  */
 export async function writeBucketChanges(
@@ -35,9 +35,14 @@ export async function writeBucketChanges(
   );
   const written = new Map<string, KnownBucket>();
   const writes = planBucketUpdates(changes, ledgers).map((update) => {
-    const revision = randomUUID();
-    written.set(update.bucketId, { revision, ledger: update.ledger });
-    return bucketWrite(update, stored.get(update.bucketId), revision);
+    const known = stored.get(update.bucketId);
+    const next: KnownBucket = {
+      revision: randomUUID(),
+      ledger: update.ledger,
+      cells: addToCells(known?.cells ?? '', update.cells),
+    };
+    written.set(update.bucketId, next);
+    return bucketWrite(update, known, next);
   });
   try {
     await writeAllOrConflict(
@@ -52,7 +57,7 @@ export async function writeBucketChanges(
   for (const [bucketId, known] of written) knownBuckets.remember(bucketId, known);
 }
 
-/** The ledger and revision of each bucket that exists, from memory or in one read. */
+/** The ledger, cells and revision of each bucket that exists, from memory or in one read. */
 async function storedBuckets(
   totals: SpendingTotalsCollection,
   bucketIds: readonly string[],
@@ -71,7 +76,7 @@ async function storedBuckets(
       { _id: { $in: unknown } },
       // One reply for all of them, not the driver's first batch of 101 and then more.
       {
-        projection: { appliedChanges: 1, settledThrough: 1, revision: 1 },
+        projection: { appliedChanges: 1, settledThrough: 1, revision: 1, cells: 1 },
         batchSize: unknown.length,
       },
     )
@@ -80,6 +85,7 @@ async function storedBuckets(
     stored.set(bucket._id, {
       revision: bucket.revision,
       ledger: { appliedChanges: bucket.appliedChanges, settledThrough: bucket.settledThrough },
+      cells: bucket.cells,
     });
   }
   return stored;
@@ -89,61 +95,32 @@ async function storedBuckets(
  * A new bucket (none was read: `stored` undefined) whole, as an insert: a batch's new buckets
  * then go in one insert, which FerretDB commits once, where an upserting update each cost a
  * commit each (half the projector's time in bench:projector). An `_id` another writer took
- * meanwhile fails the insert as the upsert's filter did. A bucket that exists gets the `$inc` of
- * its new cells and the `$set` of its identity and ledger, as a compare-and-set on the revision
- * read.
+ * meanwhile fails the insert as the upsert's filter did. A bucket that exists gets its new
+ * cells, identity and ledger `$set` as a compare-and-set on the revision read: the cells are
+ * one text (bucketCells.ts), so they are added up here rather than by a `$inc` per cell.
  */
 function bucketWrite(
   update: BucketUpdate,
   stored: KnownBucket | undefined,
-  revision: string,
+  next: KnownBucket,
 ): AnyBulkWriteOperation<MonthTotalsDocument> {
-  const { userId, currency, month, ledger } = update;
-  const identityAndLedger = {
+  const { userId, currency, month } = update;
+  const fields = {
     userId,
     currency,
     month,
-    appliedChanges: [...ledger.appliedChanges],
-    settledThrough: ledger.settledThrough,
-    revision,
+    cells: next.cells,
+    appliedChanges: [...next.ledger.appliedChanges],
+    settledThrough: next.ledger.settledThrough,
+    revision: next.revision,
   };
   if (stored === undefined) {
-    return {
-      insertOne: { document: { _id: update.bucketId, ...cellsOf(update), ...identityAndLedger } },
-    };
-  }
-  const increments: Record<string, number> = {};
-  const add = (path: string, by: number): void => {
-    increments[path] = (increments[path] ?? 0) + by;
-  };
-  for (const cell of update.cells) {
-    add(`byCategory.${cell.category}.amountMinor`, cell.amountMinor);
-    add(`byCategory.${cell.category}.count`, cell.count);
-    add(`byDay.${cell.day}.${cell.category}.amountMinor`, cell.amountMinor);
-    add(`byDay.${cell.day}.${cell.category}.count`, cell.count);
+    return { insertOne: { document: { _id: update.bucketId, ...fields } } };
   }
   return {
     updateOne: {
       filter: { _id: update.bucketId, revision: stored.revision },
-      update: { $inc: increments, $set: identityAndLedger },
+      update: { $set: fields },
     },
   };
-}
-
-/** The cells of a new bucket: what the `$inc` of `update`'s cells leaves on no document. */
-function cellsOf(update: BucketUpdate): Pick<MonthTotalsDocument, 'byCategory' | 'byDay'> {
-  const byCategory: Record<string, TotalsCell> = {};
-  const byDay: Record<string, Record<string, TotalsCell>> = {};
-  const add = (cells: Record<string, TotalsCell>, category: string, by: TotalsCell): void => {
-    const cell = cells[category];
-    cells[category] = {
-      amountMinor: (cell?.amountMinor ?? 0) + by.amountMinor,
-      count: (cell?.count ?? 0) + by.count,
-    };
-  };
-  for (const cell of update.cells) {
-    add(byCategory, cell.category, cell);
-    add((byDay[cell.day] ??= {}), cell.category, cell);
-  }
-  return { byCategory, byDay };
 }
