@@ -1,5 +1,8 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
+import { waitFor } from '@cashtrack/platform';
 import { createLocalSystem, type LocalSystem } from '@cashtrack/test-support';
 import { ferretdbServer } from '../src/ferretdbServer.ts';
 import { readInfraSettings } from '../src/settings.ts';
@@ -146,5 +149,23 @@ withOurFerretdb('FerretDB built with our patch series', () => {
 
     expect(result.modifiedCount).toBe(ids.length);
     expect(await entries.countDocuments({ count: 1 })).toBe(ids.length);
+  });
+
+  it('0006: checkpoints the WAL in the background, never in a write', async () => {
+    const file = path.join(system.dir, 'ferretdb', 'data', 'checkpoints.sqlite');
+    const pages = client.db('checkpoints').collection<{ _id: string; text: string }>('pages');
+    await pages.insertOne({ _id: 'first', text: '' });
+    const before = (await stat(file)).size;
+    // About 400 pages, in the WAL: upstream copies them into the database file only in the
+    // write that takes the WAL past 1,000 pages (or when the last connection closes).
+    const text = 'x'.repeat(4_000);
+    await pages.insertMany(
+      Array.from({ length: 200 }, (_, index) => ({ _id: `p-${index}`, text })),
+    );
+
+    await waitFor(async () => (await stat(file)).size >= before + 200 * text.length, {
+      timeoutMs: 30_000,
+      description: 'the written pages checkpointed into the database file',
+    });
   });
 });
