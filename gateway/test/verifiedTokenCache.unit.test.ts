@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AccessTokenVerifier } from '@cashtrack/platform/tokens';
+import {
+  refuseRevokedTokens,
+  RevokedAccessTokens,
+  type AccessTokenVerifier,
+} from '@cashtrack/platform/tokens';
 import type { VerifiedAccessToken } from '@cashtrack/platform';
 import { cacheVerifiedTokens } from '../src/tokens/verifiedTokenCache.ts';
 
@@ -9,7 +13,12 @@ function countingVerifier(expiresAtMs: number): AccessTokenVerifier & { calls: n
     async verify(token: string): Promise<VerifiedAccessToken> {
       verifier.calls += 1;
       if (token === 'bad') throw new Error('refused');
-      return { userId: `user-${token}`, tokenId: token, expiresAt: new Date(expiresAtMs) };
+      return {
+        userId: `user-${token}`,
+        tokenId: token,
+        sessionId: `session-${token}`,
+        expiresAt: new Date(expiresAtMs),
+      };
     },
   };
   return verifier;
@@ -58,5 +67,24 @@ describe('verified token cache', () => {
     expect(inner.calls).toBe(3);
     await cached.verify('b');
     expect(inner.calls).toBe(4);
+  });
+
+  // As the gateway composes them: the revocation check outside the cache.
+  it('refuses a remembered token once it is revoked, and once its session is', async () => {
+    const expiresAt = Date.now() + 600_000;
+    const inner = countingVerifier(expiresAt);
+    const revoked = new RevokedAccessTokens();
+    const verifier = refuseRevokedTokens(cacheVerifiedTokens(inner), revoked);
+    await verifier.verify('a');
+    await verifier.verify('b');
+    revoked.revoke('a', new Date(expiresAt));
+    revoked.revokeSession('session-b', new Date(expiresAt));
+    await expect(verifier.verify('a')).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      details: { reason: 'revoked' },
+    });
+    await expect(verifier.verify('b')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await verifier.verify('c');
+    expect(inner.calls).toBe(3);
   });
 });
