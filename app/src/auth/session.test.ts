@@ -94,18 +94,25 @@ describe('Session', () => {
   });
 
   it('logs out everywhere only once the server has ended the sessions, and says so', async () => {
-    let offline = true;
+    let answer: 'offline' | 'refuseToken' | 'ok' = 'offline';
     const store = memoryStore('refresh-0');
     const sent: string[] = [];
+    let issued = 0;
     const session = new Session({
       endpoint: 'http://gateway/graphql',
       store,
       post: async (document, _variables, options) => {
         const name = operationName(document as TypedDocumentNode<unknown, unknown>);
         sent.push(`${name}:${options?.accessToken ?? ''}`);
-        if (name === 'RefreshSession')
-          return { refreshSession: tokenPayload(1, Date.now()) } as never;
-        if (offline) throw new ApiError('NETWORK', 'No connection to CashTrack.');
+        if (name === 'RefreshSession') {
+          issued += 1;
+          return { refreshSession: tokenPayload(issued, Date.now()) } as never;
+        }
+        if (answer === 'offline') throw new ApiError('NETWORK', 'No connection to CashTrack.');
+        if (answer === 'refuseToken') {
+          answer = 'ok';
+          throw new ApiError('UNAUTHENTICATED', 'revoked');
+        }
         return { logOutEverywhere: 2 } as never;
       },
     });
@@ -116,7 +123,8 @@ describe('Session', () => {
     expect(session.state).toEqual({ status: 'signedIn', userId: 'user-1' });
     expect(store.token).toBe('refresh-1');
 
-    offline = false;
+    // A refused access token is renewed once, as for any request.
+    answer = 'refuseToken';
     await session.logOutEverywhere();
     expect(session.state).toEqual({
       status: 'signedOut',
@@ -130,6 +138,8 @@ describe('Session', () => {
       'RefreshSession:',
       'LogOutEverywhere:access-1',
       'LogOutEverywhere:access-1',
+      'RefreshSession:',
+      'LogOutEverywhere:access-2',
     ]);
   });
 

@@ -171,8 +171,9 @@ export class Session {
    * other devices are not logged out yet.
    */
   async logOutEverywhere(): Promise<void> {
-    const accessToken = await this.accessToken();
-    await this.post(LogOutEverywhereDocument, {}, { ...this.authOptions(), accessToken });
+    await this.withAccessToken((accessToken) =>
+      this.post(LogOutEverywhereDocument, {}, { ...this.authOptions(), accessToken }),
+    );
     await this.end(loggedOutEverywhereNotice);
   }
 
@@ -183,18 +184,24 @@ export class Session {
   }
 
   /** Runs an operation with the access token; an UNAUTHENTICATED answer renews once and retries. */
-  async request<Result, Variables>(
+  request<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
     variables: Variables,
   ): Promise<Result> {
+    return this.withAccessToken((accessToken) => this.post(document, variables, { accessToken }));
+  }
+
+  /** Sends with the access token; an UNAUTHENTICATED answer renews once and sends again. */
+  private async withAccessToken<Result>(
+    send: (accessToken: string) => Promise<Result>,
+  ): Promise<Result> {
     const token = await this.accessToken();
     try {
-      return await this.post(document, variables, { accessToken: token });
+      return await send(token);
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED') throw error;
       if (this.access?.token === token) this.access = undefined;
-      const renewed = await this.accessToken();
-      return this.post(document, variables, { accessToken: renewed });
+      return send(await this.accessToken());
     }
   }
 

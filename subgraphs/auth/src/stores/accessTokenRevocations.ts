@@ -93,8 +93,13 @@ export function createAccessTokenRevocations(
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    // Tokens expired long ago are refused for their `exp`; their revocations can go. An event
-    // still unpublished by then (Kafka down for an hour) would have nothing left to refuse.
+  }
+
+  /**
+   * Tokens expired long ago are refused for their `exp`; their revocations can go. An event
+   * still unpublished by then (Kafka down for an hour) would have nothing left to refuse.
+   */
+  async function deleteOld(now: Date): Promise<void> {
     await collection
       .deleteMany({ expiresAt: { $lt: new Date(now.getTime() - keptAfterExpiryMs) } })
       .catch((error: unknown) => log.warn({ err: error }, 'old revocations not deleted'));
@@ -118,6 +123,7 @@ export function createAccessTokenRevocations(
         event,
         now,
       );
+      await deleteOld(now);
     },
     async revokeSessions(sessions, correlationId, now) {
       const lastExpiresAt = new Date(
@@ -141,6 +147,7 @@ export function createAccessTokenRevocations(
           ),
         ),
       );
+      await deleteOld(now);
     },
     async load(now) {
       const documents = await collection
