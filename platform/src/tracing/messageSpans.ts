@@ -138,40 +138,46 @@ export async function inBatchProcessSpans<T>(
 ): Promise<T> {
   const tracer = activeTracer();
   if (tracer === undefined) return work([]);
-  const attributes = {
-    ...messagingAttributes(topic),
-    'messaging.batch.message_count': messages.length,
-  };
-  // A message left out of the sample hands its own traceparent on, read from its flags alone.
-  const leftOut = messages.map(({ headers }) => unsampledTraceOf(headers));
-  const parents = messages.map(({ headers }, index) =>
-    leftOut[index] !== undefined
-      ? undefined
-      : headers === undefined
-        ? context.active()
-        : contextFromHeaders(headers),
-  );
-  const spans = parents.map((parent) =>
-    parent === undefined || notSampled(parent)
-      ? undefined
-      : tracer.startSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, parent),
-  );
-  try {
-    const result = await work(
-      spans.map((span, index) => {
-        const traceparent = leftOut[index];
-        if (traceparent !== undefined) return { traceparent };
-        return traceCarrierOf(
-          span === undefined
-            ? (parents[index] ?? context.active())
-            : trace.setSpan(context.active(), span),
-        );
-      }),
+  // One pass, and at 10% sampling most batches start no span at all: no span list, no
+  // attributes.
+  const traceContexts: (TraceCarrier | undefined)[] = [];
+  let spans: Span[] | undefined;
+  let attributes: Record<string, string | number> | undefined;
+  for (const { headers } of messages) {
+    // A message left out of the sample hands its own traceparent on, read from its flags alone.
+    const leftOut = unsampledTraceOf(headers);
+    if (leftOut !== undefined) {
+      traceContexts.push({ traceparent: leftOut });
+      continue;
+    }
+    const parent = headers === undefined ? context.active() : contextFromHeaders(headers);
+    if (notSampled(parent)) {
+      traceContexts.push(traceCarrierOf(parent));
+      continue;
+    }
+    attributes ??= {
+      ...messagingAttributes(topic),
+      'messaging.batch.message_count': messages.length,
+    };
+    const span = tracer.startSpan(
+      `${topic} process`,
+      { kind: SpanKind.CONSUMER, attributes },
+      parent,
     );
-    for (const span of spans) if (span !== undefined) endSpan(span);
+    (spans ??= []).push(span);
+    traceContexts.push(traceCarrierOf(trace.setSpan(context.active(), span)));
+  }
+  return spans === undefined ? work(traceContexts) : settleAll(spans, () => work(traceContexts));
+}
+
+/** Awaits `work`, then ends every one of `spans` with its outcome. */
+async function settleAll<T>(spans: readonly Span[], work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await work();
+    for (const span of spans) endSpan(span);
     return result;
   } catch (error) {
-    for (const span of spans) if (span !== undefined) endSpan(span, error);
+    for (const span of spans) endSpan(span, error);
     throw error;
   }
 }
