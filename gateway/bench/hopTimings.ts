@@ -44,6 +44,13 @@ export interface ExpenseHops {
    */
   readonly projectorSteps: {
     readonly fetchMs: number;
+    /**
+     * Of `fetchMs`, the time another batch of the projector was still in hand: kafkajs fetches
+     * again only once every batch of its last fetch is handled (and its offsets committed), so
+     * an event published meanwhile waits for that batch. The rest of `fetchMs` is the broker,
+     * the offset commit and the fetch itself.
+     */
+    readonly behindBatchMs: number;
     readonly planMs: number;
     readonly writeMs: number;
     readonly reportMs: number;
@@ -221,6 +228,9 @@ export async function expenseHops(
     );
     if (announced === undefined) return [];
     const steps = stepsByEvent.get(recorded.eventId) ?? unmatched;
+    const inHandUntil = observed.steps
+      .filter((batch) => batch.startedAt <= recorded.at && batch.reportedAt > recorded.at)
+      .reduce((latest, batch) => Math.max(latest, batch.reportedAt), recorded.at);
     return [
       {
         messageId: expense.messageId,
@@ -231,6 +241,7 @@ export async function expenseHops(
         totalMs: expense.heardAt - expense.sentAt,
         projectorSteps: {
           fetchMs: steps.startedAt - recorded.at,
+          behindBatchMs: Math.max(0, Math.min(steps.startedAt, inHandUntil) - recorded.at),
           planMs: steps.plannedAt - steps.startedAt,
           writeMs: steps.writtenAt - steps.plannedAt,
           reportMs: announced.at - steps.writtenAt,

@@ -242,7 +242,7 @@ const hopNames = [
   'gcMs',
   'gcMajorMs',
 ] as const;
-const stepNames = ['fetchMs', 'planMs', 'writeMs', 'reportMs'] as const;
+const stepNames = ['fetchMs', 'behindBatchMs', 'planMs', 'writeMs', 'reportMs'] as const;
 const hopFigures = Object.fromEntries(
   [
     ...hopNames.map((name) => [name, hops.map((hop) => hop[name])] as const),
@@ -263,7 +263,7 @@ const hopFigures = Object.fromEntries(
   }),
 );
 log(
-  `hops (Kafka timestamps; command: gateway and the expense command to its event published; parser: consumed, parsed, published; projector: consumed, read models and change log written, announced, in steps: fetch (fetched and decoded, behind any batch in hand), plan (reads), write (read models), report (change log, subscribers told, up to the announcement); delivery: to the client; gc: this process's collector pauses during the change) over ${hops.length} changes:`,
+  `hops (Kafka timestamps; command: gateway and the expense command to its event published; parser: consumed, parsed, published; projector: consumed, read models and change log written, announced, in steps: fetch (fetched and decoded, behind any batch in hand; behindBatch: the part while another batch was in hand), plan (reads), write (read models), report (change log, subscribers told, up to the announcement); delivery: to the client; gc: this process's collector pauses during the change) over ${hops.length} changes:`,
 );
 for (const [name, figures] of Object.entries(hopFigures)) {
   log(`  ${name}: p50 ${figures.p50}, p99 ${figures.p99}, max ${figures.max}`);
@@ -272,7 +272,7 @@ const slowest = [...hops].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5);
 log('slowest changes, hop by hop (ms):');
 for (const hop of slowest) {
   log(
-    `  total ${roundTo(hop.totalMs)}: command ${roundTo(hop.commandMs)}, parser ${roundTo(hop.parserMs)}, projector ${roundTo(hop.projectorMs)} (fetch ${roundTo(hop.projectorSteps.fetchMs)}, plan ${roundTo(hop.projectorSteps.planMs)}, write ${roundTo(hop.projectorSteps.writeMs)}, report ${roundTo(hop.projectorSteps.reportMs)}), delivery ${roundTo(hop.deliveryMs)}, gc ${roundTo(hop.gcMs)} (major ${roundTo(hop.gcMajorMs)})`,
+    `  total ${roundTo(hop.totalMs)}: command ${roundTo(hop.commandMs)}, parser ${roundTo(hop.parserMs)}, projector ${roundTo(hop.projectorMs)} (fetch ${roundTo(hop.projectorSteps.fetchMs)} of which behind a batch ${roundTo(hop.projectorSteps.behindBatchMs)}, plan ${roundTo(hop.projectorSteps.planMs)}, write ${roundTo(hop.projectorSteps.writeMs)}, report ${roundTo(hop.projectorSteps.reportMs)}), delivery ${roundTo(hop.deliveryMs)}, gc ${roundTo(hop.gcMs)} (major ${roundTo(hop.gcMajorMs)})`,
   );
 }
 log(
