@@ -208,7 +208,11 @@ describe('the user subgraph', () => {
     const me = (token: string) => postGraphQL(url, 'query { me { id } }', {}, { token });
 
     it('accepts a token signed with the real key and correct claims (the control)', async () => {
+      // Without `sid`, as tokens signed before they named their session, and with it.
       expect((await me(signWithRealKey(claims()))).data?.me).toEqual({ id: userId });
+      expect((await me(signWithRealKey({ ...claims(), sid: 'a-session' }))).data?.me).toEqual({
+        id: userId,
+      });
     });
 
     const refusals: [string, () => string][] = [
@@ -235,6 +239,7 @@ describe('the user subgraph', () => {
             exp: Math.floor(Date.now() / 1000) - 60,
           }),
       ],
+      ['a session id that is not a string', () => signWithRealKey({ ...claims(), sid: 42 })],
       [
         'a JWT that is not an access token',
         () => signWithRealKey({ ...claims(), token_use: 'refresh' }),
