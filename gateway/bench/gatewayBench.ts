@@ -21,8 +21,9 @@
  * Each target runs `BENCH_GATEWAY_SECONDS` (default 10) after `BENCH_GATEWAY_WARMUP_SECONDS`
  * (default 2) with `BENCH_GATEWAY_CONCURRENCY` (default 16) closed loops. The one person of
  * `single` has 60 expenses, the others `BENCH_GATEWAY_USER_EXPENSES` (default 20).
- * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's V8 CPU profiles of the whole run there
- * (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
+ * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's and each subgraph's V8 CPU profiles of
+ * the whole run there (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome
+ * DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
  * runs some variants only.
  *
  * Needs Kafka and the MongoDB-protocol server (`npm run infra:up`). Figures go to stderr as they
@@ -244,10 +245,12 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
   const results: Results = new Map();
   const idleCpu = new Map<GatewayName, number>();
   let mixOperations: object = {};
+  if (profileDir !== '') await mkdir(profileDir, { recursive: true });
   const subgraphs = await startSubgraphProcesses({
     namespace: testNamespace('gatewayBench'),
     kafkaBrokers: kafkaBrokers.join(','),
     mongoUrl,
+    ...(profileDir === '' ? {} : { profileDir: path.resolve(profileDir) }),
   });
   const gateways: GatewayProcess[] = [];
   try {
@@ -258,7 +261,6 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
       ...Array<number>(userCount).fill(userExpenses),
     ]);
     if (main === undefined) throw new Error('no bench person');
-    if (profileDir !== '') await mkdir(profileDir, { recursive: true });
     for (const name of gatewayNames) {
       gateways.push(
         await startGatewayProcess(

@@ -46,6 +46,8 @@ export interface SubgraphProcessOptions {
   readonly namespace: TestNamespace;
   readonly kafkaBrokers: string;
   readonly mongoUrl: string;
+  /** Write each subgraph's V8 CPU profile of its whole run into `<profileDir>/<name>/` (`--cpu-prof`). */
+  readonly profileDir?: string;
 }
 
 export async function startSubgraphProcesses(
@@ -106,7 +108,11 @@ export async function startSubgraphProcesses(
     );
   };
   const startOne = async (name: SubgraphName): Promise<void> => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entries[name].entry], {
+    const profiling =
+      options.profileDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, name)}`];
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entries[name].entry], {
       cwd: repoRoot,
       env: environment,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
