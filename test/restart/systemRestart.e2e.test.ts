@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  errorCodes,
   postGraphQL,
   startLocalSystem,
   waitFor,
@@ -456,6 +457,47 @@ async function settledSnapshot(current: Account): Promise<Snapshot> {
   return outcome;
 }
 
+/** Two devices of a person who then logged out everywhere: what each held when it ended. */
+async function sessionsEndedEverywhere(): Promise<AuthPayload[]> {
+  const person = await signUp('leaving');
+  const laptop = await logIn(person.email, person.password);
+  const { logOutEverywhere } = await call<{ logOutEverywhere: number }>(
+    'mutation { logOutEverywhere }',
+    {},
+    person.accessToken,
+  );
+  expect(logOutEverywhere).toBe(2);
+  // The gateway ends the caller's session at once, the laptop's when auth's event comes round.
+  await waitFor(async () => (await refusals([laptop])).every(Boolean), {
+    timeoutMs: 10_000,
+    description: "the laptop's session to be ended at the gateway",
+  });
+  return [person, laptop];
+}
+
+/** For each session, whether the gateway refuses its access token. */
+async function refusals(sessions: readonly AuthPayload[]): Promise<boolean[]> {
+  return Promise.all(
+    sessions.map(async ({ accessToken }) => {
+      const me = await postGraphQL(system.gatewayUrl, '{ me { id } }', {}, { token: accessToken });
+      return errorCodes(me).includes('UNAUTHENTICATED');
+    }),
+  );
+}
+
+/** Every token of `ended` is refused: the access tokens and the refresh tokens alike. */
+async function expectEnded(ended: readonly AuthPayload[]): Promise<void> {
+  expect(await refusals(ended)).toEqual(ended.map(() => true));
+  for (const session of ended) {
+    const renewal = await postGraphQL(
+      system.gatewayUrl,
+      'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
+      { token: session.refreshToken },
+    );
+    expect(errorCodes(renewal)).toEqual(['INVALID_REFRESH_TOKEN']);
+  }
+}
+
 /** After a restart: the password still logs in, and the refresh token issued before still renews. */
 async function expectSessionSurvives(current: Account): Promise<void> {
   const loggedIn = await logIn(current.email, current.password);
@@ -510,6 +552,8 @@ describe('the whole system, stopped and started again on the same data', () => {
       ]);
       expectSummaryMatches(before);
       const accessTokenBefore = current.accessToken;
+      const ended = await sessionsEndedEverywhere();
+      await expectEnded(ended);
 
       await system.stop();
       for (const name of [...system.services, 'kafka', 'ferretdb'] as const) {
@@ -520,6 +564,8 @@ describe('the whole system, stopped and started again on the same data', () => {
       // A token signed before the stop still verifies: the signing keys were kept.
       const { me } = await call<{ me: { id: string } }>('{ me { id } }', {}, accessTokenBefore);
       expect(me.id).toBe(current.userId);
+      // Sessions ended before the stop stay ended: auth's revocations and the topic were kept.
+      await expectEnded(ended);
       await expectSessionSurvives(current);
       expect(await settledSnapshot(current)).toEqual(before);
       await newMessageIsParsedAndHeard(current, 'taxi $9.20 today');
