@@ -164,17 +164,20 @@ describe('npm run replay:expenses', () => {
     expect(await contents()).toEqual(live);
     expect(await versions.findOne({ _id: readModelNames.expenses })).toEqual({
       _id: readModelNames.expenses,
-      version: 4,
+      version: 5,
     });
   });
 
-  it('rebuilds the totals of version 3, whose buckets held a subdocument per cell', async () => {
+  it('rebuilds the totals of version 3, whose buckets held a subdocument per cell and an array of cursors', async () => {
     const live = await contents();
     const totals = database.db.collection<{ _id: string; [field: string]: unknown }>(
       readModelNames.spendingTotals,
     );
     expect(await totals.countDocuments({ cells: { $exists: true } })).toBeGreaterThan(0);
-    await totals.updateMany({}, { $unset: { cells: '' }, $set: { byCategory: {}, byDay: {} } });
+    await totals.updateMany(
+      {},
+      { $unset: { cells: '' }, $set: { byCategory: {}, byDay: {}, appliedChanges: [] } },
+    );
     const versions = database.db.collection<{ _id: string; version: number }>(
       readModelVersionsCollectionName,
     );
@@ -185,7 +188,7 @@ describe('npm run replay:expenses', () => {
     expect(await contents()).toEqual(live);
     expect(await versions.findOne({ _id: readModelNames.expenses })).toEqual({
       _id: readModelNames.expenses,
-      version: 4,
+      version: 5,
     });
   });
 
@@ -200,7 +203,7 @@ describe('npm run replay:expenses', () => {
     const versions = database.db.collection(readModelVersionsCollectionName);
     expect(await versions.find({}).sort({ _id: 1 }).toArray()).toEqual([
       { _id: readModelNames.expenseMessages, version: 1 },
-      { _id: readModelNames.expenses, version: 4 },
+      { _id: readModelNames.expenses, version: 5 },
       { _id: readModelNames.userSettings, version: 1 },
     ]);
 

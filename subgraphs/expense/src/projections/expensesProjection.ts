@@ -50,12 +50,13 @@ const isPositionedExpenseEvent = isPositionedEventOf(expenseEventTypes);
  * Version 3: each expense keeps the parser that made it and whether it guessed the category;
  * the rebuild reads them from the events, so expenses parsed before show their guesses too.
  * Version 4: a totals bucket holds its cells as one packed text (readModels/bucketCells.ts).
+ * Version 5: and its ledger's cursors as one text.
  */
 export function expensesProjection(knownBuckets: number): ReadModelProjection {
   return {
     name: readModelNames.expenses,
     companions: [readModelNames.spendingTotals],
-    version: 4,
+    version: 5,
     eventTypes: expenseEventTypes,
     bind(database) {
       const expenses = database.collection<ExpenseDocument>(readModelNames.expenses);

@@ -84,7 +84,10 @@ async function storedBuckets(
   for (const bucket of found) {
     stored.set(bucket._id, {
       revision: bucket.revision,
-      ledger: { appliedChanges: bucket.appliedChanges, settledThrough: bucket.settledThrough },
+      ledger: {
+        appliedChanges: bucket.appliedChanges === '' ? [] : bucket.appliedChanges.split(' '),
+        settledThrough: bucket.settledThrough,
+      },
       cells: bucket.cells,
     });
   }
@@ -110,7 +113,7 @@ function bucketWrite(
     currency,
     month,
     cells: next.cells,
-    appliedChanges: [...next.ledger.appliedChanges],
+    appliedChanges: next.ledger.appliedChanges.join(' '),
     settledThrough: next.ledger.settledThrough,
     revision: next.revision,
   };

@@ -15,8 +15,13 @@ export type MonthTotalsDocument = {
   readonly currency: string;
   readonly month: string;
   readonly cells: PackedCells;
-  /** The latest changes applied: the guard that counts each change once however often it comes. */
-  readonly appliedChanges: BucketLedger['appliedChanges'];
+  /**
+   * The cursors of the latest changes applied, joined by spaces: the guard that counts each change
+   * once however often it comes. One text, not an array of up to 100, for FerretDB's cost per
+   * value (see bucketCells.ts): as an array, 100 cursors added 1.7 ms of its CPU to each update
+   * of the bucket; as one text, 0.2 ms.
+   */
+  readonly appliedChanges: string;
   readonly settledThrough: BucketLedger['settledThrough'];
   /** A fresh random id per write, for compare-and-set: written only if unchanged since read. */
   readonly revision: string;
