@@ -8,7 +8,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { contextFromHeaders } from '../traceContext.ts';
-import { activeTracer } from './startTracing.ts';
+import { activeTracer, newTraceLeftOut } from './startTracing.ts';
 
 const requestContexts = new WeakMap<IncomingMessage, Context>();
 
@@ -31,6 +31,17 @@ export function traceRequest(
 ): void {
   const tracer = activeTracer();
   if (tracer === undefined) return next();
+  const parentContext = contextFromHeaders(request.headers);
+  if (trace.getSpan(parentContext) === undefined) {
+    // A new trace, drawn as the sampler would: one left out needs no SDK span, name or
+    // attributes, only its ids as the active span, for what the request calls to carry on.
+    const leftOut = newTraceLeftOut();
+    if (leftOut !== undefined) {
+      const spanContext = trace.setSpan(parentContext, trace.wrapSpanContext(leftOut));
+      requestContexts.set(request, spanContext);
+      return context.with(spanContext, next);
+    }
+  }
   // Under a mount (`app.use('/graphql', ...)`) express leaves only the rest in `url`.
   const path = (request.originalUrl ?? request.url ?? '/').split('?', 1)[0] ?? '/';
   const method = request.method ?? 'GET';
@@ -42,7 +53,7 @@ export function traceRequest(
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': method, 'url.path': path },
     },
-    contextFromHeaders(request.headers),
+    parentContext,
   );
   const spanContext = trace.setSpan(context.active(), span);
   requestContexts.set(request, spanContext);

@@ -7,9 +7,9 @@ import {
   TraceFlags,
   type Context,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import { currentUnsampledTraceparent } from '../correlation.ts';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import { errorMessage } from '../errors.ts';
 import {
   contextFromHeaders,
@@ -19,7 +19,7 @@ import {
   type HeaderValues,
   type TraceCarrier,
 } from '../traceContext.ts';
-import { activeTracer, newTraceSampleShare } from './startTracing.ts';
+import { activeTracer, newTraceLeftOut } from './startTracing.ts';
 
 // Spans of messages, named and attributed as OpenTelemetry's messaging conventions say
 // (`<destination> publish`, `<destination> process`, `messaging.*`).
@@ -57,10 +57,11 @@ export function startPublishSpan(
     return { headers, end: noSpanToEnd };
   }
   if (parent === undefined && trace.getActiveSpan() === undefined) {
-    // A new trace: decided here as the sampler would (a share of new traces, at random), and one
-    // left out goes on as a traceparent alone, so its consumers leave it out too.
-    if (!(Math.random() < newTraceSampleShare())) {
-      return { headers: { traceparent: newUnsampledTraceparent() }, end: noSpanToEnd };
+    // A new trace: decided here as the sampler would, and one left out goes on as a traceparent
+    // alone, so its consumers leave it out too.
+    const leftOut = newTraceLeftOut();
+    if (leftOut !== undefined) {
+      return { headers: { traceparent: unsampledTraceparentOf(leftOut) }, end: noSpanToEnd };
     }
   }
   const parentContext = parent === undefined ? context.active() : contextFromHeaders({ ...parent });
@@ -88,16 +89,16 @@ export function startPublishSpan(
  * The `traceparent` of the unsampled trace the handling of a message with `headers` continues:
  * its own when its sampler left it out (read from its flags alone), or a new one when it carries
  * none, nothing is active and the sampler would leave a new trace out, so what the handling
- * causes stays out of the sample too. Undefined when the handling is traced (or tracing is off).
+ * causes stays out of the sample too. Undefined when the handling is traced (or tracing is off);
+ * for a new trace the sampler kept, the span the handling then starts at once is in it.
  */
 export function unsampledTraceOf(headers: HeaderValues | undefined): string | undefined {
   if (activeTracer() === undefined) return undefined;
   const carried = unsampledTraceparentIn(headers);
   if (carried !== undefined || headers?.traceparent !== undefined) return carried;
-  if (trace.getActiveSpan() !== undefined || Math.random() < newTraceSampleShare()) {
-    return undefined;
-  }
-  return newUnsampledTraceparent();
+  if (trace.getActiveSpan() !== undefined) return undefined;
+  const leftOut = newTraceLeftOut();
+  return leftOut === undefined ? undefined : unsampledTraceparentOf(leftOut);
 }
 
 /**
@@ -200,11 +201,9 @@ function notSampled(parent: Context): boolean {
 
 function noSpanToEnd(): void {}
 
-const ids = new RandomIdGenerator();
-
-/** A version-00 traceparent of a new trace, its sampled flag off. */
-function newUnsampledTraceparent(): string {
-  return `00-${ids.generateTraceId()}-${ids.generateSpanId()}-00`;
+/** The version-00 traceparent of the ids of a trace left out, its sampled flag off. */
+function unsampledTraceparentOf({ traceId, spanId }: SpanContext): string {
+  return `00-${traceId}-${spanId}-00`;
 }
 
 function messagingAttributes(topic: string): Record<string, string> {

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, type SpanContext, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -7,7 +7,8 @@ import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readSettings, type Environment } from '../config/setting.ts';
 import { CorrelationContextManager } from './correlationContextManager.ts';
-import { newTraceShareOf, samplerFor } from './sampler.ts';
+import { NewTraceDraws } from './newTraceDraws.ts';
+import { newTraceSamplerFor, newTraceShareOf, samplerFor } from './sampler.ts';
 import { tracingSettings } from './tracingSettings.ts';
 import { skippingUnsampledChildren } from './unsampledChildren.ts';
 
@@ -27,6 +28,18 @@ let newTraceShare = 1;
 
 export function newTraceSampleShare(): number {
   return newTraceShare;
+}
+
+/** Draws new traces as the sampler judges them while tracing is on (newTraceDraws.ts). */
+let newTraceDraws: NewTraceDraws | undefined;
+
+/**
+ * The ids of a new trace when the sampler leaves it out, so the caller makes no span; undefined
+ * when it keeps it (the root span the caller then starts, at once, is that trace) or tracing is
+ * off.
+ */
+export function newTraceLeftOut(): SpanContext | undefined {
+  return newTraceDraws?.leftOut();
 }
 
 export interface Tracing {
@@ -60,8 +73,10 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
   if (exporter === undefined) {
     return { flush: async () => undefined, shutdown: async () => undefined };
   }
+  const draws = new NewTraceDraws(newTraceSamplerFor(config.sampler, config.samplerRatio));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
+    idGenerator: draws,
     sampler: samplerFor(config.sampler, config.samplerRatio),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
@@ -72,11 +87,13 @@ export function startTracing(serviceName: string, options: StartTracingOptions =
   context.setGlobalContextManager(new CorrelationContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   newTraceShare = newTraceShareOf(config.sampler, config.samplerRatio);
+  newTraceDraws = draws;
   ourTracer = trace.getTracer('cashtrack');
   return {
     flush: () => provider.forceFlush(),
     async shutdown() {
       ourTracer = undefined;
+      newTraceDraws = undefined;
       await provider.shutdown();
       trace.disable();
       propagation.disable();
