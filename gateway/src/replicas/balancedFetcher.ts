@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { CodedError, createLogger } from '@cashtrack/platform';
-import { keepAliveFetch } from './keepAliveFetch.ts';
+import { failedOnReusedConnection, keepAliveFetch } from './keepAliveFetch.ts';
 import type { ReplicaPool } from './replicaPool.ts';
 
 const log = createLogger('gateway');
@@ -25,7 +25,7 @@ export function balancedFetcher(
     let lastError: unknown;
     for (const url of pool.candidates()) {
       try {
-        const response = await transport(url, init);
+        const response = await sendRetryingStaleConnection(transport, url, init);
         pool.succeeded(url);
         return response;
       } catch (error) {
@@ -41,6 +41,25 @@ export function balancedFetcher(
     }
     throw unavailable(subgraph, lastError, { changeMayHaveBeenMade: false });
   };
+}
+
+/**
+ * A query whose keep-alive connection the replica had just closed for idleness (racing our reuse
+ * of it, the more often the busier the replica) goes once more to the same replica on another
+ * connection before the replica counts as failed: with one replica that race was a
+ * SERVICE_UNAVAILABLE. A mutation is not sent again, since a reset cannot prove it did not run.
+ */
+async function sendRetryingStaleConnection(
+  transport: Fetcher,
+  url: string,
+  init: FetcherRequestInit | undefined,
+): Promise<FetcherResponse> {
+  try {
+    return await transport(url, init);
+  } catch (error) {
+    if (!failedOnReusedConnection(error) || isMutation(init?.body)) throw error;
+    return transport(url, init);
+  }
 }
 
 function unavailable(

@@ -2,6 +2,17 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 
+const reusedConnection = Symbol('failed on a reused keep-alive connection');
+
+/**
+ * True when `error` ended a request sent on a keep-alive connection opened for an earlier one:
+ * most often the server closed it for idleness just as we reused it, before reading the request.
+ */
+export function failedOnReusedConnection(error: unknown): boolean {
+  // Not `instanceof Error`: node:http's errors come from another realm under Jest's VM.
+  return typeof error === 'object' && error !== null && reusedConnection in error;
+}
+
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
 
@@ -52,7 +63,9 @@ export function keepAliveFetch(
         });
       },
     );
-    outgoing.once('error', reject);
+    outgoing.once('error', (error) =>
+      reject(outgoing.reusedSocket ? Object.assign(error, { [reusedConnection]: true }) : error),
+    );
     outgoing.end(init.body);
   });
 }
