@@ -225,27 +225,29 @@ async function dropEverything(mongo: MongoClient, subgraphs: SubgraphProcesses):
 type Results = Map<VariantName, Map<TargetName, Measured>>;
 
 /**
- * Sends the variant's requests for as long as one target is measured, through the gateway
- * measured last (Hive), before any is measured. Every target replays the round from its start,
- * so without this the first one measured read each person's expenses and buckets cold from
- * FerretDB and the ones after it read them warm: the fixed order ours, apollo, hive handed Hive
- * the warmest subgraphs in every variant. Primed through Hive, any JIT warm-up it adds goes to
- * a rival, not to ours. Answers the requests sent.
+ * Sends the variant's requests through every gateway in turn, each for as long as one target is
+ * measured, before any is measured. Every target replays the round from its start, so without
+ * this the first one measured read each person's expenses and buckets cold from FerretDB and
+ * the ones after it read them warm: the fixed order ours, apollo, hive handed Hive the warmest
+ * subgraphs in every variant. Each gateway gets the same extra JIT warm-up. Answers the requests
+ * sent.
  */
 async function prime(
   gateways: readonly GatewayProcess[],
   requests: readonly LoadRequest[],
 ): Promise<number> {
-  const last = gateways.at(-1);
-  if (last === undefined) return 0;
-  const load = await runLoadInChild({
-    url: last.url,
-    requests,
-    concurrency,
-    warmupMs: 0,
-    durationMs: (warmupSeconds + seconds) * 1_000,
-  });
-  return load.allRequests;
+  let sent = 0;
+  for (const gateway of gateways) {
+    const load = await runLoadInChild({
+      url: gateway.url,
+      requests,
+      concurrency,
+      warmupMs: 0,
+      durationMs: (warmupSeconds + seconds) * 1_000,
+    });
+    sent += load.allRequests;
+  }
+  return sent;
 }
 
 /**
@@ -317,7 +319,7 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
     for (const variant of chosenVariants) {
       say(`${variant}:`);
       const primed = await prime(gateways, rounds[variant]);
-      say(`  primed through ${gateways.at(-1)?.name ?? '-'}: ${primed} requests, not counted`);
+      say(`  primed through every gateway: ${primed} requests, not counted`);
       const measured = new Map<TargetName, Measured>();
       results.set(variant, measured);
       if (variant === 'single') {
