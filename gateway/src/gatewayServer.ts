@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { startRevocationListener } from '@cashtrack/events/kafka';
 import {
   bearerToken,
+  cacheVerifiedTokens,
   createAccessTokenVerifier,
   jwksKeySource,
   refuseRevokedTokens,
@@ -55,7 +56,6 @@ import { ReplicaPool } from './replicas/replicaPool.ts';
 import { SharedQueryFetches } from './replicas/sharedQueryFetches.ts';
 import { copySubgraphAnswer, SubgraphDataSource } from './replicas/subgraphDataSource.ts';
 import { releaseSharedFetches } from './plugins/releaseSharedFetches.ts';
-import { cacheVerifiedTokens } from './tokens/verifiedTokenCache.ts';
 import { resolvedAloneBy } from './subscriptions/resolvedAlone.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { UpstreamSubscriptions } from './subscriptions/upstreamSubscriptions.ts';

@@ -16,6 +16,7 @@ import {
   refuseRevokedTokens,
   type PublicKeyLookup,
 } from '../tokens/accessTokenVerifier.ts';
+import { cacheVerifiedTokens } from '../tokens/verifiedTokenCache.ts';
 import { CodedError } from '../errors.ts';
 import { startHttpServer, type HttpRoute } from '../http/httpServer.ts';
 import { jwksKeySource } from '../tokens/jwksKeySource.ts';
@@ -230,12 +231,16 @@ export async function startService<Own, Mongo extends boolean, KafkaAtStart exte
         resolvers: graphql.resolvers,
         subscriptions: graphql.subscriptions,
         host: config.host,
+        // The gateway sends a person's token with every fetch; one signature check per token and
+        // minute is enough. Revocations are checked outside the cache, on every request.
         verifier: refuseRevokedTokens(
-          createAccessTokenVerifier({
-            issuer: tokens.issuer,
-            audience: tokens.audience,
-            publicKeyFor: graphql.publicKeyFor ?? authJwks(tokens),
-          }),
+          cacheVerifiedTokens(
+            createAccessTokenVerifier({
+              issuer: tokens.issuer,
+              audience: tokens.audience,
+              publicKeyFor: graphql.publicKeyFor ?? authJwks(tokens),
+            }),
+          ),
           revoked,
         ),
         logger: log,

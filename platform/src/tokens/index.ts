@@ -12,3 +12,5 @@ export type {
 export { RevokedAccessTokens } from './revokedAccessTokens.ts';
 export { jwksKeySource } from './jwksKeySource.ts';
 export type { JwksKeySourceOptions } from './jwksKeySource.ts';
+export { cacheVerifiedTokens } from './verifiedTokenCache.ts';
+export type { VerifiedTokenCacheOptions } from './verifiedTokenCache.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import type { VerifiedAccessToken } from '../src/index.ts';
 import {
+  cacheVerifiedTokens,
   refuseRevokedTokens,
   RevokedAccessTokens,
   type AccessTokenVerifier,
-} from '@cashtrack/platform/tokens';
-import type { VerifiedAccessToken } from '@cashtrack/platform';
-import { cacheVerifiedTokens } from '../src/tokens/verifiedTokenCache.ts';
+} from '../src/tokens/index.ts';
 
 function countingVerifier(expiresAtMs: number): AccessTokenVerifier & { calls: number } {
   const verifier = {

@@ -1,5 +1,5 @@
-import type { AccessTokenVerifier } from '@cashtrack/platform/tokens';
-import type { VerifiedAccessToken } from '@cashtrack/platform';
+import type { VerifiedAccessToken } from '../accessTokens.ts';
+import type { AccessTokenVerifier } from './accessTokenVerifier.ts';
 
 export interface VerifiedTokenCacheOptions {
   /** Most tokens remembered; the least recently used is forgotten past this. Default 10 000. */
@@ -14,7 +14,8 @@ export interface VerifiedTokenCacheOptions {
 
 /**
  * Remembers tokens `verifier` accepted, so a client sending the same access token with every
- * request costs one signature check per token and minute rather than one per request. A token is
+ * request costs one signature check per token and minute rather than one per request: at the
+ * gateway, and at each subgraph, which verifies the token of every fetch the gateway makes. A token is
  * answered from memory only before its own expiry and within `maxAgeMs` of its verification;
  * refused tokens are never remembered, so each refusal is checked and logged as before.
  */
