@@ -143,6 +143,72 @@ describe('Session', () => {
     ]);
   });
 
+  it.each(['before', 'after'] as const)(
+    'keeps the log-out-everywhere notice when the socket renewal it set off is refused %s it',
+    async (refusal) => {
+      // The gateway closes this device's socket as soon as the sessions end, often before the
+      // mutation's answer arrives; the socket renews, and the server refuses the ended session.
+      const answers = new Map<string, () => void>();
+      const answered = (name: string) => new Promise<void>((resolve) => answers.set(name, resolve));
+      let signedIn = false;
+      const session = webSession(async (document) => {
+        const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+        if (!signedIn) {
+          signedIn = true;
+          return { refreshSession: { ...tokenPayload(1, Date.now()), refreshToken: '' } } as never;
+        }
+        await answered(name);
+        if (name === 'RefreshSession') throw new ApiError('INVALID_REFRESH_TOKEN', 'ended');
+        return { logOutEverywhere: 2 } as never;
+      });
+      await session.restore();
+      const loggingOut = session.logOutEverywhere();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const socketRenewal = session.renew().catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const order =
+        refusal === 'before'
+          ? ['RefreshSession', 'LogOutEverywhere']
+          : ['LogOutEverywhere', 'RefreshSession'];
+      for (const name of order) {
+        answers.get(name)?.();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await loggingOut;
+      expect(await socketRenewal).toMatchObject({ code: expect.any(String) });
+      expect(session.state).toEqual({
+        status: 'signedOut',
+        notice: { text: 'You are logged out on all your devices.', tone: 'info' },
+      });
+    },
+  );
+
+  it('neither revives nor ends a later session with a renewal sent before log-out', async () => {
+    let issued = 0;
+    let holdRenewal: (() => void) | undefined;
+    const session = webSession(async (document) => {
+      const name = operationName(document as TypedDocumentNode<unknown, unknown>);
+      if (name === 'LogOut') return { logOut: true } as never;
+      if (name === 'LogIn') {
+        issued += 1;
+        return { logIn: { ...tokenPayload(issued, Date.now()), deviceToken: null } } as never;
+      }
+      issued += 1;
+      const payload = { refreshSession: { ...tokenPayload(issued, Date.now()), refreshToken: '' } };
+      if (issued > 1) await new Promise<void>((resolve) => (holdRenewal = resolve));
+      return payload as never;
+    });
+    await session.restore();
+    const staleRenewal = session.renew().catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await session.logOut();
+    expect(session.state).toEqual({ status: 'signedOut' });
+    // Its answer comes after log-out: the session stays ended.
+    holdRenewal?.();
+    expect(await staleRenewal).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(session.state).toEqual({ status: 'signedOut' });
+  });
+
   it('never holds the refresh token in cookie mode: it sends the placeholder and the header', async () => {
     const seen: unknown[] = [];
     const session = webSession(async (_document, variables, options) => {

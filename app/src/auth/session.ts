@@ -73,6 +73,11 @@ export class Session {
   /** The refresh token, on a phone; never held on the web (see RefreshTokenStore). */
   private refreshToken: string | null = null;
   private refreshing: Promise<string> | undefined;
+  /**
+   * Counts ended sessions. A renewal that was sent before its session ended answers into the
+   * next state: it must neither end a later session nor replace a notice, nor revive this one.
+   */
+  private endedSessions = 0;
 
   constructor(options: SessionOptions) {
     this.store = options.store;
@@ -210,13 +215,16 @@ export class Session {
    * is single use, so two renewals with it would end the session.
    */
   renew(): Promise<string> {
-    this.refreshing ??= this.refreshOnce().finally(() => {
-      this.refreshing = undefined;
+    if (this.refreshing !== undefined) return this.refreshing;
+    const renewal = this.refreshOnce().finally(() => {
+      if (this.refreshing === renewal) this.refreshing = undefined;
     });
-    return this.refreshing;
+    this.refreshing = renewal;
+    return renewal;
   }
 
   private async refreshOnce(): Promise<string> {
+    const session = this.endedSessions;
     const token = this.store.mode === 'cookie' ? cookieTokenPlaceholder : this.refreshToken;
     if (token === null) {
       await this.end(endedNotice);
@@ -228,11 +236,17 @@ export class Session {
         await this.post(RefreshSessionDocument, { refreshToken: token }, this.authOptions())
       ).refreshSession;
     } catch (error) {
-      if (error instanceof ApiError && error.code !== 'NETWORK' && error.code !== 'RATE_LIMITED') {
+      if (
+        session === this.endedSessions &&
+        error instanceof ApiError &&
+        error.code !== 'NETWORK' &&
+        error.code !== 'RATE_LIMITED'
+      ) {
         await this.end(this.current.status === 'signedIn' ? endedNotice : undefined);
       }
       throw error;
     }
+    if (session !== this.endedSessions) throw new ApiError('UNAUTHENTICATED', endedNotice.text);
     await this.begin(payload);
     return payload.accessToken;
   }
@@ -257,6 +271,8 @@ export class Session {
   }
 
   private async end(notice: SessionNotice | undefined): Promise<void> {
+    this.endedSessions += 1;
+    this.refreshing = undefined;
     this.access = undefined;
     this.refreshToken = null;
     await this.store.clear().catch(() => undefined);
