@@ -175,7 +175,7 @@ describe('Session', () => {
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       await loggingOut;
-      expect(await socketRenewal).toMatchObject({ code: expect.any(String) });
+      expect(await socketRenewal).toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
       expect(session.state).toEqual({
         status: 'signedOut',
         notice: { text: 'You are logged out on all your devices.', tone: 'info' },
