@@ -13,14 +13,22 @@
  * Every piece runs in a process of its own: the real auth, user and expense entry points
  * (subgraphProcesses.ts, against the shared Kafka and MongoDB-protocol server with a private
  * topic prefix and databases), each gateway (gatewayProcess.ts) and the load generator
- * (loadGenerator.ts). A gateway's CPU per request is its own process's `process.cpuUsage()`
- * over the measured window divided by the requests started in it; the subgraphs' CPU per
- * request (from /proc, Linux) is printed beside it as context. On a shared machine the rates
- * move with everybody else's load; CPU per request much less.
+ * (loadGenerator.ts). Every process runs with `NODE_ENV=production`, as the Dockerfile has it
+ * (graphql-js then skips its cross-realm `instanceof` check; benchEnvironment.ts), unless
+ * `NODE_ENV` is set. A gateway's CPU per request is its own process's `process.cpuUsage()`
+ * over the measured windows divided by the requests started in them; the subgraphs' CPU per
+ * request (from /proc, Linux) is printed beside it. On a shared machine the rates move with
+ * everybody else's load; CPU per request much less.
  *
- * Each target runs `BENCH_GATEWAY_SECONDS` (default 10) after `BENCH_GATEWAY_WARMUP_SECONDS`
- * (default 2) with `BENCH_GATEWAY_CONCURRENCY` (default 16) closed loops, after the variant's
- * requests have primed the subgraphs' data (`prime`). The one person of
+ * Fairness: the targets are measured in interleaved slices (ours, apollo, hive, ours, apollo,
+ * hive, … `BENCH_GATEWAY_SLICES`, default 5, each), so a drift of the machine's load hits every
+ * target alike. Each target gets `BENCH_GATEWAY_SECONDS` (default 10) in all, each slice after
+ * `BENCH_GATEWAY_WARMUP_SECONDS` (default 1) that is not counted, with
+ * `BENCH_GATEWAY_CONCURRENCY` (default 16) closed loops, after the variant's requests have
+ * primed the subgraphs' data (`prime`). When a subgraph process uses most of a core (or the
+ * machine is saturated) under some gateway, the variant is called subgraph-bound (or
+ * machine-bound): its rps ratios are then the subgraphs' limit, not a gateway ratio, and the
+ * gateways' own CPU per request is the figure to compare. The one person of
  * `single` has 60 expenses, the others `BENCH_GATEWAY_USER_EXPENSES` (default 20).
  * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's and each subgraph's V8 CPU profiles of
  * the whole run there (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome
@@ -52,12 +60,27 @@ import {
   subgraphQuery,
 } from './benchWorkload.ts';
 import { startGatewayProcess, type GatewayProcess } from './gatewayProcess.ts';
-import { runLoadInChild, type LoadRequest, type LoadResult } from './loadGenerator.ts';
-import { startSubgraphProcesses, type SubgraphProcesses } from './subgraphProcesses.ts';
+import {
+  mergeLoadResults,
+  runLoadInChild,
+  type LoadRequest,
+  type LoadResult,
+} from './loadGenerator.ts';
+import {
+  startSubgraphProcesses,
+  type SubgraphName,
+  type SubgraphProcesses,
+} from './subgraphProcesses.ts';
+import { busyShare, machineCpu, type MachineCpu } from './machineCpu.ts';
 
 const concurrency = envInt('BENCH_GATEWAY_CONCURRENCY', 16);
 const seconds = envInt('BENCH_GATEWAY_SECONDS', 10);
-const warmupSeconds = envInt('BENCH_GATEWAY_WARMUP_SECONDS', 2);
+const warmupSeconds = envInt('BENCH_GATEWAY_WARMUP_SECONDS', 1);
+const slices = Math.max(1, envInt('BENCH_GATEWAY_SLICES', 5));
+/** A subgraph process busy for this share of one core or more is what limits the rate. */
+const saturatedCoreShare = 0.85;
+/** So is a machine this busy over all its cores, whoever keeps it busy. */
+const saturatedMachineShare = 0.95;
 const userCount = Math.max(2, envInt('BENCH_GATEWAY_USERS', 200));
 const userExpenses = Math.max(1, envInt('BENCH_GATEWAY_USER_EXPENSES', 20));
 const profileDir = envString('BENCH_GATEWAY_PROFILE', '');
@@ -73,12 +96,34 @@ type TargetName = GatewayName | 'direct';
 
 interface Measured extends LoadResult {
   /**
-   * CPU of the target's own process from the end of the warm-up on, per request started in the
-   * measured window (the few still in flight at its start are counted in neither).
+   * CPU of the target's own process in its measured windows (each slice's warm-up left out), per
+   * request started in them (the few still in flight at a window's start are counted in neither).
    */
   readonly cpuMsPerRequest: number | undefined;
   /** CPU of the three subgraph processes per answered request (10 ms ticks; Linux only). */
   readonly subgraphCpuMsPerRequest: number | undefined;
+  /** The busiest subgraph process over the measured windows, as a share of one core (Linux). */
+  readonly busiestSubgraph: { readonly name: SubgraphName; readonly coreShare: number } | undefined;
+  /** How busy the whole machine was over the measured windows, 0 to 1 (Linux). */
+  readonly machineBusyShare: number | undefined;
+}
+
+/** Something the bench sends load to: a gateway, or the expense subgraph itself (`direct`). */
+interface Target {
+  readonly name: TargetName;
+  readonly url: string;
+  readonly requests: readonly LoadRequest[];
+  readonly signAsGateway: boolean;
+  cpuMs(): Promise<number | undefined>;
+}
+
+/** What one slice of one target measured: its load and the CPU used in its measured window. */
+interface Slice {
+  readonly load: LoadResult;
+  readonly cpuMs: number | undefined;
+  readonly subgraphCpuMs: Readonly<Record<SubgraphName, number>> | undefined;
+  readonly wallMs: number;
+  readonly machine: { readonly before: MachineCpu; readonly after: MachineCpu } | undefined;
 }
 
 function say(line: string): void {
@@ -152,49 +197,143 @@ async function checkSingle(
   });
 }
 
-async function measure(
-  target: TargetName,
-  url: string,
-  requests: readonly LoadRequest[],
-  cpuMs: () => Promise<number | undefined>,
-  subgraphs: SubgraphProcesses,
-): Promise<Measured> {
+async function measureSlice(target: Target, subgraphs: SubgraphProcesses): Promise<Slice> {
   // Read when the warm-up is over: JIT compilation and connection set-up are not the figure.
   let cpuBefore: Promise<number | undefined> = Promise.resolve(undefined);
-  let subgraphsBefore: number | undefined;
+  let subgraphsBefore: Readonly<Record<SubgraphName, number>> | undefined;
+  let machineBefore: MachineCpu | undefined;
+  let measuringFrom = 0;
   const load = await runLoadInChild(
     {
-      url,
-      requests,
-      signAsGateway: target === 'direct',
+      url: target.url,
+      requests: target.requests,
+      signAsGateway: target.signAsGateway,
       concurrency,
       warmupMs: warmupSeconds * 1_000,
-      durationMs: seconds * 1_000,
+      durationMs: (seconds * 1_000) / slices,
     },
     () => {
-      cpuBefore = cpuMs();
+      cpuBefore = target.cpuMs();
       subgraphsBefore = subgraphs.cpuMs();
+      machineBefore = machineCpu();
+      measuringFrom = performance.now();
     },
   );
-  const cpuAfter = await cpuMs();
+  const cpuAfter = await target.cpuMs();
   const subgraphsAfter = subgraphs.cpuMs();
-  const perRequest = (before: number | undefined, after: number | undefined): number | undefined =>
-    before === undefined || after === undefined
+  const machineAfter = machineCpu();
+  const wallMs = performance.now() - measuringFrom;
+  const before = await cpuBefore;
+  return {
+    load,
+    cpuMs: before === undefined || cpuAfter === undefined ? undefined : cpuAfter - before,
+    subgraphCpuMs:
+      subgraphsBefore === undefined || subgraphsAfter === undefined
+        ? undefined
+        : {
+            auth: subgraphsAfter.auth - subgraphsBefore.auth,
+            user: subgraphsAfter.user - subgraphsBefore.user,
+            expense: subgraphsAfter.expense - subgraphsBefore.expense,
+          },
+    wallMs,
+    machine:
+      machineBefore === undefined || machineAfter === undefined
+        ? undefined
+        : { before: machineBefore, after: machineAfter },
+  };
+}
+
+/** The sum of `value` over `items`; undefined when any item has none. */
+function sumOf<T>(items: readonly T[], value: (item: T) => number | undefined): number | undefined {
+  let total = 0;
+  for (const item of items) {
+    const one = value(item);
+    if (one === undefined) return undefined;
+    total += one;
+  }
+  return total;
+}
+
+const subgraphNames: readonly SubgraphName[] = ['auth', 'user', 'expense'];
+
+function measuredOf(target: TargetName, taken: readonly Slice[]): Measured {
+  const load = mergeLoadResults(taken.map((slice) => slice.load));
+  const wallMs = taken.reduce((sum, slice) => sum + slice.wallMs, 0);
+  const perRequest = (ms: number | undefined): number | undefined =>
+    ms === undefined ? undefined : round(ms / Math.max(1, load.requests));
+  const bySubgraph = subgraphNames.map((name) => ({
+    name,
+    ms: sumOf(taken, (slice) => slice.subgraphCpuMs?.[name]),
+  }));
+  const busiest = bySubgraph.reduce((most, one) => ((one.ms ?? 0) > (most.ms ?? 0) ? one : most));
+  const busyShares = sumOf(taken, (slice) =>
+    slice.machine === undefined
       ? undefined
-      : round((after - before) / Math.max(1, load.requests));
+      : busyShare(slice.machine.before, slice.machine.after) * slice.wallMs,
+  );
   const result: Measured = {
     ...load,
-    cpuMsPerRequest: perRequest(await cpuBefore, cpuAfter),
-    subgraphCpuMsPerRequest: perRequest(subgraphsBefore, subgraphsAfter),
+    cpuMsPerRequest: perRequest(sumOf(taken, (slice) => slice.cpuMs)),
+    subgraphCpuMsPerRequest: perRequest(sumOf(bySubgraph, (one) => one.ms)),
+    busiestSubgraph:
+      busiest.ms === undefined
+        ? undefined
+        : { name: busiest.name, coreShare: round(busiest.ms / Math.max(1, wallMs)) },
+    machineBusyShare:
+      busyShares === undefined ? undefined : round(busyShares / Math.max(1, wallMs)),
   };
+  const busiestText =
+    result.busiestSubgraph === undefined
+      ? '-'
+      : `${result.busiestSubgraph.name} ${result.busiestSubgraph.coreShare} of a core`;
   say(
     `  ${target.padEnd(6)} ${String(result.rps).padStart(6)} rps   p50 ${result.p50Ms} ms   ` +
       `p99 ${result.p99Ms} ms   ${result.cpuMsPerRequest ?? '-'} ms CPU/request ` +
-      `(subgraphs ${result.subgraphCpuMsPerRequest ?? '-'})   ${result.requests} requests, ` +
+      `(subgraphs ${result.subgraphCpuMsPerRequest ?? '-'}, busiest ${busiestText}; machine ` +
+      `${result.machineBusyShare ?? '-'} busy)   ${result.requests} requests, ` +
       `${result.failures} failed`,
   );
   if (result.failures > 0) say(`    first failure: ${result.firstFailure ?? ''}`);
   return result;
+}
+
+/**
+ * Every target `slices` times in turn (A, B, C, A, B, C, …), each slice as long, so that the
+ * machine's drift (others' load, FerretDB's checkpoints) falls on all of them alike.
+ */
+async function measureInterleaved(
+  targets: readonly Target[],
+  subgraphs: SubgraphProcesses,
+): Promise<Map<TargetName, Measured>> {
+  const taken = new Map<TargetName, Slice[]>(targets.map((target) => [target.name, []]));
+  for (let slice = 0; slice < slices; slice += 1) {
+    for (const target of targets) {
+      taken.get(target.name)?.push(await measureSlice(target, subgraphs));
+    }
+  }
+  return new Map(
+    targets.map((target) => [target.name, measuredOf(target.name, taken.get(target.name) ?? [])]),
+  );
+}
+
+/**
+ * Why a variant's rps ratios are not gateway ratios, if they are not: a subgraph process (or the
+ * whole machine) was saturated under some gateway, so the gateways ran into the same ceiling.
+ */
+function boundBy(measured: ReadonlyMap<TargetName, Measured>): string | undefined {
+  const gateways = [...measured].filter(([name]) => name !== 'direct');
+  const saturated = gateways.flatMap(([name, { busiestSubgraph }]) =>
+    busiestSubgraph !== undefined && busiestSubgraph.coreShare >= saturatedCoreShare
+      ? [`${busiestSubgraph.name} at ${busiestSubgraph.coreShare} of a core under ${name}`]
+      : [],
+  );
+  if (saturated.length > 0) return `subgraph-bound (${saturated.join(', ')})`;
+  const busy = gateways.flatMap(([name, { machineBusyShare }]) =>
+    machineBusyShare !== undefined && machineBusyShare >= saturatedMachineShare
+      ? [`the machine ${machineBusyShare} busy under ${name}`]
+      : [],
+  );
+  return busy.length > 0 ? `machine-bound (${busy.join(', ')})` : undefined;
 }
 
 async function dropEverything(mongo: MongoClient, subgraphs: SubgraphProcesses): Promise<void> {
@@ -320,31 +459,33 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
       say(`${variant}:`);
       const primed = await prime(gateways, rounds[variant]);
       say(`  primed through every gateway: ${primed} requests, not counted`);
-      const measured = new Map<TargetName, Measured>();
-      results.set(variant, measured);
-      if (variant === 'single') {
-        const direct = [
+      const direct: Target = {
+        name: 'direct',
+        url: expenseUrl,
+        requests: [
           {
             headers: { authorization: `Bearer ${main.token}` },
             body: JSON.stringify({ query: subgraphQuery }),
           },
-        ];
-        measured.set(
-          'direct',
-          await measure('direct', expenseUrl, direct, async () => undefined, subgraphs),
-        );
-      }
-      for (const gateway of gateways) {
-        measured.set(
-          gateway.name,
-          await measure(
-            gateway.name,
-            gateway.url,
-            rounds[variant],
-            () => gateway.cpuMs(),
-            subgraphs,
-          ),
-        );
+        ],
+        signAsGateway: true,
+        cpuMs: async () => undefined,
+      };
+      const targets: Target[] = [
+        ...(variant === 'single' ? [direct] : []),
+        ...gateways.map((gateway) => ({
+          name: gateway.name,
+          url: gateway.url,
+          requests: rounds[variant],
+          signAsGateway: false,
+          cpuMs: () => gateway.cpuMs(),
+        })),
+      ];
+      const measured = await measureInterleaved(targets, subgraphs);
+      results.set(variant, measured);
+      const bound = boundBy(measured);
+      if (bound !== undefined) {
+        say(`  ${variant} is ${bound}: its rps ratios are not gateway ratios; compare CPU/request`);
       }
     }
     // Once the load is over and the gateways have settled: what they burn between requests.
@@ -368,6 +509,8 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
   const oursVsHive: Record<string, number> = {};
   const hiveCpuOverOurs: Record<string, number> = {};
   const apolloCpuOverOurs: Record<string, number> = {};
+  /** Variants whose rps ratios are a subgraph's (or the machine's) limit, and why. */
+  const notGatewayBound: Record<string, string> = {};
   let failures = 0;
   for (const [variant, measured] of results) {
     const figures: Record<string, object> = {};
@@ -380,10 +523,14 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
         p99Ms: result.p99Ms,
         cpuMsPerRequest: result.cpuMsPerRequest,
         subgraphCpuMsPerRequest: result.subgraphCpuMsPerRequest,
+        busiestSubgraph: result.busiestSubgraph,
+        machineBusyShare: result.machineBusyShare,
         failures: result.failures,
       };
     }
     variants[variant] = figures;
+    const bound = boundBy(measured);
+    if (bound !== undefined) notGatewayBound[variant] = bound;
     const ours = measured.get('ours');
     const apollo = measured.get('apollo');
     const hive = measured.get('hive');
@@ -397,13 +544,18 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
     say(
       `${variant}: ours vs apollo ${oursVsApollo[variant]}x, ours vs hive ${oursVsHive[variant]}x ` +
         `(rps); CPU per request apollo/ours ${apolloCpuOverOurs[variant]}, ` +
-        `hive/ours ${hiveCpuOverOurs[variant]}`,
+        `hive/ours ${hiveCpuOverOurs[variant]}` +
+        (notGatewayBound[variant] === undefined
+          ? ''
+          : ` (${notGatewayBound[variant]}: the rps ratios are not gateway ratios)`),
     );
   }
   return {
     bench: 'gateway',
+    nodeEnv: process.env.NODE_ENV,
     concurrency,
     seconds,
+    slices,
     users: userCount,
     mixOperations,
     idleCpuMsPerSecond: Object.fromEntries(idleCpu),
@@ -411,6 +563,7 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
     oursVsHive,
     apolloCpuOverOurs,
     hiveCpuOverOurs,
+    notGatewayBound,
     variants,
     failures,
   };

@@ -46,6 +46,10 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** What the first failure looked like, for the report. */
   readonly firstFailure: string | undefined;
+  /** The measured window's length, from its start to its last answer. */
+  readonly measuredMs: number;
+  /** Each measured request's time to its answer, ascending: slices merge by their raw times. */
+  readonly latenciesMs: readonly number[];
 }
 
 /** Set in the child's environment: it is the load generator, and its load comes over IPC. */
@@ -117,18 +121,51 @@ export async function runLoad(
   await Promise.all(Array.from({ length: options.concurrency }, loop));
   clearTimeout(warmup);
 
-  const sorted = Float64Array.from(latencies).sort();
-  const elapsedSeconds = Math.max(options.durationMs, lastAnswer - measureFrom) / 1_000;
-  return {
-    requests: sorted.length,
+  return summarise({
+    latencies,
     allRequests,
     failures,
-    rps: Math.round(sorted.length / elapsedSeconds),
+    firstFailure,
+    measuredMs: Math.max(options.durationMs, lastAnswer - measureFrom),
+  });
+}
+
+interface RawLoad {
+  readonly latencies: readonly number[];
+  readonly allRequests: number;
+  readonly failures: number;
+  readonly firstFailure: string | undefined;
+  readonly measuredMs: number;
+}
+
+function summarise(raw: RawLoad): LoadResult {
+  const sorted = Float64Array.from(raw.latencies).sort();
+  return {
+    requests: sorted.length,
+    allRequests: raw.allRequests,
+    failures: raw.failures,
+    rps: Math.round(sorted.length / Math.max(0.001, raw.measuredMs / 1_000)),
     p50Ms: percentile(sorted, 50),
     p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
-    firstFailure,
+    firstFailure: raw.firstFailure,
+    measuredMs: raw.measuredMs,
+    latenciesMs: Array.from(sorted),
   };
+}
+
+/**
+ * One target's slices of an interleaved measurement as if measured in one window: requests and
+ * measured time add up, the percentiles are over every slice's latencies together.
+ */
+export function mergeLoadResults(slices: readonly LoadResult[]): LoadResult {
+  return summarise({
+    latencies: slices.flatMap((slice) => slice.latenciesMs),
+    allRequests: slices.reduce((sum, slice) => sum + slice.allRequests, 0),
+    failures: slices.reduce((sum, slice) => sum + slice.failures, 0),
+    firstFailure: slices.find((slice) => slice.firstFailure !== undefined)?.firstFailure,
+    measuredMs: slices.reduce((sum, slice) => sum + slice.measuredMs, 0),
+  });
 }
 
 type FromLoadChild =

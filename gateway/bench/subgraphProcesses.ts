@@ -37,7 +37,7 @@ export interface SubgraphProcesses {
   readonly topicPrefix: string;
   readonly databases: readonly string[];
   /** CPU time (user + system) each subgraph process has used so far, in ms; undefined off Linux. */
-  cpuMs(): number | undefined;
+  cpuMs(): Readonly<Record<SubgraphName, number>> | undefined;
   stop(): Promise<void>;
 }
 
@@ -142,13 +142,16 @@ export async function startSubgraphProcesses(
     topicPrefix,
     databases,
     cpuMs: () => {
-      let total = 0;
-      for (const child of children.values()) {
-        const used = processCpuMs(child.pid);
-        if (used === undefined) return undefined;
-        total += used;
+      const used: Partial<Record<SubgraphName, number>> = {};
+      for (const [name, child] of children) {
+        const ms = processCpuMs(child.pid);
+        if (ms === undefined) return undefined;
+        used[name] = ms;
       }
-      return total;
+      const { auth, user, expense } = used;
+      return auth === undefined || user === undefined || expense === undefined
+        ? undefined
+        : { auth, user, expense };
     },
     stop,
   };
@@ -156,7 +159,8 @@ export async function startSubgraphProcesses(
 
 /**
  * A process's CPU time so far from /proc (Linux): utime + stime, fields 14 and 15 of its stat
- * line, in clock ticks of 10 ms. The subgraphs' figure is context only, so its coarse ticks do.
+ * line, in clock ticks of 10 ms. The subgraphs' figure is context (and whether one is saturated),
+ * so its coarse ticks do.
  */
 function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
