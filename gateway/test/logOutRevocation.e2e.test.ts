@@ -136,6 +136,29 @@ describe('an access token after logOut', () => {
     }
   });
 
+  it('ends at once however the logOut was asked: aliased, in a named fragment, from the web', async () => {
+    const leaving = await signUp();
+    const answer = await fetch(system.graphqlUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${leaving.accessToken}`,
+        'x-cashtrack-session': 'cookie',
+        cookie: `cashtrack_refresh=${encodeURIComponent(leaving.refreshToken)}`,
+      },
+      body: JSON.stringify({
+        query: `mutation ($refreshToken: String!) { ...Leave }
+          fragment Leave on Mutation { goodbye: logOut(refreshToken: $refreshToken) }`,
+        variables: { refreshToken: 'cookie' },
+      }),
+    });
+    expect(await answer.json()).toEqual({ data: { goodbye: true } });
+    // The web app's refresh cookie is cleared, and the gateway that carried it refuses the token.
+    expect(answer.headers.get('set-cookie')).toMatch(/^cashtrack_refresh=; Max-Age=0;/);
+    const refused = await gatewayClient(system.graphqlUrl, leaving.accessToken).query(me);
+    expect(refused.codes).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('is refused by a gateway started after the log-out', async () => {
     const leaving = await signUp();
     await logOut(leaving);

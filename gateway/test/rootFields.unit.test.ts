@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { rootFieldExecutions, rootFieldNames } from '../src/plugins/rootFields.ts';
+import { rootFieldExecutions, rootFieldKeys, rootFieldNames } from '../src/plugins/rootFields.ts';
 
 function operationOf(source: string) {
   const document = parse(source);
@@ -54,5 +54,17 @@ describe('root field executions', () => {
       query { me { id } ...A ... on Query { me { id } other: me { id } } }
       fragment A on Query { me { id } third: me { id } expenses { totalCount } }`;
     expect(executionsOf(source)).toEqual({ me: 3, expenses: 1 });
+  });
+});
+
+describe('root field keys', () => {
+  it('answers where each field is found in the result: its aliases, through named fragments', () => {
+    const { operation, document } = operationOf(`
+      mutation ($token: String!) { ...Leave logOut(refreshToken: $token) }
+      fragment Leave on Mutation { goodbye: logOut(refreshToken: $token) logOutEverywhere }`);
+    expect(Object.fromEntries(rootFieldKeys(operation, document))).toEqual({
+      logOut: ['goodbye', 'logOut'],
+      logOutEverywhere: ['logOutEverywhere'],
+    });
   });
 });

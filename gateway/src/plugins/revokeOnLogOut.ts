@@ -1,13 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type SelectionSetNode } from 'graphql';
 import type { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
-
-/** Root fields that, once answered, mean the caller's access token and session have ended. */
-const endsCallersSession: Readonly<Record<string, (answer: unknown) => boolean>> = {
-  logOut: (answer) => answer === true,
-  logOutEverywhere: (answer) => typeof answer === 'number',
-};
+import { endedCallersSession } from './sessionEndingFields.ts';
 
 /**
  * Refuses the caller's access token, and the rest of its session, on this gateway as soon as its
@@ -19,17 +13,19 @@ export function revokeOnLogOut(revoked: RevokedAccessTokens): ApolloServerPlugin
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ operation, response, contextValue }) {
+        async willSendResponse({ operation, document, response, contextValue }) {
           const viewer = contextValue.viewer;
-          if (operation === undefined || viewer === undefined || response.body.kind !== 'single') {
+          if (
+            operation === undefined ||
+            document === undefined ||
+            viewer === undefined ||
+            response.body.kind !== 'single'
+          ) {
             return;
           }
           const data = response.body.singleResult.data;
           if (data === undefined || data === null) return;
-          const ended = endingFields(operation.selectionSet).some(({ name, responseKey }) =>
-            endsCallersSession[name]?.(data[responseKey]),
-          );
-          if (!ended) return;
+          if (!endedCallersSession(operation, document, data)) return;
           revoked.revoke(viewer.tokenId, viewer.expiresAt);
           if (viewer.sessionId !== undefined) {
             revoked.revokeSession(viewer.sessionId, viewer.expiresAt);
@@ -38,21 +34,4 @@ export function revokeOnLogOut(revoked: RevokedAccessTokens): ApolloServerPlugin
       };
     },
   };
-}
-
-interface RootField {
-  readonly name: string;
-  readonly responseKey: string;
-}
-
-/** The session-ending fields at the root, directly or in inline fragments. */
-function endingFields(selectionSet: SelectionSetNode): RootField[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.INLINE_FRAGMENT) return endingFields(selection.selectionSet);
-    if (selection.kind !== Kind.FIELD || !Object.hasOwn(endsCallersSession, selection.name.value))
-      return [];
-    return [
-      { name: selection.name.value, responseKey: selection.alias?.value ?? selection.name.value },
-    ];
-  });
 }

@@ -13,6 +13,10 @@ import {
  */
 const namesByOperation = new WeakMap<OperationDefinitionNode, readonly string[]>();
 const executionsByOperation = new WeakMap<OperationDefinitionNode, ReadonlyMap<string, number>>();
+const keysByOperation = new WeakMap<
+  OperationDefinitionNode,
+  ReadonlyMap<string, readonly string[]>
+>();
 
 /** The root field names an operation selects, looking through fragments on the root type. */
 export function rootFieldNames(
@@ -60,16 +64,34 @@ export function rootFieldExecutions(
 ): ReadonlyMap<string, number> {
   let executions = executionsByOperation.get(operation);
   if (executions === undefined) {
-    executions = readRootFieldExecutions(operation, document);
+    executions = new Map(
+      [...rootFieldKeys(operation, document)].map(([name, keys]) => [name, keys.length]),
+    );
     executionsByOperation.set(operation, executions);
   }
   return executions;
 }
 
-function readRootFieldExecutions(
+/**
+ * The response keys (alias, or the name) under which each root field answers, through
+ * fragments: where to find a field's answer in the result, whatever the client called it.
+ */
+export function rootFieldKeys(
   operation: OperationDefinitionNode,
   document: DocumentNode,
-): Map<string, number> {
+): ReadonlyMap<string, readonly string[]> {
+  let keys = keysByOperation.get(operation);
+  if (keys === undefined) {
+    keys = readRootFieldKeys(operation, document);
+    keysByOperation.set(operation, keys);
+  }
+  return keys;
+}
+
+function readRootFieldKeys(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): Map<string, readonly string[]> {
   const fragments = new Map(
     document.definitions
       .filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
@@ -91,5 +113,5 @@ function readRootFieldExecutions(
     }
   };
   visit(operation.selectionSet, new Set());
-  return new Map([...keysByField].map(([name, keys]) => [name, keys.size]));
+  return new Map([...keysByField].map(([name, keys]) => [name, [...keys]]));
 }

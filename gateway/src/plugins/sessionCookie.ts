@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { clientErrorCode } from '@cashtrack/platform/graphql';
+import { askedToEndSession } from './sessionEndingFields.ts';
 
 /** The header the web app sends to ask for its refresh token to be kept in a cookie. */
 export const sessionCookieHeader = 'x-cashtrack-session';
@@ -17,7 +18,8 @@ export const refreshCookieName = 'cashtrack_refresh';
  *   Path=/graphql` and answers an empty string in its place;
  * - a `$refreshToken` variable equal to "cookie" (refreshSession, logOut) is replaced by the
  *   cookie's value before the operation runs;
- * - logOut, logOutEverywhere, or a refused refresh, clears the cookie.
+ * - logOut or logOutEverywhere (under any alias, through fragments), or a refused refresh,
+ *   clears the cookie.
  * The cookie is `Secure` when the request came over HTTPS (`x-forwarded-proto: https` from a
  * proxy in front). SameSite=Strict and Apollo's CSRF prevention keep other sites from using it.
  */
@@ -32,7 +34,7 @@ export function sessionCookie<Context extends BaseContext>(): ApolloServerPlugin
       }
       const secure = headers.get('x-forwarded-proto') === 'https';
       return {
-        async willSendResponse({ response, errors }) {
+        async willSendResponse({ operation, document, response, errors }) {
           if (response.body.kind !== 'single') return;
           const data = response.body.singleResult.data;
           let cookie: string | undefined;
@@ -48,7 +50,11 @@ export function sessionCookie<Context extends BaseContext>(): ApolloServerPlugin
           const refused = (errors ?? []).some(
             (error) => clientErrorCode(error) === 'INVALID_REFRESH_TOKEN',
           );
-          const loggedOut = data != null && ('logOut' in data || 'logOutEverywhere' in data);
+          const loggedOut =
+            data != null &&
+            operation !== undefined &&
+            document !== undefined &&
+            askedToEndSession(operation, document, data);
           if (cookie === undefined && (refused || loggedOut)) {
             cookie = serialize('', 0, secure);
           }
