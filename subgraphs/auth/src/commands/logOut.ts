@@ -7,7 +7,7 @@ import type { RequestOrigin } from './session.ts';
 export interface LogOutDependencies {
   readonly families: Pick<RefreshFamilyStore, 'find' | 'revoke'>;
   /** Where `logOut` records the access tokens it ends. */
-  readonly revocations: Pick<AccessTokenRevocations, 'revoke' | 'revokeSessions'>;
+  readonly revocations: Pick<AccessTokenRevocations, 'revokeCallersSessions'>;
   /** HMAC key for refresh-token successors (stores/secretKeys.ts). */
   readonly refreshTokenKey: Buffer;
   readonly refreshPolicy: RefreshPolicy;
@@ -40,15 +40,12 @@ export async function logOut(
   if (!allowed) return false;
   const now = deps.now();
   // The access tokens first: a failure here leaves the session alive, and the app retries.
-  await deps.revocations.revokeSessions(
-    [{ userId, sessionId: parsed.familyId }],
+  await deps.revocations.revokeCallersSessions(
+    caller,
+    [parsed.familyId],
     origin.correlationId,
     now,
   );
-  // A token of another session, or one signed before tokens named their session.
-  if (caller.sessionId !== parsed.familyId) {
-    await deps.revocations.revoke(caller, origin.correlationId, now);
-  }
   await deps.families.revoke(parsed.familyId, now, 'logOut');
   deps.log.info({ userId, familyId: parsed.familyId, tokenId: caller.tokenId }, 'logged out');
   return true;

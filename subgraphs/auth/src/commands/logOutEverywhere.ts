@@ -5,7 +5,7 @@ import type { RequestOrigin } from './session.ts';
 
 export interface LogOutEverywhereDependencies {
   readonly families: Pick<RefreshFamilyStore, 'liveFamilyIdsOf' | 'revoke'>;
-  readonly revocations: Pick<AccessTokenRevocations, 'revoke' | 'revokeSessions'>;
+  readonly revocations: Pick<AccessTokenRevocations, 'revokeCallersSessions'>;
   readonly now: () => Date;
   readonly log: Logger;
 }
@@ -25,15 +25,7 @@ export async function logOutEverywhere(
   const now = deps.now();
   const sessionIds = await deps.families.liveFamilyIdsOf(userId, now);
   // The access tokens first, as logOut does: a failure leaves sessions that can be ended again.
-  await deps.revocations.revokeSessions(
-    sessionIds.map((sessionId) => ({ userId, sessionId })),
-    origin.correlationId,
-    now,
-  );
-  // A token signed before tokens named their session, or of a session already ended.
-  if (caller.sessionId === undefined || !sessionIds.includes(caller.sessionId)) {
-    await deps.revocations.revoke(caller, origin.correlationId, now);
-  }
+  await deps.revocations.revokeCallersSessions(caller, sessionIds, origin.correlationId, now);
   const ended = await Promise.all(
     sessionIds.map((sessionId) => deps.families.revoke(sessionId, now, 'logOutEverywhere')),
   );

@@ -61,6 +61,17 @@ export interface AccessTokenRevocations {
     correlationId: string,
     now: Date,
   ): Promise<void>;
+  /**
+   * Ends the caller's `sessionIds` as `revokeSessions` does, and refuses the token the caller
+   * presented too when none of them covers it: a token signed before tokens named their
+   * session, or one of a session that had already ended.
+   */
+  revokeCallersSessions(
+    caller: VerifiedAccessToken,
+    sessionIds: readonly string[],
+    correlationId: string,
+    now: Date,
+  ): Promise<void>;
   /** Puts every revocation not yet expired into this process's set (at start-up). */
   load(now: Date): Promise<number>;
 }
@@ -105,7 +116,7 @@ export function createAccessTokenRevocations(
       .catch((error: unknown) => log.warn({ err: error }, 'old revocations not deleted'));
   }
 
-  return {
+  const revocations: AccessTokenRevocations = {
     outboxCollection: db.collection('accessTokenRevocations'),
     async revoke(token, correlationId, now) {
       revoked.revoke(token.tokenId, token.expiresAt);
@@ -149,6 +160,16 @@ export function createAccessTokenRevocations(
       );
       await deleteOld(now);
     },
+    async revokeCallersSessions(caller, sessionIds, correlationId, now) {
+      await revocations.revokeSessions(
+        sessionIds.map((sessionId) => ({ userId: caller.userId, sessionId })),
+        correlationId,
+        now,
+      );
+      if (caller.sessionId === undefined || !sessionIds.includes(caller.sessionId)) {
+        await revocations.revoke(caller, correlationId, now);
+      }
+    },
     async load(now) {
       const documents = await collection
         .find({ expiresAt: { $gt: now } }, { projection: { kind: 1, expiresAt: 1 } })
@@ -160,4 +181,5 @@ export function createAccessTokenRevocations(
       return documents.length;
     },
   };
+  return revocations;
 }
