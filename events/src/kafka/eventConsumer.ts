@@ -11,6 +11,7 @@ import type { EventConsumerStats } from '../delivery/deliveryStats.ts';
 import type { EventHandling } from '../delivery/eventHandling.ts';
 import type { FailureAction, RetryPolicy } from '../retryPolicy.ts';
 import { createDeadLetterProducer } from './deadLetterProducer.ts';
+import { createIntervalCommits } from './intervalCommits.ts';
 
 export type EventConsumerOptions = EventHandling & EventConsumerSettings;
 
@@ -42,6 +43,15 @@ export interface EventConsumerSettings {
   readonly maxWaitTimeMs?: number;
   /** Partitions handled at once; order is kept within each partition. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * How long a handled offset may wait for its commit. Default
+   * `KAFKA_CONSUMER_COMMIT_INTERVAL_MS`, else 5 000 (Kafka's own `auto.commit.interval.ms`):
+   * commits go out beside the fetches, not between them, so the interval costs no latency; it
+   * bounds what a crash redelivers (the events of one interval, which handlers take
+   * idempotently) and how stale the group's committed lag looks. A clean stop and a rebalance
+   * commit first.
+   */
+  readonly commitIntervalMs?: number;
   readonly logger?: Logger;
 }
 
@@ -62,7 +72,8 @@ export interface EventConsumer {
 /**
  * Runs a handler for every event on `topics` with at-least-once delivery: a thin kafkajs
  * adapter (`eachBatch`) around the delivery core, which decodes, handles, retries and parks
- * (`delivery/deliveryCore.ts`). Each batch's handled offsets are committed after its handling;
+ * (`delivery/deliveryCore.ts`). Handled offsets are committed once per `commitIntervalMs`,
+ * beside the fetches, and on a clean stop; after a failure nothing more is committed;
  * a message that cannot be decoded, or whose handler keeps failing, goes to `<topic>.dlq`.
  * Installs no signal handlers and never exits the process. Resolves once the consumer has
  * joined its group and is fetching.
@@ -76,6 +87,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     rebalanceTimeoutMs = 60_000,
     maxWaitTimeMs = 1_000,
     partitionsConsumedConcurrently = 1,
+    commitIntervalMs = envInt('KAFKA_CONSUMER_COMMIT_INTERVAL_MS', 5_000),
   } = options;
   const heartbeatIntervalMs =
     options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 10));
@@ -110,17 +122,29 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     tracing: activeTracer() === undefined ? undefined : consumeSpans(groupId),
     // Disconnecting waits for the batch in hand, which is what reported this: not awaited.
     onFatal: (error) => {
+      commits.cancel();
       void Promise.allSettled([consumer.disconnect(), deadLetters.disconnect()]).then(() =>
         settle?.reject(error),
       );
     },
   });
 
+  // kafkajs' own commits are off (`autoCommit: false`): with them it commits after every batch
+  // and fetches only then, whatever `autoCommitInterval` says, and it commits nothing on stop.
+  const commits = createIntervalCommits({
+    intervalMs: commitIntervalMs,
+    commit: (offsets) => consumer.commitOffsets([...offsets]),
+    mayCommit: () => core.state() !== 'failed',
+    logger: log,
+  });
+
   let stopping: Promise<void> | undefined;
   function stop(): Promise<void> {
     stopping ??= (async () => {
+      // The core waits for the batch in hand, so everything handled is noted before the commit.
       await core.stop();
-      // kafkajs waits for the batch in hand, commits what was marked, and leaves the group.
+      await commits.flush();
+      // kafkajs waits for a batch it is still fetching (the core no longer takes it) and leaves.
       await consumer.disconnect();
       await deadLetters.disconnect();
       if (core.state() === 'stopped') settle?.resolve();
@@ -134,7 +158,15 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = payload.memberAssignment;
-    core.keepPartitions((topic, partition) => (assigned[topic] ?? []).includes(partition));
+    const owned = (topic: string, partition: number): boolean =>
+      (assigned[topic] ?? []).includes(partition);
+    core.keepPartitions(owned);
+    commits.keepPartitions(owned);
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    // Sent before the rejoin when it wins the race, so the next owner starts after what was
+    // handled here; if it loses, the next owner reads up to an interval again, idempotently.
+    void commits.flush();
   });
 
   await retryAtStartup(`Kafka consumer group ${groupId}`, async () => {
@@ -142,7 +174,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     await consumer.subscribe({ topics: [...options.topics], fromBeginning });
   });
   await consumer.run({
-    autoCommit: true,
+    autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently,
     eachBatch: async (payload) => {
@@ -154,10 +186,12 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
         highWatermark: batch.highWatermark,
         heartbeat: () => payload.heartbeat(),
         isStale: () => !payload.isRunning() || payload.isStale(),
-        commitUpTo: (offset) => payload.resolveOffset(offset),
+        commitUpTo: (offset) => {
+          // Resolving moves kafkajs' fetch position; the commit follows within the interval.
+          payload.resolveOffset(offset);
+          commits.handled(batch.topic, batch.partition, offset);
+        },
       });
-      // After a failure nothing more is committed; the disconnect under way ends the consumer.
-      if (core.state() !== 'failed') await payload.commitOffsetsIfNecessary();
     },
   });
   log.info({ groupId, topics: options.topics }, 'consumer running');
