@@ -88,7 +88,7 @@ export function parseEvent(raw: unknown): CashTrackEvent {
       : { ...record, version: eventCatalog[type].version, payload };
   const { schema, fastCheck } = compiled(type);
   const fast = fastCheck?.(candidate);
-  if (fast !== undefined) return fast.value as CashTrackEvent;
+  if (fast !== undefined) return fast as CashTrackEvent;
   const result = schema.safeParse(candidate);
   if (!result.success) {
     throw new EventValidationError(toIssues(result.error), { type, eventId });

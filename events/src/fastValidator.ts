@@ -7,17 +7,14 @@ import { z } from 'zod';
  * it accepts a value only if zod would accept it, with the same output (unknown keys dropped);
  * for anything else it answers `undefined` and the codec asks zod, which also words the errors.
  * A schema using a zod feature not handled here is not compiled at all (zod does all the work).
+ *
+ * The checks are written out as the source of one function per schema, as zod 4 and ajv compile
+ * theirs: a tree of closures, one per field, cost about three times the checks themselves (every
+ * field's call went through one shared, megamorphic call site), and zod 4 measured slower still
+ * (events/bench/validatorBench.ts). The source is built from our own schemas only, never from
+ * input; what it cannot spell as a literal (patterns, sets, refinements) it is handed as values.
  */
-export type FastCheck = (value: unknown) => { readonly value: unknown } | undefined;
-
-/** What a compiled check answers for a value it declines; anything else is the output value. */
-const invalid: unique symbol = Symbol('invalid');
-
-/**
- * A compiled check: the output zod would give, or `invalid`. No result object per field, so a
- * valid event costs no allocation beyond the copy zod would make where it makes one.
- */
-type Check = (value: unknown) => unknown;
+export type FastCheck = (value: unknown) => unknown;
 
 /**
  * What zod 3.25 accepts for `.uuid()`, so both agree on what a UUID is: its pattern without the
@@ -25,190 +22,249 @@ type Check = (value: unknown) => unknown;
  */
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Compiles `schema`, or returns null if it uses something this compiler does not know. */
+/**
+ * Compiles `schema`, or returns null if it uses something this compiler does not know. The check
+ * answers zod's output, or `undefined` when it declines; a schema whose output may itself be
+ * `undefined` (optional at the top) is not compiled, so the two never mix.
+ */
 export function compileFastCheck(schema: z.ZodTypeAny): FastCheck | null {
-  const check = compile(schema);
-  if (check === null) return null;
-  return (value) => {
-    const output = check(value);
-    return output === invalid ? undefined : { value: output };
-  };
+  if (schema.isOptional()) return null;
+  const writer = new CheckWriter();
+  const output = writer.check(schema, 'value');
+  if (output === null) return null;
+  return writer.finish(output);
 }
 
-function compile(schema: z.ZodTypeAny): Check | null {
-  if (schema instanceof z.ZodObject) return compileObject(schema as z.ZodObject<z.ZodRawShape>);
-  if (schema instanceof z.ZodString) return compileString(schema);
-  if (schema instanceof z.ZodNumber) return compileNumber(schema);
-  if (schema instanceof z.ZodEnum) {
-    const values = new Set<unknown>(schema.options as readonly unknown[]);
-    return (value) => (values.has(value) ? value : invalid);
-  }
-  if (schema instanceof z.ZodLiteral) {
-    const expected: unknown = schema.value;
-    return (value) => (value === expected ? value : invalid);
-  }
-  if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) {
-    const inner = compile(schema.unwrap() as z.ZodTypeAny);
-    if (inner === null) return null;
-    const empty = schema instanceof z.ZodNullable ? null : undefined;
-    return (value) => (value === empty ? value : inner(value));
-  }
-  if (schema instanceof z.ZodEffects) {
-    return compileRefinement(schema as z.ZodEffects<z.ZodTypeAny, unknown, unknown>);
-  }
-  return null;
-}
+/** Writes the statements of one compiled check; each failing test returns `undefined`. */
+class CheckWriter {
+  private readonly statements: string[] = [];
+  private readonly values: unknown[] = [];
+  private variables = 0;
+  /** Whether some refinement is called, which then needs the shared context below. */
+  private refines = false;
 
-function compileObject(schema: z.ZodObject<z.ZodRawShape>): Check | null {
-  // Only the default "strip unknown keys" mode, with no catch-all schema.
-  const def = schema._def as { unknownKeys: string; catchall: z.ZodTypeAny };
-  if (def.unknownKeys !== 'strip' || !(def.catchall instanceof z.ZodNever)) return null;
-  const keys: string[] = [];
-  const checks: Check[] = [];
-  for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodTypeAny>)) {
-    const check = compile(child);
-    if (check === null) return null;
-    keys.push(key);
-    checks.push(check);
-  }
-  const fieldCount = keys.length;
-  return (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid;
-    const input = value as Record<string, unknown>;
-    let changed = false;
-    let present = 0;
-    for (let index = 0; index < fieldCount; index += 1) {
-      const key = keys[index]!;
-      const field = input[key];
-      const output = checks[index]!(field);
-      if (output === invalid) return invalid;
-      if (field !== undefined || key in input) present += 1;
-      if (output !== field) changed = true;
+  /**
+   * Writes the checks of `schema` on the variable `input`; answers the expression holding the
+   * output, or null for a schema it does not know.
+   */
+  check(schema: z.ZodTypeAny, input: string): string | null {
+    if (schema instanceof z.ZodObject)
+      return this.object(schema as z.ZodObject<z.ZodRawShape>, input);
+    if (schema instanceof z.ZodString) return this.string(schema, input);
+    if (schema instanceof z.ZodNumber) return this.number(schema, input);
+    if (schema instanceof z.ZodEnum) return this.oneOf(schema.options as readonly unknown[], input);
+    if (schema instanceof z.ZodLiteral) return this.oneOf([schema.value as unknown], input);
+    if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) {
+      return this.orEmpty(schema, input);
     }
+    if (schema instanceof z.ZodEffects) {
+      return this.refinement(schema as z.ZodEffects<z.ZodTypeAny, unknown, unknown>, input);
+    }
+    return null;
+  }
+
+  /** The function: the values it refers to are its closure's constants, bound once. */
+  finish(output: string): FastCheck {
+    const names = this.values.map((_, index) => `k${index}`);
+    const context = this.refines
+      ? // One context per compiled check, not per call: refinements are synchronous and never
+        // re-enter the check, and an object per call would be garbage per event.
+        'let failed = false; const context = { addIssue() { failed = true; }, path: [] };'
+      : '';
+    const source = `${context} return function check(value) { ${this.statements.join('\n')} return ${output}; };`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled from our own schemas, see above
+    const build = new Function(...names, source) as (...values: unknown[]) => FastCheck;
+    return build(...this.values);
+  }
+
+  private write(statement: string): void {
+    this.statements.push(statement);
+  }
+
+  private variable(): string {
+    this.variables += 1;
+    return `v${this.variables}`;
+  }
+
+  /** A name for `value` inside the compiled function. */
+  private constant(value: unknown): string {
+    this.values.push(value);
+    return `k${this.values.length - 1}`;
+  }
+
+  private object(schema: z.ZodObject<z.ZodRawShape>, input: string): string | null {
+    // Only the default "strip unknown keys" mode, with no catch-all schema.
+    const def = schema._def as { unknownKeys: string; catchall: z.ZodTypeAny };
+    if (def.unknownKeys !== 'strip' || !(def.catchall instanceof z.ZodNever)) return null;
+    this.write(
+      `if (typeof ${input} !== 'object' || ${input} === null || Array.isArray(${input})) return undefined;`,
+    );
+    const fields: { key: string; value: string; output: string; optional: boolean }[] = [];
+    for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodTypeAny>)) {
+      const value = this.variable();
+      this.write(`const ${value} = ${input}[${JSON.stringify(key)}];`);
+      const output = this.check(child, value);
+      if (output === null) return null;
+      fields.push({ key, value, output, optional: child.isOptional() });
+    }
+    // A field that is not optional was checked, so it is present; an optional one may be absent.
+    const required = fields.filter((field) => !field.optional).length;
+    const present = [
+      String(required),
+      ...fields
+        .filter((field) => field.optional)
+        .map(
+          ({ key, value }) =>
+            `(${value} !== undefined || ${JSON.stringify(key)} in ${input} ? 1 : 0)`,
+        ),
+    ].join(' + ');
+    const changed = fields
+      .filter(({ value, output }) => value !== output)
+      .map(({ value, output }) => `${output} !== ${value}`);
     // Most inputs hold exactly the known keys, unchanged: return them as they are rather than
     // copy them. Otherwise build the copy zod would (unknown keys dropped, trimmed strings).
-    if (!changed && countKeys(input) === present) return input;
-    const output: Record<string, unknown> = {};
-    for (let index = 0; index < fieldCount; index += 1) {
-      const key = keys[index]!;
-      const checked = checks[index]!(input[key]);
+    const copy = this.variable();
+    const assignments = fields.map(({ key, output, optional }) => {
+      const name = JSON.stringify(key);
       // Like zod: a key absent from the input stays absent from the output.
-      if (checked !== undefined || key in input) output[key] = checked;
-    }
-    return output;
-  };
-}
-
-/** Own enumerable keys; `Object.keys` on a parsed object's shape is cheaper than `for...in`. */
-function countKeys(record: Record<string, unknown>): number {
-  return Object.keys(record).length;
-}
-
-/**
- * A string's checks folded into one closure (bounds as numbers, patterns as a list), rather than
- * one closure per check: a call per check cost more than the checks themselves.
- */
-function compileString(schema: z.ZodString): Check | null {
-  let minLength = 0;
-  let maxLength = Number.POSITIVE_INFINITY;
-  const patterns: RegExp[] = [];
-  let trim = false;
-  let checked = false;
-  for (const check of schema._def.checks) {
-    switch (check.kind) {
-      case 'min':
-        minLength = Math.max(minLength, check.value);
-        break;
-      case 'max':
-        maxLength = Math.min(maxLength, check.value);
-        break;
-      case 'uuid':
-        patterns.push(uuidPattern);
-        break;
-      case 'regex':
-        patterns.push(check.regex);
-        break;
-      case 'trim':
-        // Zod trims in place, before the checks that follow it; only a leading trim is handled.
-        if (checked) return null;
-        trim = true;
-        break;
-      default:
-        return null;
-    }
-    checked = check.kind !== 'trim';
+      return optional
+        ? `if (${output} !== undefined || ${name} in ${input}) ${copy}[${name}] = ${output};`
+        : `${copy}[${name}] = ${output};`;
+    });
+    this.write(
+      `let ${copy} = ${input};` +
+        `if (${[...changed, `Object.keys(${input}).length !== ${present}`].join(' || ')}) {` +
+        `${copy} = {}; ${assignments.join(' ')} }`,
+    );
+    return copy;
   }
-  return (value) => {
-    if (typeof value !== 'string') return invalid;
-    const text = trim ? value.trim() : value;
-    if (text.length < minLength || text.length > maxLength) return invalid;
+
+  /** A string's checks: bounds as numbers, patterns as constants. */
+  private string(schema: z.ZodString, input: string): string | null {
+    let minLength = 0;
+    let maxLength = Number.POSITIVE_INFINITY;
+    const patterns: RegExp[] = [];
+    let trim = false;
+    let checked = false;
+    for (const check of schema._def.checks) {
+      switch (check.kind) {
+        case 'min':
+          minLength = Math.max(minLength, check.value);
+          break;
+        case 'max':
+          maxLength = Math.min(maxLength, check.value);
+          break;
+        case 'uuid':
+          patterns.push(uuidPattern);
+          break;
+        case 'regex':
+          patterns.push(check.regex);
+          break;
+        case 'trim':
+          // Zod trims in place, before the checks that follow it; only a leading trim is handled.
+          if (checked) return null;
+          trim = true;
+          break;
+        default:
+          return null;
+      }
+      checked = check.kind !== 'trim';
+    }
+    this.write(`if (typeof ${input} !== 'string') return undefined;`);
+    let text = input;
+    if (trim) {
+      text = this.variable();
+      this.write(`const ${text} = ${input}.trim();`);
+    }
+    if (minLength > 0) this.write(`if (${text}.length < ${minLength}) return undefined;`);
+    if (maxLength !== Number.POSITIVE_INFINITY) {
+      this.write(`if (${text}.length > ${maxLength}) return undefined;`);
+    }
     for (const pattern of patterns) {
-      pattern.lastIndex = 0;
-      if (!pattern.test(text)) return invalid;
+      const name = this.constant(pattern);
+      // A global or sticky pattern starts where its last match ended unless told otherwise.
+      if (pattern.global || pattern.sticky) this.write(`${name}.lastIndex = 0;`);
+      this.write(`if (!${name}.test(${text})) return undefined;`);
     }
     return text;
-  };
-}
-
-/** A number's checks folded into one closure, as for strings. */
-function compileNumber(schema: z.ZodNumber): Check | null {
-  let integer = false;
-  let lower = Number.NEGATIVE_INFINITY;
-  let lowerInclusive = true;
-  let upper = Number.POSITIVE_INFINITY;
-  let upperInclusive = true;
-  for (const check of schema._def.checks) {
-    switch (check.kind) {
-      case 'int':
-        integer = true;
-        break;
-      case 'min':
-        if (check.value > lower || (check.value === lower && !check.inclusive)) {
-          lower = check.value;
-          lowerInclusive = check.inclusive;
-        }
-        break;
-      case 'max':
-        if (check.value < upper || (check.value === upper && !check.inclusive)) {
-          upper = check.value;
-          upperInclusive = check.inclusive;
-        }
-        break;
-      default:
-        return null;
-    }
   }
-  return (value) => {
-    if (typeof value !== 'number' || Number.isNaN(value)) return invalid;
-    if (integer && !Number.isInteger(value)) return invalid;
-    if (lowerInclusive ? value < lower : value <= lower) return invalid;
-    if (upperInclusive ? value > upper : value >= upper) return invalid;
-    return value;
-  };
-}
 
-/** `.refine` / `.superRefine`: the inner check, then the refinement on its output. */
-function compileRefinement(schema: z.ZodEffects<z.ZodTypeAny, unknown, unknown>): Check | null {
-  const effect = schema._def.effect;
-  if (effect.type !== 'refinement') return null;
-  const inner = compile(schema.innerType());
-  if (inner === null) return null;
-  // One context per compiled refinement, not per call: refinements are synchronous and never
-  // re-enter themselves, and a closure per call costs more than the check (tsx wraps each).
-  let failed = false;
-  const context = {
-    addIssue: () => {
-      failed = true;
-    },
-    path: [],
-  } as unknown as z.RefinementCtx;
-  return (value) => {
-    const output = inner(value);
-    if (output === invalid) return invalid;
-    failed = false;
-    const outcome = effect.refinement(output, context) as unknown;
+  /** A number's checks, bounds folded to the tightest of each side. */
+  private number(schema: z.ZodNumber, input: string): string | null {
+    let integer = false;
+    let lower = Number.NEGATIVE_INFINITY;
+    let lowerInclusive = true;
+    let upper = Number.POSITIVE_INFINITY;
+    let upperInclusive = true;
+    for (const check of schema._def.checks) {
+      switch (check.kind) {
+        case 'int':
+          integer = true;
+          break;
+        case 'min':
+          if (check.value > lower || (check.value === lower && !check.inclusive)) {
+            lower = check.value;
+            lowerInclusive = check.inclusive;
+          }
+          break;
+        case 'max':
+          if (check.value < upper || (check.value === upper && !check.inclusive)) {
+            upper = check.value;
+            upperInclusive = check.inclusive;
+          }
+          break;
+        default:
+          return null;
+      }
+    }
+    this.write(`if (typeof ${input} !== 'number' || Number.isNaN(${input})) return undefined;`);
+    if (integer) this.write(`if (!Number.isInteger(${input})) return undefined;`);
+    if (lower !== Number.NEGATIVE_INFINITY) {
+      const bound = this.constant(lower);
+      this.write(`if (${input} ${lowerInclusive ? '<' : '<='} ${bound}) return undefined;`);
+    }
+    if (upper !== Number.POSITIVE_INFINITY) {
+      const bound = this.constant(upper);
+      this.write(`if (${input} ${upperInclusive ? '>' : '>='} ${bound}) return undefined;`);
+    }
+    return input;
+  }
+
+  /** An enum or a literal: the value is one of `options`, compared as zod compares them. */
+  private oneOf(options: readonly unknown[], input: string): string {
+    const differs = options.map((option) => `${input} !== ${this.constant(option)}`);
+    this.write(`if (${differs.join(' && ')}) return undefined;`);
+    return input;
+  }
+
+  private orEmpty(
+    schema: z.ZodNullable<z.ZodTypeAny> | z.ZodOptional<z.ZodTypeAny>,
+    input: string,
+  ): string | null {
+    const empty = schema instanceof z.ZodNullable ? 'null' : 'undefined';
+    const output = this.variable();
+    this.write(`let ${output} = ${input}; if (${input} !== ${empty}) {`);
+    const inner = this.check(schema.unwrap(), input);
+    if (inner === null) return null;
+    this.write(`${output} = ${inner}; }`);
+    return output;
+  }
+
+  /** `.refine` / `.superRefine`: the inner checks, then the refinement on their output. */
+  private refinement(
+    schema: z.ZodEffects<z.ZodTypeAny, unknown, unknown>,
+    input: string,
+  ): string | null {
+    const effect = schema._def.effect;
+    if (effect.type !== 'refinement') return null;
+    const output = this.check(schema.innerType(), input);
+    if (output === null) return null;
+    this.refines = true;
+    const refine = this.constant(effect.refinement);
     // An async refinement cannot be judged here; zod will.
-    if (outcome instanceof Promise) return invalid;
-    return failed ? invalid : output;
-  };
+    this.write(
+      `failed = false; if (${refine}(${output}, context) instanceof Promise || failed) return undefined;`,
+    );
+    return output;
+  }
 }
