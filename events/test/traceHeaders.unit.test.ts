@@ -267,4 +267,35 @@ describe('trace context through the outbox and Kafka', () => {
       expect(line).toMatchObject({ correlationId: event.correlationId, traceId: unsampledTraceId });
     }
   });
+
+  it('logs the retries and the dead letter of a sampled message in its trace, each attempt in a span', async () => {
+    const sampledTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const sampled = `00-${sampledTraceId}-00f067aa0ba902b7-01`;
+    const { logger, lines } = idsLogger();
+    const core = tracedCore(
+      'projector-retries',
+      {
+        handle: async () => {
+          throw new Error('handler keeps failing');
+        },
+      },
+      logger,
+    );
+    const event = manualExpense('user-7', 'expense-9', 4);
+    await core.deliver(batchOf([consumed(event, { traceparent: sampled })]));
+    expect(lines.map(({ msg }) => msg)).toEqual([
+      'handler failed, retrying',
+      'handler failed, retrying',
+      'message dead-lettered',
+    ]);
+    for (const line of lines) {
+      expect(line).toMatchObject({ correlationId: event.correlationId, traceId: sampledTraceId });
+    }
+    const attempts = (await exported()).filter(
+      (span) =>
+        span.spanContext().traceId === sampledTraceId &&
+        span.attributes['messaging.consumer.group.name'] === 'projector-retries',
+    );
+    expect(attempts).toHaveLength(3);
+  });
 });

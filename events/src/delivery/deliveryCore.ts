@@ -73,6 +73,11 @@ export interface DeliveryTracing {
    * so this must cost next to nothing). Undefined when the handling is traced.
    */
   unsampledTraceparent(message: SourceMessage): string | undefined;
+  /**
+   * Runs `work` in the trace `message` carries, with no span of its own: a sampled message's
+   * recovery between attempts (its retries, its dead letter), so what that logs carries its ids.
+   */
+  inTrace<T>(message: SourceMessage, work: () => Promise<T>): Promise<T>;
   /** One event's handling attempt, in its message's trace. */
   one<T>(topic: string, message: SourceMessage, work: () => Promise<T>): Promise<T>;
   /**
@@ -332,8 +337,8 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   }
 
   /**
-   * `recover` in the event's correlation, and, for a message left out of the sample, in its
-   * trace, as its attempts run: what recovery logs (retries, the dead letter) carries its ids.
+   * `recover` in the event's correlation and in its message's trace (sampled or not), as its
+   * attempts run: what recovery logs (retries, the dead letter) carries its ids.
    */
   function recoverInCorrelation(
     batch: PartitionBatch,
@@ -341,11 +346,13 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     event: CashTrackEvent,
     error: unknown,
   ): Promise<Outcome> {
-    return withCorrelation(
-      event.correlationId,
-      () => recover(batch, message, event, error),
-      tracing?.unsampledTraceparent(message),
-    );
+    const unsampled = tracing?.unsampledTraceparent(message);
+    const inCorrelation = () =>
+      withCorrelation(event.correlationId, () => recover(batch, message, event, error), unsampled);
+    // A sampled message's attempts each had a span, now ended: recovery runs in its trace.
+    return tracing === undefined || unsampled !== undefined
+      ? inCorrelation()
+      : tracing.inTrace(message, inCorrelation);
   }
 
   /**

@@ -3,6 +3,7 @@ import { createLogger, envInt, retryAtStartup, type Logger } from '@cashtrack/pl
 import {
   activeTracer,
   inBatchProcessSpans,
+  inMessageTrace,
   inProcessSpan,
   unsampledTraceOf,
 } from '@cashtrack/platform/tracing';
@@ -207,6 +208,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
 export function consumeSpans(groupId: string): DeliveryTracing {
   return {
     unsampledTraceparent: (message) => unsampledTraceOf(message.headers),
+    inTrace: (message, work) => inMessageTrace(message.headers, work),
     one: (topic, message, work) =>
       inProcessSpan(
         topic,

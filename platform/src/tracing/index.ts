@@ -7,6 +7,7 @@ export { tracingSettings } from './tracingSettings.ts';
 export { traceRequest, resumeRequestTrace } from './httpSpans.ts';
 export {
   inBatchProcessSpans,
+  inMessageTrace,
   inProcessSpan,
   startPublishSpan,
   unsampledTraceOf,

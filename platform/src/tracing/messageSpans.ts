@@ -125,6 +125,16 @@ export function inProcessSpan<T>(
 }
 
 /**
+ * Runs `work` in the trace a message with `headers` carries, with no span of its own: what runs
+ * between a sampled message's attempts (its retries, its dead letter) then logs that trace's ids,
+ * while each attempt still makes its own process span. Tracing off: `work` alone.
+ */
+export function inMessageTrace<T>(headers: HeaderValues | undefined, work: () => T): T {
+  if (activeTracer() === undefined || headers === undefined) return work();
+  return context.with(contextFromHeaders(headers), work);
+}
+
+/**
  * Runs `work` on several messages of `topic` at once (a projector's batch) inside one process
  * span per message, each a child of its own message's publish span: each request's trace shows
  * the batch that handled it. `work` runs with no one message's span active, as it runs outside
