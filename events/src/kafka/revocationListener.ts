@@ -30,6 +30,9 @@ export interface RevocationListenerOptions {
   readonly log?: Logger;
 }
 
+/** How long the broker may hold an empty fetch of revocations, in ms. */
+const revocationFetchWaitMs = 5_000;
+
 export interface RevocationListener {
   /** Leaves and deletes this process's consumer group. */
   stop(): Promise<void>;
@@ -76,11 +79,14 @@ export async function startRevocationListener(
 
   const consumer = options.kafka.consumer({
     groupId,
-    sessionTimeout: 10_000,
     // How long the broker holds a fetch while the topic is quiet; a revocation ends the wait at
-    // once. At 100 ms an idle gateway burnt 26-31 ms of CPU a second, at 1 s 15-20 (measured
-    // on a busy machine).
-    maxWaitTimeInMs: 1_000,
+    // once, so a longer one costs no latency, only CPU: each empty fetch is a round trip and a
+    // pass of kafkajs's fetch loop. At 100 ms an idle gateway burnt 26-31 ms of CPU a second; at
+    // 1 s its fetches were about 1.3 ms a second of its 3 (metrics off), at 5 s 0.3 (loaded
+    // machine). Longer saves little more and holds up `stop`, which waits for the fetch.
+    maxWaitTimeInMs: revocationFetchWaitMs,
+    // Heartbeats go out between fetches, so the session must outlast a held one with room to spare.
+    sessionTimeout: 6 * revocationFetchWaitMs,
   });
   await retryAtStartup(`consumer group ${groupId}`, async () => {
     await consumer.connect();
