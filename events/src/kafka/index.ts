@@ -6,6 +6,8 @@ export { createEventProducer } from './producer.ts';
 export type { EventProducer, EventProducerOptions } from './producer.ts';
 export { runEventConsumer } from './eventConsumer.ts';
 export type { EventConsumer, EventConsumerOptions } from './eventConsumer.ts';
+export { createIntervalCommits } from './intervalCommits.ts';
+export type { IntervalCommits, PartitionOffset } from './intervalCommits.ts';
 export { rebuildReadModel } from './replay.ts';
 export type { RebuildReadModelOptions, RebuildResult } from './replay.ts';
 export { startRevocationListener } from './revocationListener.ts';

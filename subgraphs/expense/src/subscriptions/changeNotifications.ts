@@ -8,6 +8,7 @@ import {
   type TraceCarrier,
 } from '@cashtrack/platform';
 import { startPublishSpan, type PublishSpan } from '@cashtrack/platform/tracing';
+import { createIntervalCommits, type IntervalCommits } from '@cashtrack/events/kafka';
 
 /**
  * Every replica must hear every change of its subscribers' users, whichever replica projected
@@ -20,6 +21,13 @@ export const changeNotificationsTopic = 'cashtrack.expense-changes';
 
 /** Announcements are only wake-up calls; a day of them is plenty. */
 const retentionMs = 24 * 60 * 60 * 1000;
+
+/**
+ * How long a heard announcement's offset waits for its commit. Only a consumer that kafkajs
+ * restarts within this process reads the commits (a new process starts a new group at the
+ * newest offset), and what it hears again is harmless: a stream ignores cursors it has read.
+ */
+const commitIntervalMs = 5_000;
 
 export interface ChangeNotice {
   readonly userId: string;
@@ -94,6 +102,7 @@ export class ChangeNotificationHub {
   private readonly liveStreams = new Map<string, number>();
   private readonly groupId = `expense-changes-${randomUUID()}`;
   private readonly consumer;
+  private readonly commits: IntervalCommits;
   private readonly log: Logger;
 
   constructor(
@@ -109,6 +118,12 @@ export class ChangeNotificationHub {
       maxWaitTimeInMs: 100,
     });
     this.log = log;
+    this.commits = createIntervalCommits({
+      intervalMs: commitIntervalMs,
+      commit: (offsets) => this.consumer.commitOffsets([...offsets]),
+      mayCommit: () => true,
+      logger: log,
+    });
   }
 
   async start(): Promise<void> {
@@ -117,15 +132,20 @@ export class ChangeNotificationHub {
       await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
     });
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
+      // kafkajs' own commits would send an OffsetCommit after every batch, before the next
+      // fetch: a round trip between each announcement and the next one's delivery.
+      autoCommit: false,
+      eachMessage: ({ topic, partition, message }) => {
+        this.commits.handled(topic, partition, message.offset);
         let notice: ChangeNotice;
         try {
           notice = JSON.parse(message.value?.toString() ?? '') as ChangeNotice;
         } catch (error) {
           this.log.warn({ err: errorMessage(error) }, 'unreadable change notice skipped');
-          return;
+          return Promise.resolve();
         }
         this.deliver(notice);
+        return Promise.resolve();
       },
     });
   }
@@ -173,6 +193,7 @@ export class ChangeNotificationHub {
 
   /** Leaves, and deletes this replica's group so groups do not pile up across restarts. */
   async stop(): Promise<void> {
+    this.commits.cancel();
     await this.consumer.disconnect();
     const admin = this.kafka.admin();
     await admin.connect();
