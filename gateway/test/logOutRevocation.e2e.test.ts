@@ -159,6 +159,55 @@ describe('an access token after logOut', () => {
     expect(refused.codes).toEqual(['UNAUTHENTICATED']);
   });
 
+  it("logging out another of one's sessions ends that session and the token used, not the caller's session", async () => {
+    const phone = await signUp();
+    const logIn = await gatewayClient(system.graphqlUrl).mutate<{ logIn: GatewaySession }>(
+      gql`
+        mutation ($input: LogInInput!) {
+          logIn(input: $input) {
+            accessToken
+            refreshToken
+            user {
+              id
+            }
+          }
+        }
+      `,
+      { input: { email: phone.email, password: phone.password } },
+    );
+    const laptop = logIn.data?.logIn;
+    if (laptop === undefined) throw new Error(`log-in failed: ${JSON.stringify(logIn.errors)}`);
+
+    await logOut({ ...phone, refreshToken: laptop.refreshToken });
+
+    expect((await gatewayClient(system.graphqlUrl, phone.accessToken).query(me)).codes).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    await waitFor(
+      async () =>
+        (await gatewayClient(system.graphqlUrl, laptop.accessToken).query(me)).codes.includes(
+          'UNAUTHENTICATED',
+        ),
+      { timeoutMs: 5_000, description: "the laptop's session to be refused" },
+    );
+    // The phone's session goes on: a renewed token of it works on the same gateway.
+    const renewed = await gatewayClient(system.graphqlUrl).mutate<{
+      refreshSession: { accessToken: string };
+    }>(
+      gql`
+        mutation ($refreshToken: String!) {
+          refreshSession(refreshToken: $refreshToken) {
+            accessToken
+          }
+        }
+      `,
+      { refreshToken: phone.refreshToken },
+    );
+    const renewedToken = renewed.data?.refreshSession.accessToken;
+    if (renewedToken === undefined) throw new Error(`refresh failed: ${JSON.stringify(renewed)}`);
+    expect((await gatewayClient(system.graphqlUrl, renewedToken).query(me)).codes).toEqual([]);
+  });
+
   it('is refused by a gateway started after the log-out', async () => {
     const leaving = await signUp();
     await logOut(leaving);

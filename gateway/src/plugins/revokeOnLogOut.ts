@@ -1,13 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
-import { endedCallersSession } from './sessionEndingFields.ts';
+import { endedByCaller } from './sessionEndingFields.ts';
 
 /**
- * Refuses the caller's access token, and the rest of its session, on this gateway as soon as its
- * `logOut` or `logOutEverywhere` succeeded, instead of after auth's revocations have come round
- * through Kafka (which still reach every other replica): the app's next request after logging
- * out is refused even on a busy system.
+ * Refuses the caller's access token on this gateway as soon as its `logOut` or
+ * `logOutEverywhere` succeeded (and, for `logOutEverywhere`, the rest of its session), instead of
+ * after auth's revocations have come round through Kafka (which still reach every other replica
+ * and end the rest): the app's next request after logging out is refused even on a busy system.
  */
 export function revokeOnLogOut(revoked: RevokedAccessTokens): ApolloServerPlugin<GatewayContext> {
   return {
@@ -25,9 +25,10 @@ export function revokeOnLogOut(revoked: RevokedAccessTokens): ApolloServerPlugin
           }
           const data = response.body.singleResult.data;
           if (data === undefined || data === null) return;
-          if (!endedCallersSession(operation, document, data)) return;
+          const ended = endedByCaller(operation, document, data);
+          if (ended === undefined) return;
           revoked.revoke(viewer.tokenId, viewer.expiresAt);
-          if (viewer.sessionId !== undefined) {
+          if (ended === 'session' && viewer.sessionId !== undefined) {
             revoked.revokeSession(viewer.sessionId, viewer.expiresAt);
           }
         },

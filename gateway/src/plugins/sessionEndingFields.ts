@@ -1,10 +1,24 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { rootFieldKeys } from './rootFields.ts';
 
-/** Root fields by which a caller ends their session, and the answer that says it ended. */
-const endsCallersSession: Readonly<Record<string, (answer: unknown) => boolean>> = {
-  logOut: (answer) => answer === true,
-  logOutEverywhere: (answer) => typeof answer === 'number',
+/**
+ * What a caller's successful request ended: the access token they sent it with, or their whole
+ * session. `logOut` names its session by a refresh token the gateway cannot read, which may be
+ * another of the caller's sessions than the one their access token belongs to; auth's
+ * `SessionRevoked` brings that session to every replica.
+ */
+export type EndedByCaller = 'token' | 'session';
+
+interface SessionEndingField {
+  /** Whether the field's answer says it ended something. */
+  readonly succeeded: (answer: unknown) => boolean;
+  readonly ends: EndedByCaller;
+}
+
+/** Root fields by which a caller ends their session. */
+const sessionEndingFields: Readonly<Record<string, SessionEndingField>> = {
+  logOut: { succeeded: (answer) => answer === true, ends: 'token' },
+  logOutEverywhere: { succeeded: (answer) => typeof answer === 'number', ends: 'session' },
 };
 
 /** The answers of the operation's session-ending fields, under whatever alias they were asked. */
@@ -12,20 +26,27 @@ function sessionEndingAnswers(
   operation: OperationDefinitionNode,
   document: DocumentNode,
   data: Readonly<Record<string, unknown>>,
-): { readonly ended: (answer: unknown) => boolean; readonly answer: unknown }[] {
+): { readonly field: SessionEndingField; readonly answer: unknown }[] {
   return [...rootFieldKeys(operation, document)].flatMap(([name, keys]) => {
-    const ended = Object.hasOwn(endsCallersSession, name) ? endsCallersSession[name] : undefined;
-    return ended === undefined ? [] : keys.map((key) => ({ ended, answer: data[key] }));
+    const field = Object.hasOwn(sessionEndingFields, name) ? sessionEndingFields[name] : undefined;
+    return field === undefined ? [] : keys.map((key) => ({ field, answer: data[key] }));
   });
 }
 
-/** Whether the operation ended the caller's session: a logOut that succeeded, or logOutEverywhere. */
-export function endedCallersSession(
+/**
+ * What the operation ended of the caller's, by its answers: their whole session
+ * (logOutEverywhere), their access token (a logOut that succeeded), or nothing.
+ */
+export function endedByCaller(
   operation: OperationDefinitionNode,
   document: DocumentNode,
   data: Readonly<Record<string, unknown>>,
-): boolean {
-  return sessionEndingAnswers(operation, document, data).some(({ ended, answer }) => ended(answer));
+): EndedByCaller | undefined {
+  const ended = sessionEndingAnswers(operation, document, data)
+    .filter(({ field, answer }) => field.succeeded(answer))
+    .map(({ field }) => field.ends);
+  if (ended.includes('session')) return 'session';
+  return ended.length > 0 ? 'token' : undefined;
 }
 
 /**
