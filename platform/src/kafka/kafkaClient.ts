@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { kafkaAuthenticationFromEnv } from './kafkaIamAuth.ts';
 import { fixKafkajsIdleTimerLoop } from './kafkajsIdleTimerFix.ts';
+import { checkKafkajsRequestTimeoutsEverySecond } from './kafkajsRequestTimeoutCheck.ts';
 import { createLogger } from '../logger.ts';
 
 export interface KafkaClientOptions {
@@ -31,10 +32,12 @@ function logCreator() {
 /**
  * A kafkajs client with our defaults: errors only (kafkajs is chatty at info), logged as our
  * JSON, and a short connection timeout so an outage shows quickly in readiness and logs; and
- * without kafkajs's idle 1 ms timer loop per connection (kafkajsIdleTimerFix.ts).
+ * without kafkajs's idle 1 ms timer loop per connection (kafkajsIdleTimerFix.ts), and with its
+ * request timeouts looked for once a second, not ten times (kafkajsRequestTimeoutCheck.ts).
  */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   fixKafkajsIdleTimerLoop();
+  checkKafkajsRequestTimeoutsEverySecond();
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
