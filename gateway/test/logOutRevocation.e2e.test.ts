@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorCodes, postGraphQL, waitFor } from '@cashtrack/test-support';
 import { gatewayClient, gql } from './support/apolloClient.ts';
 import { subscriptionClient } from './support/subscriptionClient.ts';
-import { signUpThroughGateway, type GatewaySession } from './support/signUp.ts';
+import {
+  logInThroughGateway,
+  signUpThroughGateway,
+  type GatewaySession,
+} from './support/signUp.ts';
 import { startGatewayFor, startSystem, type RunningSystem } from './support/system.ts';
 
 /**
@@ -161,22 +165,7 @@ describe('an access token after logOut', () => {
 
   it("logging out another of one's sessions ends that session and the token used, not the caller's session", async () => {
     const phone = await signUp();
-    const logIn = await gatewayClient(system.graphqlUrl).mutate<{ logIn: GatewaySession }>(
-      gql`
-        mutation ($input: LogInInput!) {
-          logIn(input: $input) {
-            accessToken
-            refreshToken
-            user {
-              id
-            }
-          }
-        }
-      `,
-      { input: { email: phone.email, password: phone.password } },
-    );
-    const laptop = logIn.data?.logIn;
-    if (laptop === undefined) throw new Error(`log-in failed: ${JSON.stringify(logIn.errors)}`);
+    const laptop = await logInThroughGateway(system.graphqlUrl, phone);
 
     await logOut({ ...phone, refreshToken: laptop.refreshToken });
 
@@ -227,22 +216,7 @@ describe('an access token after logOut', () => {
 describe('logOutEverywhere', () => {
   it("ends the account's sessions on every device: tokens, refresh tokens and open sockets", async () => {
     const phone = await signUp();
-    const logIn = await gatewayClient(system.graphqlUrl).mutate<{ logIn: GatewaySession }>(
-      gql`
-        mutation ($input: LogInInput!) {
-          logIn(input: $input) {
-            accessToken
-            refreshToken
-            user {
-              id
-            }
-          }
-        }
-      `,
-      { input: { email: phone.email, password: phone.password } },
-    );
-    const laptop = logIn.data?.logIn;
-    if (laptop === undefined) throw new Error(`log-in failed: ${JSON.stringify(logIn.errors)}`);
+    const laptop = await logInThroughGateway(system.graphqlUrl, phone);
     const staying = await signUp();
     // The laptop speaks to another replica, which hears of the phone's request only through Kafka.
     const replica = await startGatewayFor(system.identity, {

@@ -36,3 +36,28 @@ export async function signUpThroughGateway(
   if (session === undefined) throw new Error(`sign-up failed: ${JSON.stringify(answer.errors)}`);
   return { ...session, email, password };
 }
+
+const logInMutation = gql`
+  mutation ($input: LogInInput!) {
+    logIn(input: $input) {
+      accessToken
+      refreshToken
+      user {
+        id
+      }
+    }
+  }
+`;
+
+/** Logs an existing person in through the gateway: a second session, as on another device. */
+export async function logInThroughGateway(
+  graphqlUrl: string,
+  person: { readonly email: string; readonly password: string },
+): Promise<GatewaySession> {
+  const answer = await gatewayClient(graphqlUrl).mutate<{ logIn: GatewaySession }>(logInMutation, {
+    input: { email: person.email, password: person.password },
+  });
+  const session = answer.data?.logIn;
+  if (session === undefined) throw new Error(`log-in failed: ${JSON.stringify(answer.errors)}`);
+  return session;
+}
