@@ -9,7 +9,10 @@ import {
   expenseReadModelProjections,
   prepareExpenseReadModels,
 } from './expenseReadModelProjections.ts';
-import { ProjectionGapError, topicsOf } from './readModelProjection.ts';
+import { ProjectionGapError, type ReadModelProjection } from './readModelProjection.ts';
+import { projectionsOfGroup, projectorGroups, type ProjectorGroup } from './projectorGroups.ts';
+import { takeOverGroupOffsets } from './groupOffsetsTakeover.ts';
+import { jointEventConsumer } from './jointEventConsumer.ts';
 import { rebuildOutdatedReadModels } from './rebuildExpenseReadModels.ts';
 import { measuredProjection } from './measuredProjection.ts';
 import {
@@ -17,9 +20,6 @@ import {
   projectorStepsChannel,
   type ProjectorStepTimings,
 } from './projectorStepTimings.ts';
-
-/** The consumer group of every replica's projector: they share the partitions. */
-const expenseProjectorGroupId = 'expense-projector';
 
 /** Events handed to the projection at once, at most: one bulk write per read model each. */
 const projectorBatchEvents = 1_000;
@@ -41,13 +41,16 @@ export interface ExpenseProjection {
  * `expenseReadModelProjections`, while the changes go to the reporter, which logs and announces
  * them once everything is written.
  * A crash between the writes is healed by the redelivery: each write is idempotent.
+ * `projections`: the read models written (one projector group's, see projectorGroups.ts);
+ * default every one.
  */
 export function createExpenseProjection(
   db: Db,
   reportChanges: ReportExpenseChanges,
   knownBuckets?: number,
+  projections: readonly ReadModelProjection[] = expenseReadModelProjections(knownBuckets),
 ): ExpenseProjection {
-  const readModels = expenseReadModelProjections(knownBuckets).map((projection) => ({
+  const readModels = projections.map((projection) => ({
     name: projection.name,
     bound: projection.bind(db),
   }));
@@ -108,10 +111,12 @@ export interface StartExpenseProjectorOptions {
 
 /**
  * Runs the projector in this process. First it rebuilds the read models the database holds at
- * an older version (readModelVersions.ts) and creates every index; then consumer group
- * `expense-projector` reads the read models' topics, a batch of each partition's fetched events
- * at a time, with the events consumer runner's retries and dead letters (a failing batch is
- * retried event by event).
+ * an older version (readModelVersions.ts) and creates every index; then each of its consumer
+ * groups (projectorGroups.ts; every replica's members share the partitions) reads its topics, a
+ * batch of each partition's fetched events at a time, with the events consumer runner's retries
+ * and dead letters (a failing batch is retried event by event). A new group first takes over the
+ * place its topics had in the group that read them before. Answers the groups as one consumer:
+ * stopping it stops every group, and a failure of either fails it.
  */
 export async function startExpenseProjector(
   options: StartExpenseProjectorOptions,
@@ -126,20 +131,64 @@ export async function startExpenseProjector(
   });
   if (rebuilt.length > 0) log.info({ rebuilt }, 'read models of an older version rebuilt');
   await prepareExpenseReadModels(options.db);
+  const projections = expenseReadModelProjections(options.knownBuckets);
+  const started = await Promise.allSettled(
+    projectorGroups.map((group) =>
+      startProjectorGroup(options, group, projectionsOfGroup(group, projections), log),
+    ),
+  );
+  const consumers = started.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
+    throw failed.reason;
+  }
+  const consumer = jointEventConsumer(consumers);
+  // Until the expense subgraph runs on the service runtime, which watches `done` itself.
+  if (options.exitOnFatal ?? true) void consumer.done.catch(() => process.exit(1));
+  return consumer;
+}
+
+async function startProjectorGroup(
+  options: StartExpenseProjectorOptions,
+  group: ProjectorGroup,
+  projections: readonly ReadModelProjection[],
+  log: Logger,
+): Promise<EventConsumer> {
+  const prefix = options.topicPrefix ?? '';
+  const groupId = `${prefix}${group.groupId}`;
+  const topics = group.topics.map((topic) => `${prefix}${topic}`);
+  if (group.takesOverFrom !== undefined) {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        await takeOverGroupOffsets(
+          admin,
+          { from: `${prefix}${group.takesOverFrom}`, to: groupId, topic },
+          log,
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
   const projected = createExpenseProjection(
     options.db,
     options.reportChanges,
     options.knownBuckets,
+    projections,
   );
   const projection =
     options.metrics === undefined
       ? projected
       : measuredProjection(projected, options.db, options.metrics, log);
-  const projections = expenseReadModelProjections();
-  const consumer = await runEventConsumer({
+  return runEventConsumer({
     kafka: options.kafka,
-    groupId: `${prefix}${expenseProjectorGroupId}`,
-    topics: [...new Set(projections.flatMap((projection) => topicsOf(projection, prefix)))],
+    groupId,
+    topics,
     handleBatch: (events) => projection.projectBatch(events),
     maxBatchEvents: projectorBatchEvents,
     // Partitions hold disjoint users, so their batches touch disjoint documents; overlapping
@@ -150,9 +199,6 @@ export async function startExpenseProjector(
       ? {}
       : { sessionTimeoutMs: options.sessionTimeoutMs }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
-    logger: log,
+    logger: log.child({ groupId }),
   });
-  // Until the expense subgraph runs on the service runtime, which watches `done` itself.
-  if (options.exitOnFatal ?? true) void consumer.done.catch(() => process.exit(1));
-  return consumer;
 }
