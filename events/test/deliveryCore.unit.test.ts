@@ -151,6 +151,39 @@ describe('delivering events one at a time', () => {
     });
   });
 
+  it('hands each event to a synchronous handler in order, in its correlation, and retries a throw', async () => {
+    // Given a handler that returns no promise and throws once on the second of three events
+    const events = expenses(3);
+    const batch = partition(eventMessages(events, 10));
+    const seen: { aggregateId: string; attempt: number; correlation?: string }[] = [];
+    const { core, letters } = harness({
+      handle: (event, context) => {
+        seen.push({
+          aggregateId: event.aggregateId,
+          attempt: context.attempt,
+          correlation: currentCorrelationId(),
+        });
+        if (event.aggregateId === 'expense-1' && context.attempt === 1) {
+          throw new Error('write conflict');
+        }
+      },
+    });
+
+    // When they are delivered
+    await core.deliver(batch);
+
+    // Then each was handled in order in its correlation, the throw retried, the last committed
+    expect(seen).toEqual([
+      { aggregateId: 'expense-0', attempt: 1, correlation: events[0]?.correlationId },
+      { aggregateId: 'expense-1', attempt: 1, correlation: events[1]?.correlationId },
+      { aggregateId: 'expense-1', attempt: 2, correlation: events[1]?.correlationId },
+      { aggregateId: 'expense-2', attempt: 1, correlation: events[2]?.correlationId },
+    ]);
+    expect(letters).toEqual([]);
+    expect(batch.committed).toEqual(['12']);
+    expect(core.stats()).toMatchObject({ processed: 3, retries: 1 });
+  });
+
   it('commits an offset only once its handler has finished', async () => {
     // Given a handler still busy with the only event
     const busy = gate();

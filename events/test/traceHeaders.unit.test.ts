@@ -298,4 +298,42 @@ describe('trace context through the outbox and Kafka', () => {
     );
     expect(attempts).toHaveLength(3);
   });
+
+  it('logs what a synchronous handler writes, and its retries, in the correlation and trace of each message', async () => {
+    const unsampledTraceId = '0af7651916cd43dd8448eb211c80319c';
+    const sampledTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const { logger, lines } = idsLogger();
+    const failOnce = new Set(['expense-11']);
+    const core = tracedCore(
+      'sync-handler',
+      {
+        handle: (event) => {
+          logger.warn('handling');
+          if (failOnce.delete(event.aggregateId)) throw new Error('handler failed once');
+        },
+      },
+      logger,
+    );
+    const events = [
+      manualExpense('user-8', 'expense-10', 4),
+      manualExpense('user-8', 'expense-11', 5),
+    ];
+    await core.deliver(
+      batchOf([
+        consumed(events[0]!, { traceparent: `00-${unsampledTraceId}-b7ad6b7169203331-00` }),
+        consumed(events[1]!, { traceparent: `00-${sampledTraceId}-00f067aa0ba902b7-01` }),
+      ]),
+    );
+    expect(lines).toEqual([
+      { msg: 'handling', correlationId: events[0]!.correlationId, traceId: unsampledTraceId },
+      { msg: 'handling', correlationId: events[1]!.correlationId, traceId: sampledTraceId },
+      {
+        msg: 'handler failed, retrying',
+        correlationId: events[1]!.correlationId,
+        traceId: sampledTraceId,
+      },
+      { msg: 'handling', correlationId: events[1]!.correlationId, traceId: sampledTraceId },
+    ]);
+    expect(core.stats()).toMatchObject({ processed: 2, retries: 1, deadLettered: 0 });
+  });
 });

@@ -247,12 +247,13 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     return mustEnd(batch);
   }
 
+  /** A handling attempt: nothing to wait for when the handler is synchronous and untraced. */
   function attempt(
     batch: PartitionBatch,
     message: SourceMessage,
     event: CashTrackEvent,
     number: number,
-  ): Promise<void> {
+  ): Promise<void> | void {
     const context: EventContext = {
       topic: batch.topic,
       partition: batch.partition,
@@ -268,9 +269,10 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     if (unsampled !== undefined) {
       return withCorrelation(event.correlationId, () => handle(event, context), unsampled);
     }
-    return tracing.one(batch.topic, message, () =>
-      withCorrelation(event.correlationId, () => handle(event, context)),
-    );
+    // The span ends when the handling does, so a synchronous handler's is awaited as a promise.
+    return tracing.one(batch.topic, message, async () => {
+      await withCorrelation(event.correlationId, () => handle(event, context));
+    });
   }
 
   /** After a first failed attempt: retries, waits an outage out, parks, or gives up. */
@@ -380,9 +382,12 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
         progress.lastHandled = message.offset;
         continue;
       }
-      // Not `handleOne`: inlined, the first attempt costs no promise beyond the handler's own.
+      // Not `handleOne`: inlined, the first attempt costs no promise beyond the handler's own,
+      // and a synchronous handler's none at all (awaiting its `undefined` would still cost a
+      // microtask per event).
       try {
-        await attempt(batch, message, event, 1);
+        const handling = attempt(batch, message, event, 1);
+        if (handling !== undefined) await handling;
         progress.counts.processed += 1;
       } catch (error) {
         const outcome = await recoverInCorrelation(batch, message, event, error);

@@ -12,7 +12,11 @@ export interface EventContext {
   heartbeat(): Promise<void>;
 }
 
-export type EventHandler = (event: CashTrackEvent, context: EventContext) => Promise<void>;
+/**
+ * Handles one event. A handler whose work is synchronous may return nothing: the runner then
+ * goes on to the next event at once, with no promise or microtask of its own for this one.
+ */
+export type EventHandler = (event: CashTrackEvent, context: EventContext) => Promise<void> | void;
 
 /** An event and where it stands in its partition. */
 export interface PositionedEvent<Event extends CashTrackEvent = CashTrackEvent> {
@@ -54,7 +58,8 @@ export type EventHandling =
       /**
        * Handles one event, inside `withCorrelation(event.correlationId)`. Must be idempotent:
        * after a crash or rebalance an event is handled again. Its offset is committed only once
-       * it resolves.
+       * it resolves (or returns, when it returns no promise); a throw is a failure like a
+       * rejection.
        */
       readonly handle: EventHandler;
       readonly handleBatch?: never;
