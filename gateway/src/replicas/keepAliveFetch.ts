@@ -13,8 +13,18 @@ export function failedOnReusedConnection(error: unknown): boolean {
   return typeof error === 'object' && error !== null && reusedConnection in error;
 }
 
-const httpAgent = new HttpAgent({ keepAlive: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true });
+/**
+ * How long a connection may sit idle before we close it, at most; a server that announces a
+ * shorter keep-alive (`Keep-Alive: timeout=5`, Node's default) makes it a second shorter than
+ * that. Node applies the server's hint only when the agent has a timeout of its own: without
+ * one it kept idle connections until the server closed them, so the first mutation after five
+ * quiet seconds could meet a connection closing under it and fail with SERVICE_UNAVAILABLE
+ * ("the change may have been made"), since a mutation is never sent twice. An agent's timeout
+ * only closes idle connections; a slow answer is not cut short.
+ */
+const idleConnectionTimeoutMs = 30_000;
+const httpAgent = new HttpAgent({ keepAlive: true, timeout: idleConnectionTimeoutMs });
+const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: idleConnectionTimeoutMs });
 
 /**
  * The subgraph fetcher's transport: node:http over keep-alive agents, the answer read into one
