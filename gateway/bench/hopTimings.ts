@@ -45,9 +45,9 @@ export interface ExpenseHops {
   readonly projectorSteps: {
     readonly fetchMs: number;
     /**
-     * Of `fetchMs`, the time another batch of the expense event's consumer group was still in
-     * hand: kafkajs fetches again only once every batch of its last fetch is handled, so an
-     * event published meanwhile waits for that batch. The rest of `fetchMs` is the broker,
+     * Of `fetchMs`, the time another batch of the projector was still in hand: kafkajs fetches
+     * again only once every batch of its last fetch is handled (and its offsets committed), so
+     * an event published meanwhile waits for that batch. The rest of `fetchMs` is the broker,
      * the offset commit and the fetch itself.
      */
     readonly behindBatchMs: number;
@@ -195,9 +195,6 @@ export async function expenseHops(
     reportedAt: Number.NaN,
   };
   const announcements: { userId: string; cursor: string; at: number }[] = [];
-  // The submissions have a consumer group and fetcher of their own (projectorGroups.ts): a batch
-  // of them in hand holds back no expense event.
-  const submissions = new Set<string>();
   for (const { topic, partition, message } of messages) {
     const at = Number(message.timestamp);
     if (topic === changesTopic) {
@@ -211,10 +208,7 @@ export async function expenseHops(
       continue;
     }
     const event = decodeEvent(message);
-    if (event.type === 'ExpenseMessageSubmitted') {
-      messagePublished.set(event.aggregateId, at);
-      submissions.add(event.eventId);
-    }
+    if (event.type === 'ExpenseMessageSubmitted') messagePublished.set(event.aggregateId, at);
     if (event.type === 'ExpenseRecorded' && event.payload.origin !== null) {
       expensePublished.set(event.payload.origin.messageId, {
         at,
@@ -235,12 +229,7 @@ export async function expenseHops(
     if (announced === undefined) return [];
     const steps = stepsByEvent.get(recorded.eventId) ?? unmatched;
     const inHandUntil = observed.steps
-      .filter(
-        (batch) =>
-          batch.startedAt <= recorded.at &&
-          batch.reportedAt > recorded.at &&
-          !batch.eventIds.every((eventId) => submissions.has(eventId)),
-      )
+      .filter((batch) => batch.startedAt <= recorded.at && batch.reportedAt > recorded.at)
       .reduce((latest, batch) => Math.max(latest, batch.reportedAt), recorded.at);
     return [
       {

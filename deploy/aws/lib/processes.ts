@@ -162,7 +162,7 @@ export function processSpecs(profile: DeploymentProfile): readonly ProcessSpec[]
       },
       secrets: { SUBGRAPH_SHARED_SECRET: 'subgraphSharedSecret', ...mongo.secrets },
       kafkaGroups: {
-        named: ['expense-projector', 'expense-message-projector'],
+        named: ['expense-projector'],
         perReplicaPrefixes: [...revocationGroups, 'expense-changes-'],
       },
       // The projector reads the expense and user events; ExpenseMessageSubmitted, the expense

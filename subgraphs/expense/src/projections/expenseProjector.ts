@@ -9,10 +9,7 @@ import {
   expenseReadModelProjections,
   prepareExpenseReadModels,
 } from './expenseReadModelProjections.ts';
-import { ProjectionGapError, type ReadModelProjection } from './readModelProjection.ts';
-import { projectionsOfGroup, projectorGroups, type ProjectorGroup } from './projectorGroups.ts';
-import { takeOverGroupOffsets } from './groupOffsetsTakeover.ts';
-import { jointEventConsumer } from './jointEventConsumer.ts';
+import { ProjectionGapError, topicsOf } from './readModelProjection.ts';
 import { rebuildOutdatedReadModels } from './rebuildExpenseReadModels.ts';
 import { measuredProjection } from './measuredProjection.ts';
 import {
@@ -20,6 +17,9 @@ import {
   projectorStepsChannel,
   type ProjectorStepTimings,
 } from './projectorStepTimings.ts';
+
+/** The consumer group of every replica's projector: they share the partitions. */
+const expenseProjectorGroupId = 'expense-projector';
 
 /** Events handed to the projection at once, at most: one bulk write per read model each. */
 const projectorBatchEvents = 1_000;
@@ -41,16 +41,13 @@ export interface ExpenseProjection {
  * `expenseReadModelProjections`, while the changes go to the reporter, which logs and announces
  * them once everything is written.
  * A crash between the writes is healed by the redelivery: each write is idempotent.
- * `projections`: the read models written (one projector group's, see projectorGroups.ts);
- * default every one.
  */
 export function createExpenseProjection(
   db: Db,
   reportChanges: ReportExpenseChanges,
   knownBuckets?: number,
-  projections: readonly ReadModelProjection[] = expenseReadModelProjections(knownBuckets),
 ): ExpenseProjection {
-  const readModels = projections.map((projection) => ({
+  const readModels = expenseReadModelProjections(knownBuckets).map((projection) => ({
     name: projection.name,
     bound: projection.bind(db),
   }));
@@ -111,12 +108,10 @@ export interface StartExpenseProjectorOptions {
 
 /**
  * Runs the projector in this process. First it rebuilds the read models the database holds at
- * an older version (readModelVersions.ts) and creates every index; then each of its consumer
- * groups (projectorGroups.ts; every replica's members share the partitions) reads its topics, a
- * batch of each partition's fetched events at a time, with the events consumer runner's retries
- * and dead letters (a failing batch is retried event by event). A new group first takes over the
- * place its topics had in the group that read them before. Answers the groups as one consumer:
- * stopping it stops every group, and a failure of either fails it.
+ * an older version (readModelVersions.ts) and creates every index; then consumer group
+ * `expense-projector` reads the read models' topics, a batch of each partition's fetched events
+ * at a time, with the events consumer runner's retries and dead letters (a failing batch is
+ * retried event by event).
  */
 export async function startExpenseProjector(
   options: StartExpenseProjectorOptions,
@@ -131,64 +126,20 @@ export async function startExpenseProjector(
   });
   if (rebuilt.length > 0) log.info({ rebuilt }, 'read models of an older version rebuilt');
   await prepareExpenseReadModels(options.db);
-  const projections = expenseReadModelProjections(options.knownBuckets);
-  const started = await Promise.allSettled(
-    projectorGroups.map((group) =>
-      startProjectorGroup(options, group, projectionsOfGroup(group, projections), log),
-    ),
-  );
-  const consumers = started.flatMap((result) =>
-    result.status === 'fulfilled' ? [result.value] : [],
-  );
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
-    throw failed.reason;
-  }
-  const consumer = jointEventConsumer(consumers);
-  // Until the expense subgraph runs on the service runtime, which watches `done` itself.
-  if (options.exitOnFatal ?? true) void consumer.done.catch(() => process.exit(1));
-  return consumer;
-}
-
-async function startProjectorGroup(
-  options: StartExpenseProjectorOptions,
-  group: ProjectorGroup,
-  projections: readonly ReadModelProjection[],
-  log: Logger,
-): Promise<EventConsumer> {
-  const prefix = options.topicPrefix ?? '';
-  const groupId = `${prefix}${group.groupId}`;
-  const topics = group.topics.map((topic) => `${prefix}${topic}`);
-  if (group.takesOverFrom !== undefined) {
-    const admin = options.kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of topics) {
-        await takeOverGroupOffsets(
-          admin,
-          { from: `${prefix}${group.takesOverFrom}`, to: groupId, topic },
-          log,
-        );
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
   const projected = createExpenseProjection(
     options.db,
     options.reportChanges,
     options.knownBuckets,
-    projections,
   );
   const projection =
     options.metrics === undefined
       ? projected
       : measuredProjection(projected, options.db, options.metrics, log);
-  return runEventConsumer({
+  const projections = expenseReadModelProjections();
+  const consumer = await runEventConsumer({
     kafka: options.kafka,
-    groupId,
-    topics,
+    groupId: `${prefix}${expenseProjectorGroupId}`,
+    topics: [...new Set(projections.flatMap((projection) => topicsOf(projection, prefix)))],
     handleBatch: (events) => projection.projectBatch(events),
     maxBatchEvents: projectorBatchEvents,
     // Partitions hold disjoint users, so their batches touch disjoint documents; overlapping
@@ -199,6 +150,9 @@ async function startProjectorGroup(
       ? {}
       : { sessionTimeoutMs: options.sessionTimeoutMs }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
-    logger: log.child({ groupId }),
+    logger: log,
   });
+  // Until the expense subgraph runs on the service runtime, which watches `done` itself.
+  if (options.exitOnFatal ?? true) void consumer.done.catch(() => process.exit(1));
+  return consumer;
 }
