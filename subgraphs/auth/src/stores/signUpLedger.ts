@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '@cashtrack/events/mongo';
 import type { DelayPolicy, ThrottleVerdict } from '../domain/loginThrottle.ts';
 
-/** One sign-up attempt from an address, kept for the policy's window. */
+/** One admitted sign-up from an address, holding one of its slots for the policy's window. */
 interface SignUpEntry {
+  /** `<address> <slot>`: an address has `policy.freeAttempts` slots, each held by one entry. */
   readonly _id: string;
   readonly address: string;
   readonly at: Date;
@@ -24,11 +26,13 @@ export interface SignUpLedger {
 }
 
 /**
- * Each attempt inserts an entry of its own and then counts the entries before it, so attempts
- * from one address never contend: people signing up at once behind one NAT all get through while
- * under the limit. (A counter updated in place serialises them; on FerretDB its losers had to be
- * refused after a second of retries.) Racing attempts see each other's entries in one order
- * (time, then id), so no more than the limit are admitted; a refused attempt removes its entry.
+ * An address has `freeAttempts` slots; an admitted sign-up holds one for the window, by
+ * inserting the entry whose `_id` names the slot. The unique `_id` is what no two replicas can
+ * both win, so never more than the limit get through, however many race. (Counting the entries
+ * ordered before one's own, as before, admitted one too many when a racer that sorted earlier
+ * inserted after another had counted; a counter updated in place serialises sign-ups, and
+ * FerretDB 1.x does not apply concurrent updates of one document atomically.) Racers pick free
+ * slots at random, so people signing up at once behind one NAT rarely try the same one.
  */
 export function createSignUpLedger(db: Db): SignUpLedger {
   const entries: Collection<SignUpEntry> = db.collection('signUps');
@@ -43,23 +47,30 @@ export function createSignUpLedger(db: Db): SignUpLedger {
       await indexed;
       const since = new Date(now.getTime() - policy.resetAfterMs);
       await entries.deleteMany({ address, at: { $lt: since } });
-      const entry: SignUpEntry = { _id: randomUUID(), address, at: now };
-      await entries.insertOne(entry);
-      const before = await entries.countDocuments({
-        address,
-        $or: [{ at: { $gte: since, $lt: entry.at } }, { at: entry.at, _id: { $lt: entry._id } }],
-      });
-      if (before < policy.freeAttempts) return { allowed: true };
-      await entries.deleteOne({ _id: entry._id });
-      const oldest = await entries.findOne(
-        { address, at: { $gte: since } },
-        { sort: { at: 1 }, projection: { at: 1 } },
-      );
-      const leavesAt = (oldest?.at.getTime() ?? now.getTime()) + policy.resetAfterMs;
-      return {
-        allowed: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((leavesAt - now.getTime()) / 1000)),
-      };
+      for (;;) {
+        const held = await entries
+          .find({ address }, { projection: { at: 1 }, sort: { at: 1 } })
+          .toArray();
+        if (held.length >= policy.freeAttempts) {
+          const leavesAt = (held[0]?.at.getTime() ?? now.getTime()) + policy.resetAfterMs;
+          return {
+            allowed: false,
+            retryAfterSeconds: Math.max(1, Math.ceil((leavesAt - now.getTime()) / 1000)),
+          };
+        }
+        const taken = new Set(held.map((entry) => entry._id));
+        let slotId: string;
+        do {
+          slotId = `${address} ${randomInt(policy.freeAttempts)}`;
+        } while (taken.has(slotId));
+        try {
+          await entries.insertOne({ _id: slotId, address, at: now });
+          return { allowed: true };
+        } catch (error) {
+          // Another sign-up took that slot just now: look again at what is left.
+          if (!isDuplicateKey(error)) throw error;
+        }
+      }
     },
     async sweep(before) {
       await entries.createIndex({ at: 1 });
