@@ -1,37 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   fixKafkajsIdleTimerLoop,
-  kafkajsRequestQueueClass,
   type KafkajsRequestQueue,
 } from '../src/kafka/kafkajsIdleTimerFix.ts';
+import { newKafkajsRequestQueue } from './fixtures/kafkajsRequestQueue.ts';
 
 interface TestableQueue extends KafkajsRequestQueue {
   pending: unknown[];
   maybeThrottle(clientSideThrottleTimeMs: number): void;
 }
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 const queues: TestableQueue[] = [];
 
 function newQueue(): TestableQueue {
   fixKafkajsIdleTimerLoop();
-  const RequestQueue = kafkajsRequestQueueClass() as unknown as new (
-    options: object,
-  ) => TestableQueue;
-  const queue = new RequestQueue({
-    maxInFlightRequests: null,
-    requestTimeout: 30_000,
-    enforceRequestTimeout: false,
-    clientId: 'test',
-    broker: 'localhost:9092',
-    logger: silent,
-  });
+  const queue = newKafkajsRequestQueue<TestableQueue>({ enforceRequestTimeout: false });
   queues.push(queue);
   return queue;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { kafkajsRequestQueueClass } from '../src/kafka/kafkajsIdleTimerFix.ts';
 import { checkKafkajsRequestTimeoutsEverySecond } from '../src/kafka/kafkajsRequestTimeoutCheck.ts';
+import { newKafkajsRequestQueue } from './fixtures/kafkajsRequestQueue.ts';
 
 interface TestableQueue {
   readonly inflight: Map<
@@ -11,28 +11,11 @@ interface TestableQueue {
   destroy(): void;
 }
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-
 const queues: TestableQueue[] = [];
 
 function newQueue(enforceRequestTimeout: boolean): TestableQueue {
   checkKafkajsRequestTimeoutsEverySecond();
-  const RequestQueue = kafkajsRequestQueueClass() as unknown as new (
-    options: object,
-  ) => TestableQueue;
-  const queue = new RequestQueue({
-    maxInFlightRequests: null,
-    requestTimeout: 30_000,
-    enforceRequestTimeout,
-    clientId: 'test',
-    broker: 'localhost:9092',
-    logger: silent,
-  });
+  const queue = newKafkajsRequestQueue<TestableQueue>({ enforceRequestTimeout });
   queues.push(queue);
   return queue;
 }
