@@ -151,6 +151,57 @@ withOurFerretdb('FerretDB built with our patch series', () => {
     expect(await entries.countDocuments({ count: 1 })).toBe(ids.length);
   });
 
+  it('0007: applies racing updates of one document one after another', async () => {
+    const counters = db.collection<{ _id: string; count: number }>('racingIncrements');
+    await counters.insertOne({ _id: 'shared', count: 0 });
+    // Upstream read the document and wrote it back in two transactions: 20 racers stored 12.
+    const racers = 20;
+
+    await Promise.all(
+      Array.from({ length: racers }, () =>
+        counters.updateOne({ _id: 'shared' }, { $inc: { count: 1 } }),
+      ),
+    );
+    const returned = await Promise.all(
+      Array.from({ length: racers }, () =>
+        counters.findOneAndUpdate(
+          { _id: 'shared' },
+          { $inc: { count: 1 } },
+          { returnDocument: 'after' },
+        ),
+      ),
+    );
+
+    expect((await counters.findOne({ _id: 'shared' }))?.count).toBe(2 * racers);
+    const seen = returned.map((document) => document?.count).sort((a, b) => (a ?? 0) - (b ?? 0));
+    expect(seen).toEqual(Array.from({ length: racers }, (_, index) => racers + index + 1));
+  });
+
+  it('0007: lets one of racing compare-and-set statements win, deletes included', async () => {
+    const revisions = db.collection<{ _id: string; revision: number; writer?: number }>(
+      'racingRevisions',
+    );
+    for (let round = 0; round < 5; round += 1) {
+      const _id = `r-${round}`;
+      await revisions.insertOne({ _id, revision: 0 });
+      const expected = { _id, revision: 0 };
+
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 8 }, (_, writer) =>
+          revisions
+            .updateOne(expected, { $set: { revision: 1, writer } })
+            .then((result) => result.modifiedCount),
+        ),
+        revisions.deleteOne(expected).then((result) => result.deletedCount),
+        revisions
+          .findOneAndUpdate(expected, { $set: { revision: 1, writer: 8 } })
+          .then((before) => (before === null ? 0 : 1)),
+      ]);
+
+      expect(outcomes.reduce((sum, won) => sum + won, 0)).toBe(1);
+    }
+  });
+
   it('0006: checkpoints the WAL in the background, never in a write', async () => {
     const file = path.join(system.dir, 'ferretdb', 'data', 'checkpoints.sqlite');
     const pages = client.db('checkpoints').collection<{ _id: string; text: string }>('pages');
