@@ -12,9 +12,10 @@ import {
 /**
  * One state of a counter. Every change inserts the next state under `<key>#<seq>` instead of
  * updating one document: the unique `_id` makes two racing writers of the same next state collide,
- * and the loser reads again. A conditional update would do on MongoDB, but FerretDB lets two
- * concurrent `updateOne`s with the same filter both match (events/README.md), which let 13 of 20
- * racing attempts through where 3 were allowed.
+ * and the loser reads again. A conditional update would do on MongoDB and on the FerretDB that
+ * `infra/` builds (patch 0007), but upstream FerretDB 1.x lets two concurrent `updateOne`s with
+ * the same filter both match, which let 13 of 20 racing attempts through where 3 were allowed;
+ * the unique `_id` holds on any server.
  */
 interface CounterStateDocument extends AttemptCounter {
   /** `<key>#<seq>`. */

@@ -15,8 +15,8 @@ interface RefreshFamilyDocument extends Omit<RefreshFamily, 'familyId'> {
 
 /**
  * `authServiceDB.refreshFamilies`: one document per sign-in session. Every change is a
- * single-document conditional update, which both MongoDB and FerretDB make atomic, so racing
- * refreshes cannot both rotate the same token.
+ * single-document conditional update, which MongoDB and the FerretDB that `infra/` builds
+ * (patch 0007) make atomic, so racing refreshes cannot both rotate the same token.
  */
 export interface RefreshFamilyStore {
   start(family: RefreshFamily): Promise<void>;

@@ -31,7 +31,8 @@ export interface SignUpLedger {
  * both win, so never more than the limit get through, however many race. (Counting the entries
  * ordered before one's own, as before, admitted one too many when a racer that sorted earlier
  * inserted after another had counted; a counter updated in place serialises sign-ups, and
- * FerretDB 1.x does not apply concurrent updates of one document atomically.) Racers pick free
+ * upstream FerretDB 1.x, unlike the build `infra/` makes, loses concurrent updates of one
+ * document.) Racers pick free
  * slots at random, so people signing up at once behind one NAT rarely try the same one.
  */
 export function createSignUpLedger(db: Db): SignUpLedger {
