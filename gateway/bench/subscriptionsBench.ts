@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -10,7 +10,11 @@ import { changeNotificationsTopic } from '../../subgraphs/expense/src/subscripti
 import { gatewayClient, gql } from '../test/support/apolloClient.ts';
 import { subscriptionClient } from '../test/support/subscriptionClient.ts';
 import { startSystem } from '../test/support/system.ts';
+import { expenseConfigFromEnv } from '../../subgraphs/expense/src/config.ts';
+import { runningRecord, readInfraSettings } from '../../infra/src/index.ts';
 import { expenseHops, recordProjectorSteps } from './hopTimings.ts';
+import { recordLoopDelayWindows } from './loopDelayWindows.ts';
+import { stallReport, type ProbeSample } from './stallWindows.ts';
 
 /**
  * `npm run bench:subscriptions`: opens SOCKETS idle subscriptions (default 5,000) through the
@@ -28,6 +32,8 @@ const warmup = envInt('WARMUP_SOCKETS', 200);
 const rate = envInt('RATE', 20);
 const seconds = envInt('SECONDS', 10);
 const settleSeconds = envInt('SETTLE_SECONDS', 8);
+/** How often the shared parts are probed during the latency run (sharedPartsProbe.ts). */
+const probeIntervalMs = envInt('PROBE_INTERVAL_MS', 25);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -144,6 +150,36 @@ const latencyToken = await signUp(`latency.${Date.now()}@bench.example`);
 const subscriber = subscriptionClient(system.graphqlUrl, latencyToken);
 /** Epoch milliseconds with the fraction, comparable with Kafka's message timestamps. */
 const epochNow = (): number => performance.timeOrigin + performance.now();
+/**
+ * The shared parts' probe (sharedPartsProbe.ts) in a process of its own, so its timings do not
+ * wait on this process's loop; `stop` resolves with its samples.
+ */
+async function startSharedPartsProbe(): Promise<{ stop(): Promise<ProbeSample[]> }> {
+  const settings = readInfraSettings();
+  const [broker, ferretdb] = await Promise.all(
+    ['kafka', 'ferretdb'].map((name) => runningRecord(settings.infraDir, name)),
+  );
+  const probe = fork(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), 'sharedPartsProbe.ts'),
+    [
+      expenseConfigFromEnv().mongoUrl,
+      system.expense.models.expenses.dbName,
+      `${system.identity.namespace.topicPrefix}subscriptions-bench-probe`,
+      String(broker?.pid ?? '-'),
+      String(ferretdb?.pid ?? '-'),
+    ],
+    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  await once(probe, 'message');
+  return {
+    async stop() {
+      probe.send('stop');
+      const [samples] = (await once(probe, 'message')) as [ProbeSample[]];
+      return samples;
+    },
+  };
+}
+
 const sentAt = new Map<string, number>();
 const answeredAt = new Map<string, number>();
 // A change can be heard before logExpense's own answer arrives, so arrivals are kept by message
@@ -170,6 +206,8 @@ const latencies = (): number[] =>
   });
 const client = gatewayClient(system.graphqlUrl, latencyToken);
 const total = rate * seconds;
+const probe = await startSharedPartsProbe();
+const systemLoop = recordLoopDelayWindows('system.loopDelay', probeIntervalMs);
 const observed = recordProjectorSteps();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -203,6 +241,8 @@ await waitFor(() => latencies().length >= total, {
 stopListening();
 observed.stop();
 loopDelay.disable();
+systemLoop.stop();
+const probeSamples = await probe.stop();
 /** The event loop's delays over the latency run (the whole system shares this process's loop). */
 const loopDelayMs = {
   p50: roundTo(loopDelay.percentile(50) / 1e6),
@@ -278,6 +318,38 @@ for (const hop of slowest) {
 log(
   `event loop delay during the latency run: p50 ${loopDelayMs.p50} ms, p99 ${loopDelayMs.p99} ms, max ${loopDelayMs.max} ms`,
 );
+const stalls = stallReport(
+  [
+    ...probeSamples,
+    ...systemLoop.samples,
+    ...observed.gcPauses.map(({ start, end }) => ({
+      signal: 'system.gcPause',
+      start,
+      end,
+      value: end - start,
+    })),
+  ],
+  [...sentAt].flatMap(([id, start]) => {
+    const end = heardAt.get(id);
+    return end === undefined ? [] : [{ start, end }];
+  }),
+);
+log(
+  `the shared parts over the latency run (probed every ${probeIntervalMs} ms; ms, or a share of the window for machine.busy and the pressures, cores for *.cpu). rank: over the ${stalls.slowWindows.length} slowest changes (1%, at least 3), the mean rank of the signal's worst value while the change travelled among windows of the same length anywhere in the run (0.5 ordinary, 1 its worst):`,
+);
+const bySlowRank = Object.entries(stalls.signals).sort(([, a], [, b]) => b.slowRank - a.slowRank);
+for (const [signal, summary] of bySlowRank) {
+  log(
+    `  ${signal.padEnd(20)} rank ${summary.slowRank.toFixed(2)}; p50 ${summary.p50}, p95 ${summary.p95}, max ${summary.max}`,
+  );
+}
+log("the slowest changes, each signal's worst value while it travelled (its rank):");
+for (const window of stalls.slowWindows) {
+  const signals = Object.entries(window.signals).map(
+    ([signal, { max, rank }]) => `${signal} ${max} (${rank.toFixed(2)})`,
+  );
+  log(`  total ${window.totalMs}: ${signals.join(', ')}`);
+}
 
 child.kill('SIGTERM');
 await once(child, 'exit');
@@ -313,6 +385,8 @@ process.stdout.write(
       gcMajorMs: roundTo(hop.gcMajorMs),
     })),
     loopDelayMs,
+    probeIntervalMs,
+    stalls,
   })}\n`,
 );
 process.exit(0);
