@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import {
@@ -335,5 +336,30 @@ describe('trace context through the outbox and Kafka', () => {
       { msg: 'handling', correlationId: events[1]!.correlationId, traceId: sampledTraceId },
     ]);
     expect(core.stats()).toMatchObject({ processed: 2, retries: 1, deadLettered: 0 });
+    // Each attempt's span ended with it, the failed one marked so; the unsampled message has none.
+    const attempts = (await exported()).filter(
+      (span) => span.attributes['messaging.consumer.group.name'] === 'sync-handler',
+    );
+    expect(
+      attempts.map((span) => ({
+        traceId: span.spanContext().traceId,
+        parentSpanId: span.parentSpanContext?.spanId,
+        status: span.status.code,
+        exceptions: span.events.filter(({ name }) => name === 'exception').length,
+      })),
+    ).toEqual([
+      {
+        traceId: sampledTraceId,
+        parentSpanId: '00f067aa0ba902b7',
+        status: SpanStatusCode.ERROR,
+        exceptions: 1,
+      },
+      {
+        traceId: sampledTraceId,
+        parentSpanId: '00f067aa0ba902b7',
+        status: SpanStatusCode.UNSET,
+        exceptions: 0,
+      },
+    ]);
   });
 });

@@ -78,8 +78,11 @@ export interface DeliveryTracing {
    * recovery between attempts (its retries, its dead letter), so what that logs carries its ids.
    */
   inTrace<T>(message: SourceMessage, work: () => Promise<T>): Promise<T>;
-  /** One event's handling attempt, in its message's trace. */
-  one<T>(topic: string, message: SourceMessage, work: () => Promise<T>): Promise<T>;
+  /**
+   * One event's handling attempt, in its message's trace: its span ends as `work` does, at once
+   * when `work` returns no promise.
+   */
+  one<T>(topic: string, message: SourceMessage, work: () => T | Promise<T>): T | Promise<T>;
   /**
    * A batch handler's run over several messages, in each message's trace; `work` is given the
    * trace context of each message's process span, in the messages' order.
@@ -247,7 +250,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     return mustEnd(batch);
   }
 
-  /** A handling attempt: nothing to wait for when the handler is synchronous and untraced. */
+  /** A handling attempt: nothing to wait for when the handler is synchronous, traced or not. */
   function attempt(
     batch: PartitionBatch,
     message: SourceMessage,
@@ -269,10 +272,9 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     if (unsampled !== undefined) {
       return withCorrelation(event.correlationId, () => handle(event, context), unsampled);
     }
-    // The span ends when the handling does, so a synchronous handler's is awaited as a promise.
-    return tracing.one(batch.topic, message, async () => {
-      await withCorrelation(event.correlationId, () => handle(event, context));
-    });
+    return tracing.one(batch.topic, message, () =>
+      withCorrelation(event.correlationId, () => handle(event, context)),
+    );
   }
 
   /** After a first failed attempt: retries, waits an outage out, parks, or gives up. */
