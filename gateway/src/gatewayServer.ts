@@ -4,7 +4,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { Supergraph } from '@apollo/federation-internals';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { startRevocationListener } from '@cashtrack/events/kafka';
@@ -39,6 +38,7 @@ import {
 import { resumeRequestTrace, traceRequest, withSamplingOfOurs } from '@cashtrack/platform/tracing';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
+import { apolloHandler } from './http/apolloHandler.ts';
 import { appRoute } from './http/appRoute.ts';
 import { subgraphHealth } from './http/health.ts';
 import { playgroundAssets, playgroundPage } from './http/playground.ts';
@@ -201,15 +201,13 @@ export async function startGateway(
     express.json({ limit: config.maxBodyBytes }),
     (request: Request, _response: Response, next: NextFunction) =>
       resumeRequestTrace(request, next),
-    expressMiddleware(server, {
-      context: async ({ req }) => ({
-        correlationId: currentCorrelationId() ?? newCorrelationId(),
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        issuedInOperation: {},
-        internal: false,
-        ...(await authenticate(req.headers.authorization)),
-      }),
-    }),
+    apolloHandler(server, async (request) => ({
+      correlationId: currentCorrelationId() ?? newCorrelationId(),
+      clientAddress: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+      issuedInOperation: {},
+      internal: false,
+      ...(await authenticate(request.headers.authorization)),
+    })),
   );
   app.use(appRoute());
   app.use(refuseUnreadableBodies);
