@@ -42,7 +42,18 @@ export interface SlowWindow {
 export interface StallReport {
   readonly slowWindows: readonly SlowWindow[];
   readonly signals: Readonly<Record<string, SignalSummary>>;
+  /**
+   * Per signal, the others that spiked (reached their p95) in the same 50 ms slots at least
+   * twice as often as they spike at all, by that lift: parts that stall together share a cause.
+   */
+  readonly together: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
+
+/** Slots of the run in which spikes count as at the same moment. */
+export const spikeSlotMs = 50;
+
+/** The least lift of a co-spike `together` names. */
+const togetherLift = 2;
 
 /** Windows of each slow length placed over the run to rank the slow window's value among. */
 const placements = 200;
@@ -87,6 +98,42 @@ function rankAmongPlacements(
   return below / placements;
 }
 
+/** The slots of [runStart, runEnd] in which `series` reached its p95 (and was above zero). */
+function spikeSlots(
+  series: readonly ProbeSample[],
+  p95: number,
+  runStart: number,
+  slots: number,
+): Set<number> {
+  const spiked = new Set<number>();
+  for (const sample of series) {
+    if (sample.value < p95 || sample.value <= 0) continue;
+    const first = Math.max(0, Math.floor((sample.start - runStart) / spikeSlotMs));
+    const last = Math.min(slots - 1, Math.floor((sample.end - runStart) / spikeSlotMs));
+    for (let slot = first; slot <= last; slot += 1) spiked.add(slot);
+  }
+  return spiked;
+}
+
+function spikingTogether(
+  spikes: ReadonlyMap<string, Set<number>>,
+  slots: number,
+): Record<string, Record<string, number>> {
+  const together: Record<string, Record<string, number>> = {};
+  for (const [signal, own] of spikes) {
+    const lifts: [string, number][] = [];
+    for (const [other, theirs] of spikes) {
+      if (other === signal || own.size === 0 || theirs.size === 0) continue;
+      let both = 0;
+      for (const slot of own) if (theirs.has(slot)) both += 1;
+      const lift = both / own.size / (theirs.size / slots);
+      if (lift >= togetherLift) lifts.push([other, round(lift)]);
+    }
+    together[signal] = Object.fromEntries(lifts.sort(([, a], [, b]) => b - a));
+  }
+  return together;
+}
+
 export function stallReport(
   samples: readonly ProbeSample[],
   windows: readonly EndToEndWindow[],
@@ -103,10 +150,13 @@ export function stallReport(
     .sort((a, b) => b.end - b.start - (a.end - a.start))
     .slice(0, Math.max(3, Math.ceil(windows.length / 100)));
   const signals: Record<string, SignalSummary> = {};
+  const slots = Math.max(1, Math.ceil((runEnd - runStart) / spikeSlotMs));
+  const spikes = new Map<string, Set<number>>();
   const perWindow: Record<string, { max: number; rank: number }>[] = slowest.map(() => ({}));
   for (const [signal, series] of [...bySignal].sort(([a], [b]) => a.localeCompare(b))) {
     series.sort((a, b) => a.start - b.start);
     const values = series.map((sample) => sample.value).sort((a, b) => a - b);
+    spikes.set(signal, spikeSlots(series, percentile(values, 95), runStart, slots));
     let ranks = 0;
     slowest.forEach((window, index) => {
       const max = maxWithin(series, window.start, window.end) ?? Number.NEGATIVE_INFINITY;
@@ -128,5 +178,6 @@ export function stallReport(
       signals: perWindow[index] ?? {},
     })),
     signals,
+    together: spikingTogether(spikes, slots),
   };
 }

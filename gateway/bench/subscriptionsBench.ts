@@ -1,6 +1,7 @@
 import { fork, spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +15,7 @@ import { expenseConfigFromEnv } from '../../subgraphs/expense/src/config.ts';
 import { runningRecord, readInfraSettings } from '../../infra/src/index.ts';
 import { expenseHops, recordProjectorSteps } from './hopTimings.ts';
 import { recordLoopDelayWindows } from './loopDelayWindows.ts';
-import { stallReport, type ProbeSample } from './stallWindows.ts';
+import { spikeSlotMs, stallReport, type ProbeSample } from './stallWindows.ts';
 
 /**
  * `npm run bench:subscriptions`: opens SOCKETS idle subscriptions (default 5,000) through the
@@ -34,6 +35,8 @@ const seconds = envInt('SECONDS', 10);
 const settleSeconds = envInt('SETTLE_SECONDS', 8);
 /** How often the shared parts are probed during the latency run (sharedPartsProbe.ts). */
 const probeIntervalMs = envInt('PROBE_INTERVAL_MS', 25);
+/** Where the probes' samples and each change's hops go as JSON, for a closer look; default none. */
+const samplesFile = process.env.SAMPLES_FILE;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -318,17 +321,30 @@ for (const hop of slowest) {
 log(
   `event loop delay during the latency run: p50 ${loopDelayMs.p50} ms, p99 ${loopDelayMs.p99} ms, max ${loopDelayMs.max} ms`,
 );
+const allSamples: ProbeSample[] = [
+  ...probeSamples,
+  ...systemLoop.samples,
+  ...observed.gcPauses.map(({ start, end }) => ({
+    signal: 'system.gcPause',
+    start,
+    end,
+    value: end - start,
+  })),
+];
+if (samplesFile !== undefined) {
+  await writeFile(
+    samplesFile,
+    JSON.stringify({
+      samples: allSamples,
+      sentAt: [...sentAt],
+      heardAt: [...heardAt],
+      hops,
+      steps: observed.steps,
+    }),
+  );
+}
 const stalls = stallReport(
-  [
-    ...probeSamples,
-    ...systemLoop.samples,
-    ...observed.gcPauses.map(({ start, end }) => ({
-      signal: 'system.gcPause',
-      start,
-      end,
-      value: end - start,
-    })),
-  ],
+  allSamples,
   [...sentAt].flatMap(([id, start]) => {
     const end = heardAt.get(id);
     return end === undefined ? [] : [{ start, end }];
@@ -342,6 +358,13 @@ for (const [signal, summary] of bySlowRank) {
   log(
     `  ${signal.padEnd(20)} rank ${summary.slowRank.toFixed(2)}; p50 ${summary.p50}, p95 ${summary.p95}, max ${summary.max}`,
   );
+}
+log(
+  `spiking together (reaching their p95 in the same ${spikeSlotMs} ms slots, lift over chance at least 2):`,
+);
+for (const [signal, others] of Object.entries(stalls.together)) {
+  const named = Object.entries(others).map(([other, lift]) => `${other} ${lift}x`);
+  if (named.length > 0) log(`  ${signal.padEnd(20)} with ${named.join(', ')}`);
 }
 log("the slowest changes, each signal's worst value while it travelled (its rank):");
 for (const window of stalls.slowWindows) {
