@@ -7,6 +7,8 @@ import type { GatewayContext } from '../context.ts';
 export function requestLogging(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
+      // Logging above `info` (a bench, a quiet deployment): nothing to time or write.
+      if (!log.isLevelEnabled('info')) return undefined;
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors }) {

@@ -24,12 +24,13 @@ export function requireAuthentication(options: {
   readonly introspection: boolean;
 }): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // A verified caller may ask anything: no hook to run for the rest of the request.
+      if (contextValue.viewer !== undefined) return undefined;
       return {
-        async didResolveOperation({ operation, document, contextValue }) {
+        async didResolveOperation({ operation, document }) {
           // Apollo resolves the operation before this hook; a missing one has already failed.
           if (operation === undefined) return;
-          if (contextValue.viewer !== undefined) return;
           const open = rootFieldNames(operation, document).every(
             (field) =>
               publicRootFields.has(field) ||

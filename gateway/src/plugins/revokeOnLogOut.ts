@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { RevokedAccessTokens } from '@cashtrack/platform/tokens';
 import type { GatewayContext } from '../context.ts';
 import { endedByCaller } from './sessionEndingFields.ts';
@@ -15,8 +16,9 @@ export function revokeOnLogOut(revoked: RevokedAccessTokens): ApolloServerPlugin
       return {
         async willSendResponse({ operation, document, response, contextValue }) {
           const viewer = contextValue.viewer;
+          // logOut and logOutEverywhere are mutations: a query ends nothing, unread.
           if (
-            operation === undefined ||
+            operation?.operation !== OperationTypeNode.MUTATION ||
             document === undefined ||
             viewer === undefined ||
             response.body.kind !== 'single'

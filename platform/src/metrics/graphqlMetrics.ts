@@ -62,22 +62,25 @@ export function graphqlMetricsPlugin<Context extends BaseContext>(
   });
   return {
     async requestDidStart() {
-      const stopTimer = duration.startTimer();
-      let operation = 'invalid';
-      let type = 'unknown';
+      // One label object and a start time per request, not prom-client's timer closures.
+      const started = performance.now();
+      const labels = { operation: 'invalid', type: 'unknown' };
       return {
         async didResolveOperation({ operationName, operation: definition }) {
-          operation = operationName == null ? 'anonymous' : names.valueFor(operationName);
-          type = definition?.operation ?? 'unknown';
+          labels.operation = operationName == null ? 'anonymous' : names.valueFor(operationName);
+          labels.type = definition?.operation ?? 'unknown';
         },
         async didEncounterErrors({ errors: encountered }) {
           for (const error of encountered) {
-            errors.inc({ operation, code: codes.valueFor(clientErrorCode(error)) });
+            errors.inc({
+              operation: labels.operation,
+              code: codes.valueFor(clientErrorCode(error)),
+            });
           }
         },
         async willSendResponse() {
-          operations.inc({ operation, type });
-          stopTimer({ operation, type });
+          operations.inc(labels);
+          duration.observe(labels, (performance.now() - started) / 1_000);
         },
       };
     },

@@ -17,10 +17,15 @@ export function httpMetrics(registry: Registry, knownPaths: readonly string[]) {
     registers: [registry],
   });
   return (request: Request, response: Response, next: NextFunction): void => {
-    const stopTimer = duration.startTimer();
+    const started = performance.now();
     const path = known.has(request.path) ? request.path : 'other';
     const method = request.method === 'GET' || request.method === 'POST' ? request.method : 'other';
-    response.once('finish', () => stopTimer({ method, path, status_code: response.statusCode }));
+    response.once('finish', () =>
+      duration.observe(
+        { method, path, status_code: response.statusCode },
+        (performance.now() - started) / 1_000,
+      ),
+    );
     next();
   };
 }

@@ -19,13 +19,15 @@ export function subgraphFetchMetrics(
     registers: [registry],
   });
   return (subgraph, fetcher) => async (url, init) => {
-    const stopTimer = duration.startTimer({ subgraph });
+    const started = performance.now();
+    const observe = (status: string): void =>
+      duration.observe({ subgraph, status_code: status }, (performance.now() - started) / 1_000);
     try {
       const response = await fetcher(url, init);
-      stopTimer({ status_code: String(response.status) });
+      observe(String(response.status));
       return response;
     } catch (error) {
-      stopTimer({ status_code: 'error' });
+      observe('error');
       throw error;
     }
   };
