@@ -21,6 +21,9 @@ await system.startServer('ferretdb');
 process.stdout.write(
   `KAFKA_BROKERS=${system.kafkaBrokers} MONGO_URL=${system.mongoUrl} CASHTRACK_INFRA_DIR=${dir}\n`,
 );
+// Nothing else keeps this process alive, and the servers are stopped when it exits.
+const alive = setInterval(() => undefined, 60_000);
 await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+clearInterval(alive);
 await system.stopServer('ferretdb');
 await system.stopServer('kafka');
