@@ -2,8 +2,9 @@
  * The shared parts' probe of `npm run bench:subscriptions`, a child process of its own so its
  * timings do not wait on the system's event loop: every PROBE_INTERVAL_MS (default 25) it times
  * a FerretDB `ping` and a tiny indexed write (into the expense service's database, the SQLite
- * file whose checkpoints the read models wait for), and a Kafka produce and the produce-to-fetch
- * round trip on a one-partition topic of its own; per tick it notes its own event-loop delay,
+ * file whose checkpoints the read models wait for), a Kafka produce and the produce-to-fetch
+ * round trip on a one-partition topic of its own, and a 512-byte write with `fdatasync` beside
+ * the servers' data (the disk the broker's log and FerretDB's WAL share); per tick it notes its own event-loop delay,
  * the machine's busy share and CPU and IO pressure (/proc/pressure), the broker's and FerretDB's
  * CPU, and the broker JVM's collector time (`jstat`, when a local broker's pid is known).
  *
@@ -12,10 +13,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { envInt, envList, waitFor } from '@cashtrack/platform';
+import { readInfraSettings } from '../../infra/src/index.ts';
 import { recordLoopDelayWindows } from './loopDelayWindows.ts';
 import { busyShare, machineCpu, type MachineCpu } from './machineCpu.ts';
 import type { ProbeSample } from './stallWindows.ts';
@@ -178,6 +182,10 @@ function brokerGc(pid: number): ChildProcess | undefined {
   return jstat;
 }
 
+const syncedFile = path.join(readInfraSettings().infraDir, `bench-probe-${process.pid}.bin`);
+const synced = await open(syncedFile, 'w');
+const block = Buffer.alloc(512);
+
 const jstat = brokerGc(pids['kafka.cpu']);
 // This process does next to nothing else: its loop stalls when the machine gives it no CPU.
 const ownLoop = recordLoopDelayWindows('probe.loopDelay', intervalMs);
@@ -191,10 +199,16 @@ const probes = Promise.all([
     ),
   ),
   every('kafka.roundTrip', kafkaRoundTrip),
+  every('disk.fsync', async () => {
+    await synced.write(block, 0, block.length, 0);
+    await synced.datasync();
+  }),
   machineWindows(),
 ]);
 process.send?.('ready');
 
+// A bench that died without saying stop must not leave its probe running.
+process.once('disconnect', () => process.exit(1));
 process.on('message', (message) => {
   if (message !== 'stop') return;
   running = false;
@@ -202,6 +216,8 @@ process.on('message', (message) => {
     await probes;
     jstat?.kill('SIGTERM');
     ownLoop.stop();
+    await synced.close();
+    await rm(syncedFile, { force: true });
     await consumer.disconnect();
     await producer.disconnect();
     await admin.deleteGroups([`${topic}-group`]).catch(() => undefined);
