@@ -228,9 +228,11 @@ describe('trace context through the outbox and Kafka', () => {
     const sampled = inRequestSpan(() => startPublishSpan(topic, undefined));
     sampled.result?.end();
     const handedOn: (string | undefined)[] = [];
+    const handedOnCarriers: (TraceCarrier | undefined)[] = [];
     const core = tracedCore('expense-projector', {
       handleBatch: async (events) => {
         handedOn.push(...events.map((positioned) => traceIdOf(positioned.traceContext)));
+        handedOnCarriers.push(...events.map((positioned) => positioned.traceContext));
       },
     });
     await core.deliver(
@@ -242,6 +244,10 @@ describe('trace context through the outbox and Kafka', () => {
     expect(handedOn).toEqual(['0af7651916cd43dd8448eb211c80319c', sampled.traceId]);
     const processed = (await exported()).filter((span) => span.name === `${topic} process`);
     expect(processed.map((span) => span.spanContext().traceId)).toEqual([sampled.traceId]);
+    // What the sampled event hands on names its own process span, sampled.
+    expect(handedOnCarriers[1]).toEqual({
+      traceparent: `00-${sampled.traceId}-${processed[0]?.spanContext().spanId}-01`,
+    });
   });
 
   it('logs the retries and the dead letter of a message left out of the sample in its trace', async () => {

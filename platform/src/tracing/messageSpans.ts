@@ -17,6 +17,7 @@ import {
   remoteSpanContextIn,
   traceCarrierOf,
   unsampledTraceparentIn,
+  withTraceparentFlags,
   type HeaderValues,
   type TraceCarrier,
 } from '../traceContext.ts';
@@ -216,9 +217,22 @@ export async function inBatchProcessSpans<T>(
       parent,
     );
     (spans ??= []).push(span);
-    traceContexts.push(traceCarrierOf(trace.setSpan(context.active(), span)));
+    traceContexts.push(traceCarrierOfSpan(span));
   }
   return spans === undefined ? work(traceContexts) : settleAll(spans, () => work(traceContexts));
+}
+
+/**
+ * The W3C headers of `span`, one of ours (its ids valid, as the SDK makes them), as the
+ * propagator writes them, without first building a context to hold it and checking its ids
+ * there, per sampled message of a batch.
+ */
+function traceCarrierOfSpan(span: Span): TraceCarrier {
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  const traceparent = withTraceparentFlags(`00-${traceId}-${spanId}-00`, traceFlags);
+  return traceState === undefined
+    ? { traceparent }
+    : { traceparent, tracestate: traceState.serialize() };
 }
 
 /** Awaits `work`, then ends every one of `spans` with its outcome. */
