@@ -43,7 +43,7 @@ export interface StallReport {
   readonly slowWindows: readonly SlowWindow[];
   readonly signals: Readonly<Record<string, SignalSummary>>;
   /**
-   * Per signal, the others that spiked (reached their p95) in the same 50 ms slots at least
+   * Per signal, the others that spiked (reached their p95, above their median) in the same slots at least
    * twice as often as they spike at all, by that lift: parts that stall together share a cause.
    */
   readonly together: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -98,16 +98,20 @@ function rankAmongPlacements(
   return below / placements;
 }
 
-/** The slots of [runStart, runEnd] in which `series` reached its p95 (and was above zero). */
+/**
+ * The slots of [runStart, runEnd] in which `series` reached its p95 while above its median: a
+ * signal that is flat most of the time (a collector's pauses, mostly none) spikes only when it
+ * rises.
+ */
 function spikeSlots(
   series: readonly ProbeSample[],
-  p95: number,
+  threshold: { readonly p50: number; readonly p95: number },
   runStart: number,
   slots: number,
 ): Set<number> {
   const spiked = new Set<number>();
   for (const sample of series) {
-    if (sample.value < p95 || sample.value <= 0) continue;
+    if (sample.value < threshold.p95 || sample.value <= threshold.p50) continue;
     const first = Math.max(0, Math.floor((sample.start - runStart) / spikeSlotMs));
     const last = Math.min(slots - 1, Math.floor((sample.end - runStart) / spikeSlotMs));
     for (let slot = first; slot <= last; slot += 1) spiked.add(slot);
@@ -156,7 +160,8 @@ export function stallReport(
   for (const [signal, series] of [...bySignal].sort(([a], [b]) => a.localeCompare(b))) {
     series.sort((a, b) => a.start - b.start);
     const values = series.map((sample) => sample.value).sort((a, b) => a - b);
-    spikes.set(signal, spikeSlots(series, percentile(values, 95), runStart, slots));
+    const threshold = { p50: percentile(values, 50), p95: percentile(values, 95) };
+    spikes.set(signal, spikeSlots(series, threshold, runStart, slots));
     let ranks = 0;
     slowest.forEach((window, index) => {
       const max = maxWithin(series, window.start, window.end) ?? Number.NEGATIVE_INFINITY;

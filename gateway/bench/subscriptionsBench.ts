@@ -360,7 +360,7 @@ for (const [signal, summary] of bySlowRank) {
   );
 }
 log(
-  `spiking together (reaching their p95 in the same ${spikeSlotMs} ms slots, lift over chance at least 2):`,
+  `spiking together (at their p95 and above their median in the same ${spikeSlotMs} ms slots, lift over chance at least 2):`,
 );
 for (const [signal, others] of Object.entries(stalls.together)) {
   const named = Object.entries(others).map(([other, lift]) => `${other} ${lift}x`);
