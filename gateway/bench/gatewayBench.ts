@@ -33,7 +33,10 @@
  * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's and each subgraph's V8 CPU profiles of
  * the whole run there (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome
  * DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
- * runs some variants only.
+ * runs some variants only. `BENCH_GATEWAY_BASELINE=<checkout>` adds `baseline`: our gateway as
+ * another checkout of the repository has it (e.g. `git worktree add --detach <dir> <commit>`
+ * with `ln -s "$PWD/node_modules" <dir>/node_modules`), measured in the same interleaved slices
+ * as ours, so a change's before and after are one run's ratio, not two loaded runs' difference.
  *
  * Needs Kafka and the MongoDB-protocol server (`npm run infra:up`). Figures go to stderr as they
  * come; the last stdout line is one JSON object. Components log at `warn` (benchEnvironment.ts).
@@ -49,7 +52,7 @@ import { envInt, envList, envString, errorMessage } from '@cashtrack/platform';
 import { testNamespace } from '../../test-support/namespace.ts';
 import { composeSupergraph } from '../../schema/src/composeSupergraph.ts';
 import { subgraphDefinitions } from '../../schema/src/subgraphs.ts';
-import { gatewayNames, type GatewayName } from './benchGateways.ts';
+import { gatewayNames } from './benchGateways.ts';
 import {
   manyUsersRound,
   mixRound,
@@ -59,7 +62,7 @@ import {
   singleRound,
   subgraphQuery,
 } from './benchWorkload.ts';
-import { startGatewayProcess, type GatewayProcess } from './gatewayProcess.ts';
+import { startGatewayProcess, type GatewayLabel, type GatewayProcess } from './gatewayProcess.ts';
 import {
   mergeLoadResults,
   runLoadInChild,
@@ -84,6 +87,7 @@ const saturatedMachineShare = 0.95;
 const userCount = Math.max(2, envInt('BENCH_GATEWAY_USERS', 200));
 const userExpenses = Math.max(1, envInt('BENCH_GATEWAY_USER_EXPENSES', 20));
 const profileDir = envString('BENCH_GATEWAY_PROFILE', '');
+const baselineCheckout = envString('BENCH_GATEWAY_BASELINE', '');
 const mongoUrl = envString('MONGO_URL', 'mongodb://127.0.0.1:27017');
 const kafkaBrokers = envList('KAFKA_BROKERS', ['127.0.0.1:9092']);
 
@@ -92,7 +96,7 @@ type VariantName = (typeof variantNames)[number];
 const chosenVariants = envList('BENCH_GATEWAY_VARIANTS', [...variantNames]).filter(
   (name): name is VariantName => (variantNames as readonly string[]).includes(name),
 );
-type TargetName = GatewayName | 'direct';
+type TargetName = GatewayLabel | 'direct';
 
 interface Measured extends LoadResult {
   /**
@@ -404,12 +408,12 @@ async function idleCpuMsPerSecond(gateway: GatewayProcess): Promise<number> {
 interface RunOutcome {
   readonly results: Results;
   readonly mixOperations: object;
-  readonly idleCpu: ReadonlyMap<GatewayName, number>;
+  readonly idleCpu: ReadonlyMap<GatewayLabel, number>;
 }
 
 async function run(mongo: MongoClient): Promise<RunOutcome> {
   const results: Results = new Map();
-  const idleCpu = new Map<GatewayName, number>();
+  const idleCpu = new Map<GatewayLabel, number>();
   let mixOperations: object = {};
   if (profileDir !== '') await mkdir(profileDir, { recursive: true });
   const subgraphs = await startSubgraphProcesses({
@@ -427,18 +431,19 @@ async function run(mongo: MongoClient): Promise<RunOutcome> {
       ...Array<number>(userCount).fill(userExpenses),
     ]);
     if (main === undefined) throw new Error('no bench person');
+    const setting = {
+      supergraphSdl,
+      jwksUrl: subgraphs.jwksUrl,
+      kafkaBrokers,
+      topicPrefix: subgraphs.topicPrefix,
+    };
+    const profiling = profileDir === '' ? {} : { profileDir: path.resolve(profileDir) };
     for (const name of gatewayNames) {
+      gateways.push(await startGatewayProcess(name, setting, profiling));
+    }
+    if (baselineCheckout !== '') {
       gateways.push(
-        await startGatewayProcess(
-          name,
-          {
-            supergraphSdl,
-            jwksUrl: subgraphs.jwksUrl,
-            kafkaBrokers,
-            topicPrefix: subgraphs.topicPrefix,
-          },
-          profileDir === '' ? {} : { profileDir: path.resolve(profileDir) },
-        ),
+        await startGatewayProcess('ours', setting, { ...profiling, checkout: baselineCheckout }),
       );
     }
     const expenseUrl = `${subgraphs.urls.expense}/graphql`;
@@ -509,6 +514,8 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
   const oursVsHive: Record<string, number> = {};
   const hiveCpuOverOurs: Record<string, number> = {};
   const apolloCpuOverOurs: Record<string, number> = {};
+  /** With a baseline: its CPU per request over ours (above 1: the change saved CPU). */
+  const baselineCpuOverOurs: Record<string, number> = {};
   /** Variants whose rps ratios are a subgraph's (or the machine's) limit, and why. */
   const notGatewayBound: Record<string, string> = {};
   let failures = 0;
@@ -541,6 +548,11 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
       round((other.cpuMsPerRequest ?? 0) / Math.max(0.001, ours.cpuMsPerRequest ?? 0));
     hiveCpuOverOurs[variant] = cpuRatio(hive);
     apolloCpuOverOurs[variant] = cpuRatio(apollo);
+    const baseline = measured.get('baseline');
+    if (baseline !== undefined) {
+      baselineCpuOverOurs[variant] = cpuRatio(baseline);
+      say(`${variant}: CPU per request baseline/ours ${baselineCpuOverOurs[variant]}`);
+    }
     say(
       `${variant}: ours vs apollo ${oursVsApollo[variant]}x, ours vs hive ${oursVsHive[variant]}x ` +
         `(rps); CPU per request apollo/ours ${apolloCpuOverOurs[variant]}, ` +
@@ -563,6 +575,7 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
     oursVsHive,
     apolloCpuOverOurs,
     hiveCpuOverOurs,
+    ...(baselineCheckout === '' ? {} : { baseline: baselineCheckout, baselineCpuOverOurs }),
     notGatewayBound,
     variants,
     failures,

@@ -30,8 +30,11 @@ type FromChild =
 /** Set in the child's environment so the module knows it is the child. */
 const childVariable = 'CASHTRACK_BENCH_GATEWAY_PROCESS';
 
+/** A bench gateway by name, or `baseline`: ours, from another checkout (`checkout`). */
+export type GatewayLabel = GatewayName | 'baseline';
+
 export interface GatewayProcess {
-  readonly name: GatewayName;
+  readonly name: GatewayLabel;
   readonly url: string;
   /** CPU time (user + system) the gateway's process has used so far, in ms. */
   cpuMs(): Promise<number>;
@@ -41,6 +44,12 @@ export interface GatewayProcess {
 export interface GatewayProcessOptions {
   /** Write V8 CPU profiles of the whole run into `<profileDir>/<name>/` (`--cpu-prof`). */
   readonly profileDir?: string;
+  /**
+   * Run the gateway of this other checkout of the repository (its own code, its tsconfig's
+   * paths for `@cashtrack/*`; its `node_modules` may be a link to this one's), named `baseline`:
+   * before and after of a change measured side by side in one run.
+   */
+  readonly checkout?: string;
 }
 
 export async function startGatewayProcess(
@@ -48,28 +57,44 @@ export async function startGatewayProcess(
   setting: GatewaySetting,
   options: GatewayProcessOptions = {},
 ): Promise<GatewayProcess> {
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [childVariable]: '1' },
-    execArgv: [
-      ...process.execArgv,
-      // One profile per thread (tsx's loader runs in one of its own): `<dir>/<name>/CPU.*`.
-      ...(options.profileDir === undefined
-        ? []
-        : ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, name)}`]),
-    ],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const label: GatewayLabel = options.checkout === undefined ? name : 'baseline';
+  const checkout = options.checkout === undefined ? undefined : path.resolve(options.checkout);
+  const child = fork(
+    checkout === undefined
+      ? fileURLToPath(import.meta.url)
+      : path.join(checkout, 'gateway', 'bench', 'gatewayProcess.ts'),
+    [],
+    {
+      ...(checkout === undefined ? {} : { cwd: checkout }),
+      env: {
+        ...process.env,
+        [childVariable]: '1',
+        // tsx maps `@cashtrack/*` by the tsconfig it finds, which must be the checkout's.
+        ...(checkout === undefined
+          ? {}
+          : { TSX_TSCONFIG_PATH: path.join(checkout, 'tsconfig.json') }),
+      },
+      execArgv: [
+        ...process.execArgv,
+        // One profile per thread (tsx's loader runs in one of its own): `<dir>/<label>/CPU.*`.
+        ...(options.profileDir === undefined
+          ? []
+          : ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, label)}`]),
+      ],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ask = (message: ToChild, answer: FromChild['type']): Promise<FromChild> =>
     new Promise((resolve, reject) => {
       const onMessage = (reply: FromChild): void => {
         if (reply.type !== answer && reply.type !== 'failed') return;
         child.off('message', onMessage);
-        if (reply.type === 'failed') reject(new Error(`${name} gateway: ${reply.reason}`));
+        if (reply.type === 'failed') reject(new Error(`${label} gateway: ${reply.reason}`));
         else resolve(reply);
       };
       child.on('message', onMessage);
-      void exited.then(() => reject(new Error(`the ${name} gateway's process exited`)));
+      void exited.then(() => reject(new Error(`the ${label} gateway's process exited`)));
       child.send(message);
     });
   const started = await ask({ type: 'start', name, setting }, 'started').catch(
@@ -79,7 +104,7 @@ export async function startGatewayProcess(
     },
   );
   return {
-    name,
+    name: label,
     url: started.type === 'started' ? started.url : '',
     async cpuMs() {
       const reply = await ask({ type: 'cpu' }, 'cpu');
