@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { parsedUrl } from './parsedUrls.ts';
 
 const reusedConnection = Symbol('failed on a reused keep-alive connection');
 
@@ -38,7 +39,7 @@ export function keepAliveFetch(
   init: FetcherRequestInit = {},
 ): Promise<FetcherResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
+    const target = parsedUrl(url);
     const secure = target.protocol === 'https:';
     const headers: Record<string, string | number> = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);

@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { gatewayClientAddressHeader, gatewaySignatureHeaders } from '@cashtrack/platform';
+import { parsedUrl } from './parsedUrls.ts';
 
 /**
  * Signs each subgraph request as the gateway's (platform/src/gatewaySignature.ts) just before it
@@ -8,7 +9,7 @@ import { gatewayClientAddressHeader, gatewaySignatureHeaders } from '@cashtrack/
  */
 export function signedFetcher(secret: string, transport: Fetcher): Fetcher {
   return (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
-    const target = new URL(url);
+    const target = parsedUrl(url);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(init.headers ?? {})) {
       headers[name.toLowerCase()] = value;
