@@ -26,6 +26,13 @@ import { spikeSlotMs, stallReport, type ProbeSample } from './stallWindows.ts';
  * what one more idle subscriber costs all of them together. Before the baseline, WARMUP_SOCKETS
  * (default 200) subscribers are opened and closed, so compiling the code paths, the upstream
  * connection and caches are not counted as per-socket memory.
+ *
+ * During the latency run a probe in a process of its own (sharedPartsProbe.ts) times, every
+ * PROBE_INTERVAL_MS (default 25), what every hop shares: FerretDB, Kafka, the disk, the machine's
+ * CPU and IO pressure, the broker's GC; this process's own loop delay and GC pauses are recorded
+ * beside it. For the slowest 1% of changes the bench ranks each signal's worst value while they
+ * travelled and names the signals that spike together (stallWindows.ts). SAMPLES_FILE=<path>
+ * writes every sample and each change's times as JSON for a closer look.
  */
 const sockets = envInt('SOCKETS', 5_000);
 /** Sockets opened and closed before the baseline, so one-time costs are not counted per socket. */
