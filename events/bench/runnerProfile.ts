@@ -10,6 +10,11 @@
  * gets, as bench:observability does. The events are produced with the same tracing, so at 10%
  * sampling one message in ten carries a sampled traceparent. The last line is JSON: CPU µs per
  * event of each pass (this process's user and system time from the first message to the last).
+ *
+ * BENCH_COMPARE_TRACEPARENT=1 (with BENCH_TRACING=1) asks what the `traceparent` header alone
+ * costs: the same events are also produced before tracing starts (no header), tracing is turned
+ * off before the passes, and each round times the runner over both topics in alternating order
+ * (`micros` with the header, `plainMicros` without), so the two share the machine's drift.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -29,8 +34,15 @@ const kafka = new Kafka({
   brokers: envList('KAFKA_BROKERS', ['127.0.0.1:9092']),
   logLevel: logLevel.ERROR,
 });
+const compareTraceparent = process.env.BENCH_COMPARE_TRACEPARENT === '1';
 const prefix = `bench-${Date.now().toString(36)}-`;
 const topic = topicNames(prefix).expenses;
+const plainPrefix = `${prefix}plain-`;
+const plainTopic = topicNames(plainPrefix).expenses;
+const admin = kafka.admin();
+await admin.connect();
+// Before tracing starts, so its messages carry no traceparent.
+if (compareTraceparent) await produce(plainPrefix);
 const sink = process.env.BENCH_TRACING === '1' ? await startOtlpSink() : undefined;
 const tracing = startTracing('runner-profile', {
   env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: sink?.endpoint ?? '' },
@@ -40,27 +52,26 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function produce(): Promise<void> {
+async function produce(topicPrefix: string): Promise<void> {
+  await ensureTopics(admin, { prefix: topicPrefix });
   const events = benchExpenseEvents(total, 1_000);
-  const producer = createEventProducer(kafka, { topicPrefix: prefix });
+  const producer = createEventProducer(kafka, { topicPrefix });
   await producer.connect();
   for (let start = 0; start < events.length; start += 1_000) {
     await producer.publish(events.slice(start, start + 1_000));
   }
   await producer.disconnect();
-  // The producer's publish spans leave now, not during the first measured pass.
-  await tracing.flush();
 }
 
-/** One pass of the runner over the topic: CPU µs per event from the first to the last. */
-async function pass(run: number): Promise<number> {
+/** One pass of the runner over `from`: CPU µs per event from the first to the last. */
+async function pass(run: string, from = topic): Promise<number> {
   let seen = 0;
   let cpuAtFirst = process.cpuUsage();
   let spent: NodeJS.CpuUsage | undefined;
   const consumer = await runEventConsumer({
     kafka,
     groupId: `${prefix}runner-${run}`,
-    topics: [topic],
+    topics: [from],
     logger: createLogger('runner-profile', 'stderr'),
     handle: () => {
       if (seen === 0) cpuAtFirst = process.cpuUsage();
@@ -70,25 +81,38 @@ async function pass(run: number): Promise<number> {
   });
   await waitFor(() => spent !== undefined, { timeoutMs: 300_000, description: 'every event' });
   await consumer.stop();
-  return spent === undefined ? Number.NaN : (spent.user + spent.system) / total;
+  return spent === undefined
+    ? Number.NaN
+    : Math.round(((spent.user + spent.system) / total) * 100) / 100;
 }
 
-const admin = kafka.admin();
-await admin.connect();
 const session = new Session();
 try {
-  await ensureTopics(admin, { prefix });
-  await produce();
-  say(`warm-up pass: ${(await pass(0)).toFixed(2)} µs CPU per event`);
+  await produce(prefix);
+  // The producer's publish spans leave now, not during the first measured pass.
+  await tracing.flush();
+  if (compareTraceparent) await tracing.shutdown();
+  say(`warm-up pass: ${await pass('0')} µs CPU per event`);
+  if (compareTraceparent) {
+    say(`warm-up pass without traceparent: ${await pass('0-plain', plainTopic)} µs CPU per event`);
+  }
   if (profilePath !== undefined) {
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
   const micros: number[] = [];
+  const plainMicros: number[] = [];
   for (let run = 1; run <= rounds; run += 1) {
-    micros.push(Math.round((await pass(run)) * 100) / 100);
-    say(`pass ${run}: ${micros.at(-1)} µs CPU per event`);
+    // In alternating order, so that neither topic always goes first.
+    const plainFirst = compareTraceparent && run % 2 === 0;
+    if (plainFirst) plainMicros.push(await pass(`${run}-plain`, plainTopic));
+    micros.push(await pass(String(run)));
+    if (compareTraceparent && !plainFirst) {
+      plainMicros.push(await pass(`${run}-plain`, plainTopic));
+    }
+    const plain = compareTraceparent ? `, without traceparent ${plainMicros.at(-1)}` : '';
+    say(`pass ${run}: ${micros.at(-1)} µs CPU per event${plain}`);
   }
   if (profilePath !== undefined) {
     const { profile } = await session.post('Profiler.stop');
@@ -96,7 +120,13 @@ try {
     session.disconnect();
   }
   say(
-    JSON.stringify({ bench: 'runnerProfile', events: total, tracing: sink !== undefined, micros }),
+    JSON.stringify({
+      bench: 'runnerProfile',
+      events: total,
+      tracing: sink !== undefined && !compareTraceparent,
+      micros,
+      ...(compareTraceparent ? { plainMicros } : {}),
+    }),
   );
 } finally {
   const own = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
