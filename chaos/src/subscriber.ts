@@ -98,6 +98,11 @@ export class ResumableSubscriber {
       { query: changesSubscription, variables: { after } },
       {
         next: (result) => {
+          // A socket this subscriber has left behind may still hand over frames it had
+          // received: after a stalled event loop, the timer of the next connection can run
+          // before them, which then resumes from before them and sends them again. The
+          // current subscription delivers them, after the last change heard here.
+          if (generation !== this.generation) return;
           const change = result.data?.expenseChanged;
           if (change === undefined) {
             this.resume(generation, `error result: ${JSON.stringify(result.errors)}`);
