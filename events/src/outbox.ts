@@ -9,6 +9,11 @@ import type { CashTrackEvent } from './eventCatalog.ts';
  * crash between the write and the publish leaves them in the array, so the relay publishes them
  * after a restart: duplicates are possible, loss is not. This module builds the update parts
  * only; it knows no database driver.
+ *
+ * The same write sets `outboxPending`, which the relay finds through an index and clears once
+ * the outbox is empty: a relay that looked for non-empty arrays read every document of the
+ * collection (one per user in auth) four times a second, 2 to 3 s per pass on FerretDB with
+ * 20,000 users.
  */
 
 /** One pending event, stored as its validated envelope so the database shows what will be sent. */
@@ -25,6 +30,8 @@ export interface OutboxEntry {
 /** What an aggregate document with an outbox carries. */
 export interface WithOutbox {
   readonly outbox?: readonly OutboxEntry[];
+  /** Present (true) while `outbox` may hold entries; the relay's index is on it. */
+  readonly outboxPending?: true;
 }
 
 /** Validates the events (`INVALID_EVENT` otherwise) so an invalid one is never stored. */
@@ -42,8 +49,8 @@ function outboxEntries(events: readonly CashTrackEvent[]): OutboxEntry[] {
 export function documentWithOutbox<Document extends object>(
   document: Document,
   events: readonly CashTrackEvent[],
-): Document & { outbox: OutboxEntry[] } {
-  return { ...document, outbox: outboxEntries(events) };
+): Document & { outbox: OutboxEntry[]; outboxPending: true } {
+  return { ...document, outbox: outboxEntries(events), outboxPending: true };
 }
 
 /**
@@ -51,13 +58,18 @@ export function documentWithOutbox<Document extends object>(
  * `updateOne({ _id, version: 3 }, withOutbox({ $set: { ...state, version: 4 } }, events))`.
  */
 export function withOutbox<
-  Update extends { readonly [operator: string]: unknown; readonly $push?: object },
+  Update extends {
+    readonly [operator: string]: unknown;
+    readonly $push?: object;
+    readonly $set?: object;
+  },
 >(
   update: Update,
   events: readonly CashTrackEvent[],
-): Update & { $push: { outbox: { $each: OutboxEntry[] } } } {
+): Update & { $push: { outbox: { $each: OutboxEntry[] } }; $set: { outboxPending: true } } {
   return {
     ...update,
+    $set: { ...update.$set, outboxPending: true },
     $push: { ...update.$push, outbox: { $each: outboxEntries(events) } },
   };
 }

@@ -16,7 +16,11 @@ import {
   type CashTrackEvent,
   type OutboxEntry,
 } from '../src/index.ts';
-import { relayPendingOnce, startOutboxRelay } from '../src/mongo/index.ts';
+import {
+  prepareOutboxCollections,
+  relayPendingOnce,
+  startOutboxRelay,
+} from '../src/mongo/index.ts';
 import { readTopic } from './kafkaTestHelpers.ts';
 import { expenseAmountChanged, manualExpense } from './sampleEvents.ts';
 
@@ -26,6 +30,7 @@ interface ExpenseDocument {
   amountMinor: number;
   version: number;
   outbox: OutboxEntry[];
+  outboxPending?: true;
 }
 
 describe('the outbox and its relay', () => {
@@ -81,11 +86,35 @@ describe('the outbox and its relay', () => {
     const messages = await readTopic(kafka, names.expenses, 2, `${topicPrefix}crash-reader`);
     const events = messages.map((message) => decodeEvent(message));
     expect(events.map((event) => event.eventId)).toEqual([recorded.eventId, updated.eventId]);
-    expect(await expenses.findOne({ _id: 'crash-1' })).toMatchObject({
-      amountMinor: 250,
-      version: 2,
-      outbox: [],
-    });
+    const relayed = await expenses.findOne({ _id: 'crash-1' });
+    expect(relayed).toMatchObject({ amountMinor: 250, version: 2, outbox: [] });
+    expect(relayed).not.toHaveProperty('outboxPending');
+  });
+
+  it('relays events of documents written before the pending flag existed', async () => {
+    const expenses = database.db.collection<ExpenseDocument>('expenses-unflagged');
+    const recorded = manualExpense('old-user', 'old-1', 100);
+    // As an earlier version wrote it: the outbox without the flag.
+    const { outboxPending: _flag, ...unflagged } = documentWithOutbox(
+      { _id: 'old-1', userId: 'old-user', amountMinor: 100, version: 1 },
+      [recorded],
+    );
+    await expenses.insertOne(unflagged);
+    const published: string[] = [];
+    const recording = {
+      publish: (events: readonly CashTrackEvent[]) => {
+        published.push(...events.map((event) => event.eventId));
+        return Promise.resolve();
+      },
+    };
+
+    await prepareOutboxCollections([expenses]);
+    await relayPendingOnce({ collections: [expenses], producer: recording });
+
+    expect(published).toEqual([recorded.eventId]);
+    const relayed = await expenses.findOne({ _id: 'old-1' });
+    expect(relayed?.outbox).toEqual([]);
+    expect(relayed).not.toHaveProperty('outboxPending');
   });
 
   it('publishes again after a crash between publishing and marking sent: duplicates, no loss', async () => {
@@ -96,6 +125,7 @@ describe('the outbox and its relay', () => {
         recorded,
       ]),
     );
+    await prepareOutboxCollections([expenses]);
     const published: CashTrackEvent[] = [];
     const crashingAfterPublish = {
       publish: async (events: readonly CashTrackEvent[]) => {
@@ -134,6 +164,7 @@ describe('the outbox and its relay', () => {
         first,
       ]),
     );
+    await prepareOutboxCollections([expenses]);
     const published: string[] = [];
     await relayPendingOnce({
       collections: [expenses],
@@ -149,9 +180,21 @@ describe('the outbox and its relay', () => {
       },
     });
     expect(published).toEqual([first.eventId]);
-    expect((await expenses.findOne({ _id: 'race-1' }))?.outbox.map((e) => e.eventId)).toEqual([
-      second.eventId,
-    ]);
+    const afterFirstPass = await expenses.findOne({ _id: 'race-1' });
+    expect(afterFirstPass?.outbox.map((e) => e.eventId)).toEqual([second.eventId]);
+    expect(afterFirstPass?.outboxPending).toBe(true);
+
+    await relayPendingOnce({
+      collections: [expenses],
+      producer: {
+        publish: (events) => {
+          published.push(...events.map((event) => event.eventId));
+          return Promise.resolve();
+        },
+      },
+    });
+    expect(published).toEqual([first.eventId, second.eventId]);
+    expect(await expenses.findOne({ _id: 'race-1' })).not.toHaveProperty('outboxPending');
   });
 
   it('refuses to store an invalid event in the outbox', () => {

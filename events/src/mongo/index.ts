@@ -1,5 +1,5 @@
 // MongoDB: the outbox relay and idempotent read-model writes.
-export { relayPendingOnce, startOutboxRelay } from './outboxRelay.ts';
+export { prepareOutboxCollections, relayPendingOnce, startOutboxRelay } from './outboxRelay.ts';
 export type {
   OutboxCollection,
   OutboxRelay,

@@ -1,4 +1,4 @@
-import type { Document, FindOptions } from 'mongodb';
+import type { CreateIndexesOptions, Document, FindOptions, IndexSpecification } from 'mongodb';
 import { createLogger, errorMessage, type Logger, type TraceCarrier } from '@cashtrack/platform';
 import { parseEvent } from '../codec.ts';
 import type { CashTrackEvent } from '../eventCatalog.ts';
@@ -15,6 +15,8 @@ export interface OutboxCollection {
     options: FindOptions,
   ): { limit(count: number): { toArray(): Promise<Document[]> } };
   updateOne(filter: Document, update: Document): Promise<unknown>;
+  updateMany(filter: Document, update: Document): Promise<unknown>;
+  createIndex(keys: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
 }
 
 export interface OutboxRelayOptions {
@@ -41,10 +43,34 @@ interface PendingDocument {
 const defaultLog = createLogger('outbox-relay');
 
 /**
+ * The index the relay finds pending documents by. The hint makes our FerretDB build seek it
+ * (infra/ferretdb/patches, 0003); the flag is absent or `true`, one scalar, as that asks.
+ */
+const byOutboxPending = { outboxPending: 1 } as const;
+
+/**
+ * Readies each collection for relaying: the index on `outboxPending`, and the flag on documents
+ * written before there was one (a single scan, at start).
+ */
+export async function prepareOutboxCollections(
+  collections: readonly OutboxCollection[],
+): Promise<void> {
+  for (const collection of collections) {
+    await collection.createIndex(byOutboxPending);
+    await collection.updateMany(
+      { outbox: { $exists: true, $ne: [] }, outboxPending: { $exists: false } },
+      { $set: { outboxPending: true } },
+    );
+  }
+}
+
+/**
  * One pass: publishes the pending events of up to `batchSize` documents per collection, in each
  * document's order, then removes exactly the entries it published (`$pullAll` of the entries as
- * read, so events appended meanwhile stay). If publishing fails nothing is removed and the call
- * throws; the next pass tries again.
+ * read, so events appended meanwhile stay) and clears `outboxPending` of a document whose outbox
+ * is then empty (a conditional update, so an entry appended in between keeps it pending). If
+ * publishing fails nothing is removed and the call throws; the next pass tries again. Expects
+ * `prepareOutboxCollections` to have run.
  */
 export async function relayPendingOnce(options: OutboxRelayOptions): Promise<RelayPassResult> {
   const { batchSize = 100, producer } = options;
@@ -53,7 +79,7 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
   let failed = 0;
   for (const collection of options.collections) {
     const pending = (await collection
-      .find({ outbox: { $exists: true, $ne: [] } }, { projection: { outbox: 1 } })
+      .find({ outboxPending: true }, { projection: { outbox: 1 }, hint: byOutboxPending })
       .limit(batchSize)
       .toArray()) as unknown as PendingDocument[];
     if (pending.length === 0) continue;
@@ -74,9 +100,11 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
         }
       }
     }
-    // Each event in the trace of the request that stored it.
-    await producer.publish(events, { traceOf: (event) => traces.get(event.eventId) });
-    published += events.length;
+    if (events.length > 0) {
+      // Each event in the trace of the request that stored it.
+      await producer.publish(events, { traceOf: (event) => traces.get(event.eventId) });
+      published += events.length;
+    }
 
     for (const document of pending) {
       const bad = invalid.get(document) ?? [];
@@ -92,7 +120,11 @@ export async function relayPendingOnce(options: OutboxRelayOptions): Promise<Rel
           outboxFailed: { $each: bad.map(({ entry, error }) => ({ ...entry, error })) },
         };
       }
-      await collection.updateOne({ _id: document._id }, update);
+      if (document.outbox.length > 0) await collection.updateOne({ _id: document._id }, update);
+      await collection.updateOne(
+        { _id: document._id, outbox: { $size: 0 } },
+        { $unset: { outboxPending: '' } },
+      );
     }
   }
   if (published > 0) log.debug({ published }, 'relayed outbox events');
@@ -139,9 +171,14 @@ export function startOutboxRelay(options: StartOutboxRelayOptions): OutboxRelay 
       wakeUp = undefined;
     });
 
+  let prepared = false;
   const loop = (async () => {
     while (running) {
       try {
+        if (!prepared) {
+          await prepareOutboxCollections(options.collections);
+          prepared = true;
+        }
         const { published } = await relayPendingOnce(options);
         if (published > 0) continue;
       } catch (error) {
