@@ -27,8 +27,8 @@ import { spikeSlotMs, stallReport, type ProbeSample } from './stallWindows.ts';
  * (default 200) subscribers are opened and closed, so compiling the code paths, the upstream
  * connection and caches are not counted as per-socket memory.
  *
- * During the latency run a probe in a process of its own (sharedPartsProbe.ts) times, every
- * PROBE_INTERVAL_MS (default 25), what every hop shares: FerretDB, Kafka, the disk, the machine's
+ * With PROBE_INTERVAL_MS set (25 is a good value), during the latency run a probe in a process of
+ * its own (sharedPartsProbe.ts) times, that often, what every hop shares: FerretDB, Kafka, the disk, the machine's
  * CPU and IO pressure, the broker's GC; this process's own loop delay and GC pauses are recorded
  * beside it. For the slowest 1% of changes the bench ranks each signal's worst value while they
  * travelled and names the signals that spike together (stallWindows.ts). SAMPLES_FILE=<path>
@@ -40,8 +40,15 @@ const warmup = envInt('WARMUP_SOCKETS', 200);
 const rate = envInt('RATE', 20);
 const seconds = envInt('SECONDS', 10);
 const settleSeconds = envInt('SETTLE_SECONDS', 8);
-/** How often the shared parts are probed during the latency run (sharedPartsProbe.ts). */
-const probeIntervalMs = envInt('PROBE_INTERVAL_MS', 25);
+/**
+ * How often the shared parts are probed during the latency run (sharedPartsProbe.ts); 0, the
+ * default, starts no probe. The probe is for finding a stall, not for the figures: at 25 ms its
+ * own writes and fetches kept both cores busy (machine.busy 1.0 against 0.55 with a probe a
+ * second) and doubled to tripled p50 and p99 on an idle machine.
+ */
+const probeIntervalMs = envInt('PROBE_INTERVAL_MS', 0);
+/** The bench process's loop delay is recorded in windows of this length, probe or not. */
+const loopWindowMs = probeIntervalMs > 0 ? probeIntervalMs : 25;
 /** Where the probes' samples and each change's hops go as JSON, for a closer look; default none. */
 const samplesFile = process.env.SAMPLES_FILE;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -216,8 +223,8 @@ const latencies = (): number[] =>
   });
 const client = gatewayClient(system.graphqlUrl, latencyToken);
 const total = rate * seconds;
-const probe = await startSharedPartsProbe();
-const systemLoop = recordLoopDelayWindows('system.loopDelay', probeIntervalMs);
+const probe = probeIntervalMs > 0 ? await startSharedPartsProbe() : undefined;
+const systemLoop = recordLoopDelayWindows('system.loopDelay', loopWindowMs);
 const observed = recordProjectorSteps();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -252,7 +259,7 @@ stopListening();
 observed.stop();
 loopDelay.disable();
 systemLoop.stop();
-const probeSamples = await probe.stop();
+const probeSamples = (await probe?.stop()) ?? [];
 /** The event loop's delays over the latency run (the whole system shares this process's loop). */
 const loopDelayMs = {
   p50: roundTo(loopDelay.percentile(50) / 1e6),
@@ -358,7 +365,7 @@ const stalls = stallReport(
   }),
 );
 log(
-  `the shared parts over the latency run (probed every ${probeIntervalMs} ms; ms, or a share of the window for machine.busy and the pressures, cores for *.cpu). rank: over the ${stalls.slowWindows.length} slowest changes (1%, at least 3), the mean rank of the signal's worst value while the change travelled among windows of the same length anywhere in the run (0.5 ordinary, 1 its worst):`,
+  `the shared parts over the latency run (${probeIntervalMs > 0 ? `probed every ${probeIntervalMs} ms` : 'no probe: PROBE_INTERVAL_MS=25 starts one'}; ms, or a share of the window for machine.busy and the pressures, cores for *.cpu). rank: over the ${stalls.slowWindows.length} slowest changes (1%, at least 3), the mean rank of the signal's worst value while the change travelled among windows of the same length anywhere in the run (0.5 ordinary, 1 its worst):`,
 );
 const bySlowRank = Object.entries(stalls.signals).sort(([, a], [, b]) => b.slowRank - a.slowRank);
 for (const [signal, summary] of bySlowRank) {
