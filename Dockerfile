@@ -3,6 +3,8 @@
 FROM node:22-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these to node_modules (patch-package).
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim AS runtime
