@@ -23,6 +23,8 @@ export interface RunningExpenseSubgraph extends RunningService {
   readonly projector: EventConsumer;
   /** The user's subscriptions on this replica that hear every change logged from now on. */
   liveSubscriptionsOf(userId: string): number;
+  /** Where this replica hears that a user's read models moved (what its mutations wait on). */
+  readonly projectionNotices: Pick<ChangeNotificationHub, 'listenForProjections'>;
 }
 
 export interface ExpenseSubgraphOverrides {
@@ -88,6 +90,7 @@ export function startExpenseSubgraph(
         models,
         producer,
         projectionWaitMs: config.projectionWaitMs,
+        projectionNotices: changeHub,
         now: overrides.now ?? (() => new Date()),
       });
       return {
@@ -105,6 +108,7 @@ export function startExpenseSubgraph(
           models,
           projector,
           liveSubscriptionsOf: (userId: string) => changeHub.liveStreamsOf(userId),
+          projectionNotices: changeHub,
         },
       };
     },

@@ -1,5 +1,9 @@
 import type { Producer } from 'kafkajs';
-import type { ExpenseChange, ReportExpenseChanges } from '../projections/expenseChanges.ts';
+import type {
+  ExpenseChange,
+  ProjectedUser,
+  ReportExpenseChanges,
+} from '../projections/expenseChanges.ts';
 import type { ChangeEvents, ChangeLog } from './changeLog.ts';
 import {
   announceChanges,
@@ -14,7 +18,9 @@ import {
  * one bulk write, then each user with changes is told once, with their
  * newest cursor (a stream woken by it reads everything after its own last cursor anyway): this
  * replica's subscribers at once through `localHub`, every replica's through the announcement on
- * Kafka. Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
+ * Kafka. A projected user without a change logged gets a notice for read models only, in the
+ * same send, which wakes the commands waiting for their event but not the subscribers.
+ * Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
  * the events, which are retried. An event published twice (at two offsets) is logged once, at
  * the first (see `ChangeEventEntry`).
  */
@@ -25,43 +31,63 @@ export function changeReporter(
   topic: string,
   localHub: Pick<ChangeNotificationHub, 'deliver'>,
 ): ReportExpenseChanges {
-  return async (reported, readModelsWritten = Promise.resolve()) => {
+  return async (reported, readModelsWritten = Promise.resolve(), projected = []) => {
     const [changes] = await Promise.all([
       firstDeliveries(changeEvents, reported),
       readModelsWritten,
     ]);
-    if (changes.length === 0) return;
-    // Insert-only: a redelivery (the projector died after this write, before its commit) finds
-    // the expense at a later version than the event's and would overwrite the change with it;
-    // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
-    await changeLog.bulkWrite(
-      changes.map(
-        ({ cursor, userId, kind, expenseId, expense, messageId, occurredAt, traceContext }) => {
-          const entry = { userId, kind, expenseId, expense, messageId, occurredAt };
-          return {
-            updateOne: {
-              filter: { _id: cursor },
-              update: {
-                $setOnInsert: traceContext === undefined ? entry : { ...entry, traceContext },
-              },
-              upsert: true,
-            },
-          };
-        },
-      ),
-      { ordered: false },
-    );
-    const newestByUser = new Map<string, ChangeNotice>();
-    for (const { userId, cursor, traceContext } of changes) {
-      newestByUser.set(
-        userId,
-        traceContext === undefined ? { userId, cursor } : { userId, cursor, traceContext },
-      );
-    }
-    const notices = [...newestByUser.values()];
+    if (changes.length > 0) await logChanges(changeLog, changes);
+    const notices = noticesOf(changes, projected);
+    if (notices.length === 0) return;
     for (const notice of notices) localHub.deliver(notice);
     await announceChanges(producer, topic, notices);
   };
+}
+
+/** Into the change log, each change at its cursor. */
+async function logChanges(changeLog: ChangeLog, changes: readonly ExpenseChange[]): Promise<void> {
+  // Insert-only: a redelivery (the projector died after this write, before its commit) finds
+  // the expense at a later version than the event's and would overwrite the change with it;
+  // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
+  await changeLog.bulkWrite(
+    changes.map(
+      ({ cursor, userId, kind, expenseId, expense, messageId, occurredAt, traceContext }) => {
+        const entry = { userId, kind, expenseId, expense, messageId, occurredAt };
+        return {
+          updateOne: {
+            filter: { _id: cursor },
+            update: {
+              $setOnInsert: traceContext === undefined ? entry : { ...entry, traceContext },
+            },
+            upsert: true,
+          },
+        };
+      },
+    ),
+    { ordered: false },
+  );
+}
+
+/**
+ * One notice per user: of their newest change logged, else of the read models alone for a user
+ * whose events the batch applied without a change to log.
+ */
+function noticesOf(
+  changes: readonly ExpenseChange[],
+  projected: readonly ProjectedUser[],
+): ChangeNotice[] {
+  const newestByUser = new Map<string, ChangeNotice>();
+  for (const { userId, cursor, traceContext } of changes) {
+    newestByUser.set(
+      userId,
+      traceContext === undefined ? { userId, cursor } : { userId, cursor, traceContext },
+    );
+  }
+  for (const { userId, cursor } of projected) {
+    if (!newestByUser.has(userId))
+      newestByUser.set(userId, { userId, cursor, readModelsOnly: true });
+  }
+  return [...newestByUser.values()];
 }
 
 /**
