@@ -12,28 +12,34 @@
  * costs what it would against a collector. The goal (issue 17, item 5): under 5% throughput at
  * 10% sampling, against `off`.
  *
- * Figures compared: our gateway's requests per second and its own CPU per request (bench:gateway,
- * variant `single` unless BENCH_GATEWAY_VARIANTS says otherwise); the event runner's events per
- * second, that rate over the bare kafkajs consumer's in the same run (the bare consumer runs no
- * code of ours, so this ratio cancels much of the machine's drift), and its CPU per event. On a
- * shared machine rates move with everyone else's load; CPU per unit of work much less.
+ * Gateway: our gateway's requests per second and its own CPU per request (bench:gateway, variant
+ * `single` unless BENCH_GATEWAY_VARIANTS says otherwise), a fresh bench:gateway per setting and
+ * round (BENCH_OBSERVABILITY_ROUNDS, default 1, in reverse order every other round).
  *
- * Settings: BENCH_OBSERVABILITY_ROUNDS (default 1) repeats the four settings, in reverse order
- * every other round; each figure is the median of its rounds (the spread of all rounds is shown
- * beside it); BENCH_OBSERVABILITY_BENCHES=gateway,events picks
- * the benches. Each bench's own variables pass through (defaults here: BENCH_EVENTS=50000,
- * BENCH_ROUNDS=2, BENCH_GATEWAY_VARIANTS=single). Needs Kafka and the MongoDB-protocol server
- * (`npm run infra:up`). The children's figures go to stderr as they come, prefixed with their
- * setting; stdout is the comparison, ending with one JSON line.
+ * Events: bench:events' runner pass (a handler per event) and its bare kafkajs consumer (JSON per
+ * message), with the four settings side by side in one run (events/bench/eventsSideBySide.ts): a
+ * process per setting, then BENCH_OBSERVABILITY_EVENT_ROUNDS rounds (default 6) in which every
+ * setting times both passes, in rotating order. Each round gives each setting's runner rate over
+ * `off`'s runner rate of the same round (the throughput the goal names, compared seconds apart)
+ * and its CPU per event over `off`'s; the figures are the medians of those per-round ratios, with
+ * every round's value beside them, so the spread is visible.
+ *
+ * BENCH_OBSERVABILITY_BENCHES=gateway,events picks the benches. Each bench's own variables pass
+ * through (defaults here: BENCH_EVENTS=50000, BENCH_ROUNDS=2, BENCH_GATEWAY_VARIANTS=single).
+ * Needs Kafka and the MongoDB-protocol server (`npm run infra:up`). The children's figures go to
+ * stderr as they come, prefixed with their setting; stdout is the comparison, ending with one
+ * JSON line.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { envInt, envList } from '@cashtrack/platform';
+import { measureEventsSideBySide, type EventRound } from '../events/bench/eventsSideBySide.ts';
 import { startOtlpSink, type OtlpSink } from './otlpSink.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Math.max(1, envInt('BENCH_OBSERVABILITY_ROUNDS', 1));
+const eventRounds = Math.max(1, envInt('BENCH_OBSERVABILITY_EVENT_ROUNDS', 6));
 const benchNames = ['gateway', 'events'] as const;
 type BenchName = (typeof benchNames)[number];
 const chosenBenches = envList('BENCH_OBSERVABILITY_BENCHES', [...benchNames]).filter(
@@ -64,10 +70,7 @@ function settingEnv(name: SettingName, sink: OtlpSink): Record<string, string> {
   }
 }
 
-const benchScripts: Record<BenchName, string> = {
-  gateway: 'gateway/bench/gatewayBench.ts',
-  events: 'events/bench/eventsBench.ts',
-};
+const gatewayBenchScript = 'gateway/bench/gatewayBench.ts';
 
 /** What bench:gateway's last line says of one target. */
 const gatewayTarget = z.object({
@@ -80,14 +83,6 @@ const gatewaySummary = z.object({
   variants: z.record(z.string(), z.record(z.string(), gatewayTarget)),
   failures: z.number(),
 });
-const eventsSummary = z.object({
-  consumedPerSec: z.number(),
-  bareConsumerPerSec: z.number(),
-  ratio: z.number(),
-  runnerCpuMicrosPerEvent: z.number(),
-  batchConsumedPerSec: z.number(),
-  batchRunnerCpuMicrosPerEvent: z.number(),
-});
 
 interface GatewayFigures {
   /** Our gateway's figures in the bench's first variant. */
@@ -97,7 +92,19 @@ interface GatewayFigures {
   readonly subgraphCpuMsPerRequest: number;
   readonly failures: number;
 }
-type EventsFigures = z.infer<typeof eventsSummary>;
+
+/** One setting's event figures: medians over the rounds; `VsOff` ratios are per round first. */
+interface EventsFigures {
+  readonly runnerPerSec: number;
+  readonly runnerCpuMicros: number;
+  readonly barePerSec: number;
+  /** The runner's rate over the bare consumer's, in its own process and round. */
+  readonly runnerOverBare: number;
+  /** The runner's rate over `off`'s runner in the same round: the goal's throughput. */
+  readonly rateVsOff: number;
+  /** The runner's CPU per event over `off`'s in the same round. */
+  readonly cpuVsOff: number;
+}
 
 interface SettingFigures {
   readonly gateway?: GatewayFigures;
@@ -107,7 +114,7 @@ interface SettingFigures {
 /** Every round's figures of one setting. */
 interface SettingRuns {
   readonly gateway: GatewayFigures[];
-  readonly events: EventsFigures[];
+  readonly events: EventRound[];
 }
 
 function say(line: string): void {
@@ -119,9 +126,9 @@ function round(value: number, places = 3): number {
   return Math.round(value * scale) / scale;
 }
 
-/** Runs one bench in a child with `env` added; resolves with its last stdout line, parsed. */
-function runBench(bench: BenchName, label: string, env: Record<string, string>): Promise<unknown> {
-  const child = spawn(process.execPath, ['--import', 'tsx', benchScripts[bench]], {
+/** Runs bench:gateway in a child with `env` added; resolves with its last stdout line, parsed. */
+function runGatewayBench(label: string, env: Record<string, string>): Promise<unknown> {
+  const child = spawn(process.execPath, ['--import', 'tsx', gatewayBenchScript], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,13 +153,13 @@ function runBench(bench: BenchName, label: string, env: Record<string, string>):
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) {
-        reject(new Error(`${label}: bench:${bench} exited with ${code}`));
+        reject(new Error(`${label}: bench:gateway exited with ${code}`));
         return;
       }
       try {
         resolve(JSON.parse(lastLine));
       } catch {
-        reject(new Error(`${label}: bench:${bench} ended without a JSON line`));
+        reject(new Error(`${label}: bench:gateway ended without a JSON line`));
       }
     });
   });
@@ -181,12 +188,27 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
+/** Each round's ratio of `figure` under a setting over the same round's under `off`. */
+function perRoundOverOff(
+  own: readonly EventRound[],
+  off: readonly EventRound[],
+  figure: (run: EventRound) => number,
+): number[] {
+  return own.map((run, index) => {
+    const base = off[index];
+    return base === undefined ? Number.NaN : round(figure(run) / figure(base));
+  });
+}
+
 /**
  * The median of the rounds, figure by figure. Not the best: on a shared machine the best round
  * of one setting may have met a quiet minute the others did not, and the best of a setting that
  * ran more rounds than another (or simply got luckier) reads as a cost or a gain that is noise.
  */
-function medianOf({ gateway, events }: SettingRuns): SettingFigures {
+function medianOf(
+  { gateway, events }: SettingRuns,
+  offEvents: readonly EventRound[],
+): SettingFigures {
   const middle = <T>(runs: readonly T[], figure: (run: T) => number) =>
     round(median(runs.map(figure)));
   return {
@@ -205,24 +227,28 @@ function medianOf({ gateway, events }: SettingRuns): SettingFigures {
       ? {}
       : {
           events: {
-            consumedPerSec: middle(events, (run) => run.consumedPerSec),
-            bareConsumerPerSec: middle(events, (run) => run.bareConsumerPerSec),
-            ratio: middle(events, (run) => run.ratio),
-            runnerCpuMicrosPerEvent: middle(events, (run) => run.runnerCpuMicrosPerEvent),
-            batchConsumedPerSec: middle(events, (run) => run.batchConsumedPerSec),
-            batchRunnerCpuMicrosPerEvent: middle(events, (run) => run.batchRunnerCpuMicrosPerEvent),
+            runnerPerSec: middle(events, (run) => run.runnerPerSec),
+            runnerCpuMicros: middle(events, (run) => run.runnerCpuMicros),
+            barePerSec: middle(events, (run) => run.barePerSec),
+            runnerOverBare: middle(events, (run) => run.runnerPerSec / run.barePerSec),
+            rateVsOff: round(median(perRoundOverOff(events, offEvents, (run) => run.runnerPerSec))),
+            cpuVsOff: round(
+              median(perRoundOverOff(events, offEvents, (run) => run.runnerCpuMicros)),
+            ),
           },
         }),
   };
 }
 
 /** Each round's throughput and CPU per unit of one setting, in round order: the spread. */
-function roundsOf({ gateway, events }: SettingRuns) {
+function roundsOf({ gateway, events }: SettingRuns, offEvents: readonly EventRound[]) {
   return {
     gatewayRps: gateway.map((run) => run.rps),
     gatewayCpuMsPerRequest: gateway.map((run) => run.cpuMsPerRequest),
-    eventsRatio: events.map((run) => run.ratio),
-    eventsCpuMicrosPerEvent: events.map((run) => run.runnerCpuMicrosPerEvent),
+    eventsRunnerPerSec: events.map((run) => run.runnerPerSec),
+    eventsCpuMicrosPerEvent: events.map((run) => run.runnerCpuMicros),
+    eventsRateVsOff: perRoundOverOff(events, offEvents, (run) => run.runnerPerSec),
+    eventsCpuVsOff: perRoundOverOff(events, offEvents, (run) => run.runnerCpuMicros),
   };
 }
 type RoundFigures = ReturnType<typeof roundsOf>;
@@ -253,22 +279,30 @@ async function measureAll(sink: OtlpSink): Promise<Measured> {
         }
       : {}),
   };
-  for (let round = 1; round <= rounds; round += 1) {
-    const order = round % 2 === 1 ? [...settingNames] : [...settingNames].reverse();
-    for (const name of order) {
-      const env = { ...childDefaults, ...settingEnv(name, sink) };
-      const own = runs.get(name) ?? { gateway: [], events: [] };
-      for (const bench of chosenBenches) {
-        const output = await runBench(bench, `${name} ${bench} round ${round}`, env);
-        if (bench === 'gateway') own.gateway.push(gatewayFiguresOf(output));
-        else own.events.push(eventsSummary.parse(output));
+  if (chosenBenches.includes('gateway')) {
+    for (let round = 1; round <= rounds; round += 1) {
+      const order = round % 2 === 1 ? [...settingNames] : [...settingNames].reverse();
+      for (const name of order) {
+        const env = { ...childDefaults, ...settingEnv(name, sink) };
+        const output = await runGatewayBench(`${name} gateway round ${round}`, env);
+        runs.get(name)?.gateway.push(gatewayFiguresOf(output));
       }
-      runs.set(name, own);
     }
   }
+  if (chosenBenches.includes('events')) {
+    const settings = settingNames.map((name) => ({
+      name,
+      env: { ...childDefaults, ...settingEnv(name, sink) },
+    }));
+    const measured = await measureEventsSideBySide(settings, eventRounds, (line) =>
+      process.stderr.write(`[events] ${line}\n`),
+    );
+    for (const [name, own] of measured) runs.get(name)?.events.push(...own);
+  }
+  const offEvents = runs.get('off')?.events ?? [];
   return {
-    figures: new Map([...runs].map(([name, own]) => [name, medianOf(own)])),
-    rounds: new Map([...runs].map(([name, own]) => [name, roundsOf(own)])),
+    figures: new Map([...runs].map(([name, own]) => [name, medianOf(own, offEvents)])),
+    rounds: new Map([...runs].map(([name, own]) => [name, roundsOf(own, offEvents)])),
   };
 }
 
@@ -294,17 +328,9 @@ function compare(figures: Map<SettingName, SettingFigures>) {
         own.gateway?.subgraphCpuMsPerRequest,
         off.gateway?.subgraphCpuMsPerRequest,
       ),
-      eventsRate: ratio(own.events?.consumedPerSec, off.events?.consumedPerSec),
-      eventsRateOverBare: ratio(own.events?.ratio, off.events?.ratio),
-      eventsCpuPerEvent: ratio(
-        own.events?.runnerCpuMicrosPerEvent,
-        off.events?.runnerCpuMicrosPerEvent,
-      ),
-      batchEventsRate: ratio(own.events?.batchConsumedPerSec, off.events?.batchConsumedPerSec),
-      batchCpuPerEvent: ratio(
-        own.events?.batchRunnerCpuMicrosPerEvent,
-        off.events?.batchRunnerCpuMicrosPerEvent,
-      ),
+      eventsRate: own.events?.rateVsOff ?? Number.NaN,
+      eventsCpuPerEvent: own.events?.cpuVsOff ?? Number.NaN,
+      eventsRateOverBare: ratio(own.events?.runnerOverBare, off.events?.runnerOverBare),
     };
   }
   return ratios;
@@ -314,25 +340,27 @@ function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): vo
   const ratios = compare(figures);
   say('');
   say(
-    `bench:observability: each setting a fresh run of the same benches, the median of ${rounds} ` +
-      'round(s); ratios against "off"',
+    `bench:observability: gateway, a fresh run per setting, the median of ${rounds} round(s); ` +
+      `events, the four settings side by side, the median of ${eventRounds} rounds; ` +
+      'ratios against "off"',
   );
-  say('(a shared machine is noisy: read CPU per request/event before rates, and rerun idle)');
+  say('(a shared machine is noisy: compare within one run, look at the spread, rerun idle)');
   say('');
   const cell = (value: number | undefined, width = 12) =>
     (value === undefined || Number.isNaN(value) ? '-' : String(value)).padStart(width);
   say(
     `${'setting'.padEnd(11)}${'gw rps'.padStart(12)}${'gw CPU ms/req'.padStart(15)}` +
-      `${'gw p95 ms'.padStart(12)}${'ev/s'.padStart(12)}${'runner/bare'.padStart(13)}` +
-      `${'CPU µs/ev'.padStart(12)}${'batch ev/s'.padStart(12)}${'batch µs/ev'.padStart(13)}`,
+      `${'gw p95 ms'.padStart(12)}${'ev/s'.padStart(12)}${'ev/s / off'.padStart(12)}` +
+      `${'CPU µs/ev'.padStart(12)}${'CPU / off'.padStart(12)}${'bare ev/s'.padStart(12)}` +
+      `${'runner/bare'.padStart(13)}`,
   );
   for (const name of settingNames) {
     const { gateway, events } = figures.get(name) ?? {};
     say(
       `${name.padEnd(11)}${cell(gateway?.rps)}${cell(gateway?.cpuMsPerRequest, 15)}` +
-        `${cell(gateway?.p95Ms)}${cell(events?.consumedPerSec)}${cell(events?.ratio, 13)}` +
-        `${cell(events?.runnerCpuMicrosPerEvent)}${cell(events?.batchConsumedPerSec)}` +
-        `${cell(events?.batchRunnerCpuMicrosPerEvent, 13)}`,
+        `${cell(gateway?.p95Ms)}${cell(events?.runnerPerSec)}${cell(events?.rateVsOff)}` +
+        `${cell(events?.runnerCpuMicros)}${cell(events?.cpuVsOff)}${cell(events?.barePerSec)}` +
+        `${cell(events?.runnerOverBare, 13)}`,
     );
   }
   say('');
@@ -343,8 +371,9 @@ function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): vo
     if (own === undefined) continue;
     say(
       `${name} rounds: gw rps ${spread(own.gatewayRps)}, gw CPU ms/req ` +
-        `${spread(own.gatewayCpuMsPerRequest)}; runner/bare ${spread(own.eventsRatio)}, ` +
-        `CPU µs/ev ${spread(own.eventsCpuMicrosPerEvent)}`,
+        `${spread(own.gatewayCpuMsPerRequest)}; ev/s ${spread(own.eventsRunnerPerSec)}, ` +
+        `ev/s / off ${spread(own.eventsRateVsOff)}, CPU µs/ev ` +
+        `${spread(own.eventsCpuMicrosPerEvent)}, CPU / off ${spread(own.eventsCpuVsOff)}`,
     );
   }
   say('');
@@ -352,8 +381,7 @@ function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): vo
     say(
       `${name} / off: gateway rps ${own.gatewayRps}, gateway CPU per request ${own.gatewayCpuPerRequest}, ` +
         `subgraph CPU per request ${own.subgraphCpuPerRequest}; events rate ${own.eventsRate}, ` +
-        `rate over bare ${own.eventsRateOverBare}, CPU per event ${own.eventsCpuPerEvent}; ` +
-        `batch rate ${own.batchEventsRate}, batch CPU per event ${own.batchCpuPerEvent}`,
+        `CPU per event ${own.eventsCpuPerEvent}, rate over bare ${own.eventsRateOverBare}`,
     );
   }
   const atGoal = ratios[goalSetting] ?? {};
@@ -361,10 +389,10 @@ function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): vo
     throughputRatio === undefined || Number.isNaN(throughputRatio)
       ? Number.NaN
       : round((1 - throughputRatio) * 100, 1);
-  // Throughput: rps for the gateway; for events the rate over the bare consumer of the same run.
+  // Throughput: rps for the gateway; for events the runner's rate over off's in the same round.
   const gatewayCost = costPercent(atGoal.gatewayRps);
-  const eventsCost = costPercent(atGoal.eventsRateOverBare);
-  // The same costs read from CPU per unit of work, which drifts less with the machine's load.
+  const eventsCost = costPercent(atGoal.eventsRate);
+  // The same costs read from CPU per unit of work.
   const gatewayCpuCost = round(((atGoal.gatewayCpuPerRequest ?? Number.NaN) - 1) * 100, 1);
   const eventsCpuCost = round(((atGoal.eventsCpuPerEvent ?? Number.NaN) - 1) * 100, 1);
   const measuredCosts = [gatewayCost, eventsCost].filter((cost) => !Number.isNaN(cost));
@@ -380,6 +408,7 @@ function report({ figures, rounds: roundFigures }: Measured, sink: OtlpSink): vo
     JSON.stringify({
       bench: 'observability',
       rounds,
+      eventRounds,
       statistic: 'median',
       benches: chosenBenches,
       settings: Object.fromEntries(settingNames.map((name) => [name, settingEnv(name, sink)])),
