@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
 import type {
   ExpenseChange,
   ProjectedUser,
@@ -19,7 +20,10 @@ import {
  * newest cursor (a stream woken by it reads everything after its own last cursor anyway): this
  * replica's subscribers at once through `localHub`, every replica's through the announcement on
  * Kafka. A projected user without a change logged gets a notice for read models only, in the
- * same send, which wakes the commands waiting for their event but not the subscribers.
+ * same send, which wakes the commands waiting for their event but not the subscribers. A batch
+ * with nothing but such notices (submitted messages) does not wait for their send: it would hold
+ * the projector's next fetch, and so the expenses behind it, while a lost one only delays a
+ * waiting command until its next poll.
  * Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
  * the events, which are retried. An event published twice (at two offsets) is logged once, at
  * the first (see `ChangeEventEntry`).
@@ -30,6 +34,7 @@ export function changeReporter(
   producer: Pick<Producer, 'send'>,
   topic: string,
   localHub: Pick<ChangeNotificationHub, 'deliver'>,
+  log: Logger = createLogger('expense-changes'),
 ): ReportExpenseChanges {
   return async (reported, readModelsWritten = Promise.resolve(), projected = []) => {
     const [changes] = await Promise.all([
@@ -40,7 +45,14 @@ export function changeReporter(
     const notices = noticesOf(changes, projected);
     if (notices.length === 0) return;
     for (const notice of notices) localHub.deliver(notice);
-    await announceChanges(producer, topic, notices);
+    const announced = announceChanges(producer, topic, notices);
+    if (changes.length > 0) {
+      await announced;
+      return;
+    }
+    announced.catch((error: unknown) => {
+      log.warn({ err: errorMessage(error) }, 'read-model notices not announced; waits poll');
+    });
   };
 }
 
