@@ -19,12 +19,12 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { createLogger, envInt, envList, waitFor } from '@cashtrack/platform';
+import { createLogger, envInt, envList } from '@cashtrack/platform';
 import { startTracing } from '@cashtrack/platform/tracing';
 import { startOtlpSink } from '../../bench/otlpSink.ts';
 import { topicNames } from '../src/index.ts';
-import { createEventProducer, ensureTopics, runEventConsumer } from '../src/kafka/index.ts';
-import { benchExpenseEvents } from './benchEvents.ts';
+import { ensureTopics } from '../src/kafka/index.ts';
+import { produceBenchEvents, runnerPass, type PassTarget } from './consumerPasses.ts';
 
 const total = envInt('BENCH_EVENTS', 50_000);
 const rounds = envInt('BENCH_ROUNDS', 3);
@@ -36,9 +36,21 @@ const kafka = new Kafka({
 });
 const compareTraceparent = process.env.BENCH_COMPARE_TRACEPARENT === '1';
 const prefix = `bench-${Date.now().toString(36)}-`;
-const topic = topicNames(prefix).expenses;
+const logger = createLogger('runner-profile', 'stderr');
+const target: PassTarget = {
+  kafka,
+  topic: topicNames(prefix).expenses,
+  prefix,
+  total,
+  concurrency: 1,
+  logger,
+};
 const plainPrefix = `${prefix}plain-`;
-const plainTopic = topicNames(plainPrefix).expenses;
+const plainTarget: PassTarget = {
+  ...target,
+  topic: topicNames(plainPrefix).expenses,
+  prefix: plainPrefix,
+};
 const admin = kafka.admin();
 await admin.connect();
 // Before tracing starts, so its messages carry no traceparent.
@@ -54,36 +66,12 @@ function say(line: string): void {
 
 async function produce(topicPrefix: string): Promise<void> {
   await ensureTopics(admin, { prefix: topicPrefix });
-  const events = benchExpenseEvents(total, 1_000);
-  const producer = createEventProducer(kafka, { topicPrefix });
-  await producer.connect();
-  for (let start = 0; start < events.length; start += 1_000) {
-    await producer.publish(events.slice(start, start + 1_000));
-  }
-  await producer.disconnect();
+  await produceBenchEvents({ kafka, prefix: topicPrefix, total }, 1_000);
 }
 
-/** One pass of the runner over `from`: CPU µs per event from the first to the last. */
-async function pass(run: string, from = topic): Promise<number> {
-  let seen = 0;
-  let cpuAtFirst = process.cpuUsage();
-  let spent: NodeJS.CpuUsage | undefined;
-  const consumer = await runEventConsumer({
-    kafka,
-    groupId: `${prefix}runner-${run}`,
-    topics: [from],
-    logger: createLogger('runner-profile', 'stderr'),
-    handle: () => {
-      if (seen === 0) cpuAtFirst = process.cpuUsage();
-      seen += 1;
-      if (seen === total) spent = process.cpuUsage(cpuAtFirst);
-    },
-  });
-  await waitFor(() => spent !== undefined, { timeoutMs: 300_000, description: 'every event' });
-  await consumer.stop();
-  return spent === undefined
-    ? Number.NaN
-    : Math.round(((spent.user + spent.system) / total) * 100) / 100;
+/** One pass of the runner over `from`'s topic: CPU µs per event from the first to the last. */
+async function pass(run: string, from = target): Promise<number> {
+  return (await runnerPass(from, run, false)).cpuMicros;
 }
 
 const session = new Session();
@@ -94,7 +82,7 @@ try {
   if (compareTraceparent) await tracing.shutdown();
   say(`warm-up pass: ${await pass('0')} µs CPU per event`);
   if (compareTraceparent) {
-    say(`warm-up pass without traceparent: ${await pass('0-plain', plainTopic)} µs CPU per event`);
+    say(`warm-up pass without traceparent: ${await pass('0-plain', plainTarget)} µs CPU per event`);
   }
   if (profilePath !== undefined) {
     session.connect();
@@ -106,10 +94,10 @@ try {
   for (let run = 1; run <= rounds; run += 1) {
     // In alternating order, so that neither topic always goes first.
     const plainFirst = compareTraceparent && run % 2 === 0;
-    if (plainFirst) plainMicros.push(await pass(`${run}-plain`, plainTopic));
+    if (plainFirst) plainMicros.push(await pass(`${run}-plain`, plainTarget));
     micros.push(await pass(String(run)));
     if (compareTraceparent && !plainFirst) {
-      plainMicros.push(await pass(`${run}-plain`, plainTopic));
+      plainMicros.push(await pass(`${run}-plain`, plainTarget));
     }
     const plain = compareTraceparent ? `, without traceparent ${plainMicros.at(-1)}` : '';
     say(`pass ${run}: ${micros.at(-1)} µs CPU per event${plain}`);
