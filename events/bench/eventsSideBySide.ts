@@ -77,51 +77,67 @@ class SettingWorker {
 }
 
 /**
- * The event runner under each setting, side by side in one run: one long-lived process per
- * setting (each produced its own events with its own tracing), then `rounds` rounds in which
- * every setting times a runner pass and a bare kafkajs pass, one setting after another. The
- * settings' order rotates each round (so none always goes first or follows the same one), and
- * the runner and bare passes swap every other round. A setting's rate is then compared with
- * `off`'s in the same round, seconds apart, rather than with a run minutes away.
+ * The event runner under each setting, side by side in one run. First a process per setting
+ * produces that setting's topic (with its own tracing) and keeps it until the end. Then `rounds`
+ * rounds in which every setting, one after another, starts a fresh process over its topic, which
+ * warms up and times a runner pass and a bare kafkajs pass, and stops. A process per setting for
+ * the whole run made one setting's figures one process's: two processes running the same code
+ * differed by up to a fifth in CPU per event, round after round, which once had metrics on cost
+ * less than off. The settings' order rotates each round (so none always goes first or follows the
+ * same one), and the runner and bare passes swap every other round. A setting's rate is then
+ * compared with `off`'s in the same round, seconds apart, rather than with a run minutes away.
  */
 export async function measureEventsSideBySide<Name extends string>(
   settings: readonly EventSetting<Name>[],
   rounds: number,
   progress: (line: string) => void,
 ): Promise<Map<Name, EventRound[]>> {
-  const workers = new Map(settings.map(({ name, env }) => [name, new SettingWorker(name, env)]));
+  const producers = new Map(settings.map(({ name, env }) => [name, new SettingWorker(name, env)]));
   try {
-    for (const [name, worker] of workers) {
-      const ready = await worker.next();
-      if (ready.kind !== 'ready') throw new Error(`${name}: expected ready, got ${ready.kind}`);
-      progress(`${name}: produced at ${ready.producedPerSec} events/s, warmed up`);
+    const topicPrefixes = new Map<Name, string>();
+    for (const [name, producer] of producers) {
+      const produced = await producer.next();
+      if (produced.kind !== 'produced') {
+        throw new Error(`${name}: expected produced, got ${produced.kind}`);
+      }
+      topicPrefixes.set(name, produced.topicPrefix);
+      progress(`${name}: produced at ${produced.producedPerSec} events/s`);
     }
     const measured = new Map<Name, EventRound[]>(settings.map(({ name }) => [name, []]));
     for (let round = 1; round <= rounds; round += 1) {
       const shift = (round - 1) % settings.length;
       const order = [...settings.slice(shift), ...settings.slice(0, shift)];
-      for (const { name } of order) {
-        const worker = workers.get(name);
-        if (worker === undefined) continue;
-        const run = String(round);
-        const bareFirst = round % 2 === 0;
-        const bare = bareFirst ? await worker.pass('bare', run) : undefined;
-        const runner = await worker.pass('runner', run);
-        const bareAfter = bare ?? (await worker.pass('bare', run));
-        measured.get(name)?.push({
-          runnerPerSec: runner.perSec,
-          runnerCpuMicros: runner.cpuMicros,
-          barePerSec: bareAfter.perSec,
-          bareCpuMicros: bareAfter.cpuMicros,
+      for (const { name, env } of order) {
+        const worker = new SettingWorker(name, {
+          ...env,
+          BENCH_EVENTS_TOPIC_PREFIX: topicPrefixes.get(name) ?? '',
         });
-        progress(
-          `round ${round} ${name}: runner ${runner.perSec} events/s, ${runner.cpuMicros} µs CPU ` +
-            `each; bare ${bareAfter.perSec}/s, ${bareAfter.cpuMicros} µs`,
-        );
+        try {
+          const ready = await worker.next();
+          if (ready.kind !== 'ready') throw new Error(`${name}: expected ready, got ${ready.kind}`);
+          const run = String(round);
+          const bareFirst = round % 2 === 0;
+          const bare = bareFirst ? await worker.pass('bare', run) : undefined;
+          const runner = await worker.pass('runner', run);
+          const bareAfter = bare ?? (await worker.pass('bare', run));
+          measured.get(name)?.push({
+            runnerPerSec: runner.perSec,
+            runnerCpuMicros: runner.cpuMicros,
+            barePerSec: bareAfter.perSec,
+            bareCpuMicros: bareAfter.cpuMicros,
+          });
+          progress(
+            `round ${round} ${name}: runner ${runner.perSec} events/s, ${runner.cpuMicros} µs CPU ` +
+              `each, ${runner.scavengesPerThousand} scavenges per 1000; bare ` +
+              `${bareAfter.perSec}/s, ${bareAfter.cpuMicros} µs`,
+          );
+        } finally {
+          await worker.stop();
+        }
       }
     }
     return measured;
   } finally {
-    await Promise.all([...workers.values()].map((worker) => worker.stop()));
+    await Promise.all([...producers.values()].map((producer) => producer.stop()));
   }
 }
