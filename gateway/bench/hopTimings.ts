@@ -201,10 +201,7 @@ export async function expenseHops(
       const notice = JSON.parse(message.value?.toString() ?? '{}') as {
         userId?: string;
         cursor?: string;
-        readModelsOnly?: boolean;
       };
-      // A notice for read models only (a submitted message) announces no change to hear.
-      if (notice.readModelsOnly === true) continue;
       if (notice.userId !== undefined && notice.cursor !== undefined) {
         announcements.push({ userId: notice.userId, cursor: notice.cursor, at });
       }

@@ -23,8 +23,6 @@ export interface RunningExpenseSubgraph extends RunningService {
   readonly projector: EventConsumer;
   /** The user's subscriptions on this replica that hear every change logged from now on. */
   liveSubscriptionsOf(userId: string): number;
-  /** Where this replica hears that a user's read models moved (what its mutations wait on). */
-  readonly projectionNotices: Pick<ChangeNotificationHub, 'listenForProjections'>;
 }
 
 export interface ExpenseSubgraphOverrides {
@@ -90,7 +88,6 @@ export function startExpenseSubgraph(
         models,
         producer,
         projectionWaitMs: config.projectionWaitMs,
-        projectionNotices: changeHub,
         now: overrides.now ?? (() => new Date()),
       });
       return {
@@ -108,7 +105,6 @@ export function startExpenseSubgraph(
           models,
           projector,
           liveSubscriptionsOf: (userId: string) => changeHub.liveStreamsOf(userId),
-          projectionNotices: changeHub,
         },
       };
     },

@@ -149,28 +149,4 @@ describe('changeReporter', () => {
     expect(announced).toHaveLength(before);
     expect(await cursorsOf('user-1')).toEqual(['00001-0001', '00001-0006', '00001-0007']);
   });
-
-  it("tells of a projected user's read models, once the writes are made, when nothing was logged for them", async () => {
-    let finishWrites = (): void => undefined;
-    const written = new Promise<void>((resolve) => (finishWrites = resolve));
-    const before = announced.length;
-    const reporting = report([added('g', '00005-0002', 'user-5')], written, [
-      { userId: 'user-5', cursor: '00005-0003' },
-      { userId: 'user-6', cursor: '00005-0004' },
-    ]);
-    await waitFor(async () => (await changeEvents.findOne({ _id: 'g' })) !== null, {
-      description: 'the first delivery recorded',
-    });
-    expect(delivered).toHaveLength(before);
-    finishWrites();
-    await reporting;
-    // User 5's change notice wakes their waiting commands too; user 6 changed nothing to log.
-    const told = [
-      { userId: 'user-5', cursor: '00005-0002' },
-      { userId: 'user-6', cursor: '00005-0004', readModelsOnly: true },
-    ];
-    expect(announced.slice(before)).toEqual(told);
-    expect(delivered.slice(before)).toEqual(told);
-    expect(await cursorsOf('user-6')).toEqual([]);
-  });
 });

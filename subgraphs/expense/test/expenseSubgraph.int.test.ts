@@ -219,7 +219,6 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
       models: subgraph.models,
       producer: racingProducer,
       projectionWaitMs: 10_000,
-      projectionNotices: subgraph.projectionNotices,
       now: () => new Date(`${today}T10:00:00Z`),
     });
     const caller = { userId: alice, correlationId: randomUUID() };
@@ -284,7 +283,6 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
       models: subgraph.models,
       producer: recordingProducer,
       projectionWaitMs: 10_000,
-      projectionNotices: subgraph.projectionNotices,
       now: () => new Date(`${today}T10:00:00Z`),
     });
     const caller = { userId: alice, correlationId: randomUUID() };
@@ -510,7 +508,6 @@ describe('the expense subgraph over real Kafka and the MongoDB-protocol server',
       models: subgraph.models,
       producer: { publish: async () => undefined },
       projectionWaitMs: 50,
-      projectionNotices: subgraph.projectionNotices,
       now: () => new Date(`${today}T10:00:00Z`),
     });
     const caller = { userId: alice, correlationId: randomUUID() };

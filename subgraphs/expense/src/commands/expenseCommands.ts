@@ -31,8 +31,7 @@ import {
 } from '../readModels/expensesReadModel.ts';
 import type { ExpenseReadModels } from '../readModels/readModels.ts';
 import { userSettingsOf } from '../readModels/userSettingsReadModel.ts';
-import type { ChangeNotificationHub } from '../subscriptions/changeNotifications.ts';
-import { awaitProjection, type ProjectionWakeUps } from './awaitProjection.ts';
+import { awaitProjection } from './awaitProjection.ts';
 
 /** The input of addExpense/updateExpense: currency and date default to the user's. */
 export interface ExpenseInputArgument {
@@ -53,8 +52,6 @@ export interface ExpenseCommandsOptions {
   readonly producer: Pick<EventProducer, 'publish'>;
   /** How long a mutation waits for its event to be projected. */
   readonly projectionWaitMs: number;
-  /** Where a waiting mutation hears that its user's read models moved, on whichever replica. */
-  readonly projectionNotices: Pick<ChangeNotificationHub, 'listenForProjections'>;
   readonly now: () => Date;
 }
 
@@ -97,11 +94,7 @@ export interface ExpenseCommands {
  * at its version and answers CONFLICT, so it never reports a change that did not happen.
  */
 export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseCommands {
-  const { models, producer, projectionWaitMs, projectionNotices, now } = options;
-  const wakeUpsOf =
-    (caller: CommandCaller): ProjectionWakeUps =>
-    (wake) =>
-      projectionNotices.listenForProjections(caller.userId, wake);
+  const { models, producer, projectionWaitMs, now } = options;
 
   async function checkedValues(caller: CommandCaller, input: ExpenseInputArgument) {
     const settings = await userSettingsOf(models.userSettings, caller.userId);
@@ -136,21 +129,17 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       now: at,
     });
     await producer.publish([event]);
-    const document = await awaitProjection(
-      async () => {
-        const current = await models.expenses.findOne({ _id: expenseId });
-        switch (projectionOfEvent(current, draft.aggregateVersion, event.eventId)) {
-          case 'waiting':
-            return undefined;
-          case 'lost':
-            throw conflict(expenseId);
-          case 'applied':
-            return current ?? undefined;
-        }
-      },
-      projectionWaitMs,
-      wakeUpsOf(caller),
-    );
+    const document = await awaitProjection(async () => {
+      const current = await models.expenses.findOne({ _id: expenseId });
+      switch (projectionOfEvent(current, draft.aggregateVersion, event.eventId)) {
+        case 'waiting':
+          return undefined;
+        case 'lost':
+          throw conflict(expenseId);
+        case 'applied':
+          return current ?? undefined;
+      }
+    }, projectionWaitMs);
     return { document, event, at };
   }
 
@@ -220,18 +209,14 @@ export function createExpenseCommands(options: ExpenseCommandsOptions): ExpenseC
       // Read-your-writes: once this returns, `expenseMessage(id)` finds the message. The answer
       // itself is the message as submitted, PENDING (DESIGN.md), even when the parser has
       // already answered by then; what it made is heard on `expenseChanged` or read by id.
-      await awaitProjection(
-        async () => {
-          const current = await models.expenseMessages.findOne({ _id: messageId });
-          // With a client id, a racing send of the same message may be the one projected.
-          const submitted =
-            current?.submittedEventId === event.eventId ||
-            (clientMessageId !== undefined && current?.submittedEventId !== undefined);
-          return submitted ? current : undefined;
-        },
-        projectionWaitMs,
-        wakeUpsOf(caller),
-      );
+      await awaitProjection(async () => {
+        const current = await models.expenseMessages.findOne({ _id: messageId });
+        // With a client id, a racing send of the same message may be the one projected.
+        const submitted =
+          current?.submittedEventId === event.eventId ||
+          (clientMessageId !== undefined && current?.submittedEventId !== undefined);
+        return submitted ? current : undefined;
+      }, projectionWaitMs);
       return {
         id: messageId,
         userId: caller.userId,

@@ -37,29 +37,12 @@ export interface ExpenseChange {
  * announces nothing before it resolves, and fails if it rejects. All of it happens before the
  * events' offsets are committed; redelivered events report them again (the report is
  * idempotent), so no change is lost to a crash in between. A failing reporter fails the events,
- * which are retried. `projected` names every user whose events the batch applied, changes or
- * not, so commands waiting for an event that makes no change (a submitted message) hear of it.
+ * which are retried.
  */
 export type ReportExpenseChanges = (
   changes: readonly ExpenseChange[],
   readModelsWritten?: Promise<void>,
-  projected?: readonly ProjectedUser[],
 ) => Promise<void>;
-
-/** A user whose events a batch applied, at the newest of them. */
-export interface ProjectedUser {
-  readonly userId: string;
-  readonly cursor: string;
-}
-
-/** Each user of `events` (one partition's, in order) at the newest of their events. */
-export function projectedUsers(events: readonly PositionedEvent[]): ProjectedUser[] {
-  const newest = new Map<string, string>();
-  for (const { event, partition, offset } of events) {
-    newest.set(event.userId, eventCursor(partition, offset));
-  }
-  return [...newest].map(([userId, cursor]) => ({ userId, cursor }));
-}
 
 /** What every change says of the event that made it. */
 export function changeBasis({

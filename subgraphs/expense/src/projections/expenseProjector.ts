@@ -4,7 +4,7 @@ import { runEventConsumer, type EventConsumer } from '@cashtrack/events/kafka';
 import { type PositionedEvent, type RetryPolicy } from '@cashtrack/events';
 import { createLogger, type Logger } from '@cashtrack/platform';
 import type { ProjectorMetrics } from '@cashtrack/platform/metrics';
-import { projectedUsers, type ReportExpenseChanges } from './expenseChanges.ts';
+import type { ReportExpenseChanges } from './expenseChanges.ts';
 import {
   expenseReadModelProjections,
   prepareExpenseReadModels,
@@ -70,7 +70,10 @@ export function createExpenseProjection(
         .flatMap((writes) => writes.changes)
         .sort((a, b) => a.cursor.localeCompare(b.cursor));
       // The reporter prepares while the writes run and logs the changes only after them.
-      await Promise.all([written, reportChanges(changes, written, projectedUsers(events))]);
+      await Promise.all([
+        written,
+        changes.length > 0 ? reportChanges(changes, written) : undefined,
+      ]);
       if (timed) {
         projectorStepsChannel.publish({
           eventIds: events.map(({ event }) => event.eventId),

@@ -33,12 +33,6 @@ export interface ChangeNotice {
   readonly userId: string;
   readonly cursor: string;
   /**
-   * The user's read models moved but no change was logged (a submitted message, an event that
-   * lost its version): it wakes the user's commands waiting for their event to be projected,
-   * not their subscribers, who would find nothing new in the change log.
-   */
-  readonly readModelsOnly?: true;
-  /**
    * The trace of the change (the projector's span for its event): the announcement is published
    * in it, carried in the message's headers, not its value. Only while tracing is on.
    */
@@ -81,13 +75,8 @@ export async function announceChanges(
   notices: readonly ChangeNotice[],
 ): Promise<void> {
   const spans: PublishSpan[] = [];
-  const messages = notices.map(({ userId, cursor, readModelsOnly, traceContext }) => {
-    const message = {
-      key: userId,
-      value: JSON.stringify(
-        readModelsOnly ? { userId, cursor, readModelsOnly } : { userId, cursor },
-      ),
-    };
+  const messages = notices.map(({ userId, cursor, traceContext }) => {
+    const message = { key: userId, value: JSON.stringify({ userId, cursor }) };
     const span = traceContext === undefined ? undefined : startPublishSpan(topic, traceContext);
     if (span === undefined) return message;
     spans.push(span);
@@ -106,12 +95,10 @@ export type ChangeListener = (notice: ChangeNotice) => void;
 
 /**
  * This replica's ear on the announcements: a consumer group of its own, from the newest offset,
- * handing each notice to the listeners of its user: every notice to the commands waiting for
- * their events to be projected, the notices of logged changes to the subscribers.
+ * handing each notice to the listeners of its user.
  */
 export class ChangeNotificationHub {
-  private readonly listeners = new ListenersByUser<ChangeListener>();
-  private readonly projectionWaits = new ListenersByUser<() => void>();
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
   private readonly liveStreams = new Map<string, number>();
   private readonly groupId = `expense-changes-${randomUUID()}`;
   private readonly consumer;
@@ -170,22 +157,18 @@ export class ChangeNotificationHub {
    * (a stream reads from its last cursor and finds nothing new).
    */
   deliver(notice: ChangeNotice): void {
-    for (const wake of this.projectionWaits.of(notice.userId)) wake();
-    if (notice.readModelsOnly === true) return;
-    for (const listener of this.listeners.of(notice.userId)) listener(notice);
+    for (const listener of this.listeners.get(notice.userId) ?? []) listener(notice);
   }
 
   /** Calls `listener` for each change of `userId` announced from now on; returns how to stop. */
   listen(userId: string, listener: ChangeListener): () => void {
-    return this.listeners.add(userId, listener);
-  }
-
-  /**
-   * Calls `wake` whenever `userId`'s read models may have moved from now on, changes or not: a
-   * command waiting for its event reads the read model again (commands/awaitProjection.ts).
-   */
-  listenForProjections(userId: string, wake: () => void): () => void {
-    return this.projectionWaits.add(userId, wake);
+    const forUser = this.listeners.get(userId) ?? new Set<ChangeListener>();
+    forUser.add(listener);
+    this.listeners.set(userId, forUser);
+    return () => {
+      forUser.delete(listener);
+      if (forUser.size === 0) this.listeners.delete(userId);
+    };
   }
 
   /** A subscriber's stream has read where it starts; counted per user for `liveStreamsOf`. */
@@ -218,26 +201,3 @@ export class ChangeNotificationHub {
     await admin.disconnect();
   }
 }
-
-/** Listeners kept by user; a user without any is forgotten. */
-class ListenersByUser<Listener> {
-  private readonly byUser = new Map<string, Set<Listener>>();
-
-  of(userId: string): Iterable<Listener> {
-    return this.byUser.get(userId) ?? noListeners;
-  }
-
-  /** Returns how to remove it again. */
-  add(userId: string, listener: Listener): () => void {
-    const forUser = this.byUser.get(userId) ?? new Set<Listener>();
-    forUser.add(listener);
-    this.byUser.set(userId, forUser);
-    return () => {
-      forUser.delete(listener);
-      // Only its own set: the user's listeners may have been forgotten and started anew since.
-      if (forUser.size === 0 && this.byUser.get(userId) === forUser) this.byUser.delete(userId);
-    };
-  }
-}
-
-const noListeners: readonly never[] = [];

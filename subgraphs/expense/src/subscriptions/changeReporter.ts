@@ -1,10 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { createLogger, errorMessage, type Logger } from '@cashtrack/platform';
-import type {
-  ExpenseChange,
-  ProjectedUser,
-  ReportExpenseChanges,
-} from '../projections/expenseChanges.ts';
+import type { ExpenseChange, ReportExpenseChanges } from '../projections/expenseChanges.ts';
 import type { ChangeEvents, ChangeLog } from './changeLog.ts';
 import {
   announceChanges,
@@ -19,12 +14,7 @@ import {
  * one bulk write, then each user with changes is told once, with their
  * newest cursor (a stream woken by it reads everything after its own last cursor anyway): this
  * replica's subscribers at once through `localHub`, every replica's through the announcement on
- * Kafka. A projected user without a change logged gets a notice for read models only, in the
- * same send, which wakes the commands waiting for their event but not the subscribers. A batch
- * with nothing but such notices (submitted messages) does not wait for their send: it would hold
- * the projector's next fetch, and so the expenses behind it, while a lost one only delays a
- * waiting command until its next poll.
- * Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
+ * Kafka. Every step is idempotent, so redelivered events repeat them harmlessly; a failure fails
  * the events, which are retried. An event published twice (at two offsets) is logged once, at
  * the first (see `ChangeEventEntry`).
  */
@@ -34,72 +24,44 @@ export function changeReporter(
   producer: Pick<Producer, 'send'>,
   topic: string,
   localHub: Pick<ChangeNotificationHub, 'deliver'>,
-  log: Logger = createLogger('expense-changes'),
 ): ReportExpenseChanges {
-  return async (reported, readModelsWritten = Promise.resolve(), projected = []) => {
+  return async (reported, readModelsWritten = Promise.resolve()) => {
     const [changes] = await Promise.all([
       firstDeliveries(changeEvents, reported),
       readModelsWritten,
     ]);
-    if (changes.length > 0) await logChanges(changeLog, changes);
-    const notices = noticesOf(changes, projected);
-    if (notices.length === 0) return;
-    for (const notice of notices) localHub.deliver(notice);
-    const announced = announceChanges(producer, topic, notices);
-    if (changes.length > 0) {
-      await announced;
-      return;
-    }
-    announced.catch((error: unknown) => {
-      log.warn({ err: errorMessage(error) }, 'read-model notices not announced; waits poll');
-    });
-  };
-}
-
-/** Into the change log, each change at its cursor. */
-async function logChanges(changeLog: ChangeLog, changes: readonly ExpenseChange[]): Promise<void> {
-  // Insert-only: a redelivery (the projector died after this write, before its commit) finds
-  // the expense at a later version than the event's and would overwrite the change with it;
-  // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
-  await changeLog.bulkWrite(
-    changes.map(
-      ({ cursor, userId, kind, expenseId, expense, messageId, occurredAt, traceContext }) => {
-        const entry = { userId, kind, expenseId, expense, messageId, occurredAt };
-        return {
-          updateOne: {
-            filter: { _id: cursor },
-            update: {
-              $setOnInsert: traceContext === undefined ? entry : { ...entry, traceContext },
+    if (changes.length === 0) return;
+    // Insert-only: a redelivery (the projector died after this write, before its commit) finds
+    // the expense at a later version than the event's and would overwrite the change with it;
+    // subscribers replaying from an earlier cursor then heard ADDED v2, UPDATED v2 (npm run chaos).
+    await changeLog.bulkWrite(
+      changes.map(
+        ({ cursor, userId, kind, expenseId, expense, messageId, occurredAt, traceContext }) => {
+          const entry = { userId, kind, expenseId, expense, messageId, occurredAt };
+          return {
+            updateOne: {
+              filter: { _id: cursor },
+              update: {
+                $setOnInsert: traceContext === undefined ? entry : { ...entry, traceContext },
+              },
+              upsert: true,
             },
-            upsert: true,
-          },
-        };
-      },
-    ),
-    { ordered: false },
-  );
-}
-
-/**
- * One notice per user: of their newest change logged, else of the read models alone for a user
- * whose events the batch applied without a change to log.
- */
-function noticesOf(
-  changes: readonly ExpenseChange[],
-  projected: readonly ProjectedUser[],
-): ChangeNotice[] {
-  const newestByUser = new Map<string, ChangeNotice>();
-  for (const { userId, cursor, traceContext } of changes) {
-    newestByUser.set(
-      userId,
-      traceContext === undefined ? { userId, cursor } : { userId, cursor, traceContext },
+          };
+        },
+      ),
+      { ordered: false },
     );
-  }
-  for (const { userId, cursor } of projected) {
-    if (!newestByUser.has(userId))
-      newestByUser.set(userId, { userId, cursor, readModelsOnly: true });
-  }
-  return [...newestByUser.values()];
+    const newestByUser = new Map<string, ChangeNotice>();
+    for (const { userId, cursor, traceContext } of changes) {
+      newestByUser.set(
+        userId,
+        traceContext === undefined ? { userId, cursor } : { userId, cursor, traceContext },
+      );
+    }
+    const notices = [...newestByUser.values()];
+    for (const notice of notices) localHub.deliver(notice);
+    await announceChanges(producer, topic, notices);
+  };
 }
 
 /**
