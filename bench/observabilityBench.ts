@@ -19,10 +19,11 @@
  * Events: bench:events' runner pass (a handler per event) and its bare kafkajs consumer (JSON per
  * message), with the four settings side by side in one run (events/bench/eventsSideBySide.ts): a
  * topic per setting, produced with its tracing, then BENCH_OBSERVABILITY_EVENT_ROUNDS rounds
- * (default 6) in which every setting times both passes in a fresh process, in rotating order. Each round gives each setting's runner rate over
- * `off`'s runner rate of the same round (the throughput the goal names, compared seconds apart)
- * and its CPU per event over `off`'s; the figures are the medians of those per-round ratios, with
- * every round's value beside them, so the spread is visible.
+ * (default 6) in which every setting times both passes in a fresh process, in rotating order.
+ * Each round gives each setting's runner rate over `off`'s runner rate of the same round (the
+ * throughput the goal names, compared seconds apart) and its CPU per event over `off`'s; the
+ * figures are the medians of those per-round ratios, with every round's value beside them, so
+ * the spread is visible.
  *
  * BENCH_OBSERVABILITY_BENCHES=gateway,events picks the benches. Each bench's own variables pass
  * through (defaults here: BENCH_EVENTS=50000, BENCH_ROUNDS=2, BENCH_GATEWAY_VARIANTS=single).

@@ -25,16 +25,16 @@ import { spikeSlotMs, stallReport, type ProbeSample } from './stallWindows.ts';
  * the slowest: of 10 s at 20/s the p99 is the 2nd slowest of 200; SECONDS=30 steadies it).
  * Needs `npm run infra:up` first. The whole system (gateway, subgraphs, projector, parser
  * worker) runs in this process, so the memory figure is what one more idle subscriber costs all
- * of them together. Before the baseline, WARMUP_SOCKETS
- * (default 200) subscribers are opened and closed, so compiling the code paths, the upstream
- * connection and caches are not counted as per-socket memory.
+ * of them together. Before the baseline, WARMUP_SOCKETS (default 200) subscribers are opened and
+ * closed, so compiling the code paths, the upstream connection and caches are not counted as
+ * per-socket memory.
  *
  * With PROBE_INTERVAL_MS set (25 is a good value), during the latency run a probe in a process of
- * its own (sharedPartsProbe.ts) times, that often, what every hop shares: FerretDB, Kafka, the disk, the machine's
- * CPU and IO pressure, the broker's GC; this process's own loop delay and GC pauses are recorded
- * beside it. For the slowest 1% of changes the bench ranks each signal's worst value while they
- * travelled and names the signals that spike together (stallWindows.ts). SAMPLES_FILE=<path>
- * writes every sample and each change's times as JSON for a closer look.
+ * its own (sharedPartsProbe.ts) times, that often, what every hop shares: FerretDB, Kafka, the
+ * disk, the machine's CPU and IO pressure, the broker's GC; this process's own loop delay and GC
+ * pauses are recorded beside it. For the slowest 1% of changes the bench ranks each signal's
+ * worst value while they travelled and names the signals that spike together (stallWindows.ts).
+ * SAMPLES_FILE=<path> writes every sample and each change's times as JSON for a closer look.
  */
 const sockets = envInt('SOCKETS', 5_000);
 /** Sockets opened and closed before the baseline, so one-time costs are not counted per socket. */
@@ -284,7 +284,7 @@ const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(sorted, p)
 /**
  * A p99 is only as steady as the samples beneath it: of 200 (10 s at 20/s) it is the 2nd slowest
  * change, so one stall decides it. Printed with its rank and the slowest, so a reader can judge;
- * SECONDS=30 gives 600 samples (the 7th slowest).
+ * SECONDS=30 gives 600 samples (the 6th slowest).
  */
 const p99SlowestRank = sorted.length - percentileIndex(sorted.length, 99);
 const maxMs = roundTo(sorted.at(-1) ?? Number.NaN);
