@@ -24,3 +24,40 @@ export const workerReply = z.discriminatedUnion('kind', [
   }),
 ]);
 export type WorkerReply = z.infer<typeof workerReply>;
+
+/**
+ * What one end of the channel has heard and not yet taken, in arrival order; the parent keeps
+ * one of replies, the worker one of requests. `next` waits for a message and answers
+ * `undefined` once the channel ended quietly, or throws the error it ended with.
+ */
+export class ChannelMessages<Message> {
+  private readonly queued: Message[] = [];
+  private wake: (() => void) | undefined;
+  private ended: { readonly error: Error | undefined } | undefined;
+
+  push(message: Message): void {
+    this.queued.push(message);
+    this.wake?.();
+  }
+
+  /** The first ending counts: an exit after a failure does not hide the failure. */
+  end(error?: Error): void {
+    this.ended ??= { error };
+    this.wake?.();
+  }
+
+  async next(): Promise<Message | undefined> {
+    for (;;) {
+      const message = this.queued.shift();
+      if (message !== undefined) return message;
+      if (this.ended !== undefined) {
+        if (this.ended.error !== undefined) throw this.ended.error;
+        return undefined;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+}

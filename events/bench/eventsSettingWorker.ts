@@ -25,7 +25,12 @@ import {
   runnerPass,
   type PassTarget,
 } from './consumerPasses.ts';
-import { workerRequest, type WorkerReply, type WorkerRequest } from './eventsSettingProtocol.ts';
+import {
+  ChannelMessages,
+  workerRequest,
+  type WorkerReply,
+  type WorkerRequest,
+} from './eventsSettingProtocol.ts';
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
@@ -115,29 +120,11 @@ async function timePasses(target: PassTarget): Promise<void> {
 
 /** The parent's requests, one at a time; ends when the channel closes. */
 async function* requests(): AsyncGenerator<WorkerRequest> {
-  const queued: WorkerRequest[] = [];
-  let wake: (() => void) | undefined;
-  let closed = false;
-  process.on('message', (message: unknown) => {
-    queued.push(workerRequest.parse(message));
-    wake?.();
-  });
-  process.on('disconnect', () => {
-    closed = true;
-    wake?.();
-  });
-  for (;;) {
-    const next = queued.shift();
-    if (next !== undefined) {
-      yield next;
-      continue;
-    }
-    if (closed) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = undefined;
-  }
+  const messages = new ChannelMessages<WorkerRequest>();
+  process.on('message', (message: unknown) => messages.push(workerRequest.parse(message)));
+  process.on('disconnect', () => messages.end());
+  for (let request = await messages.next(); request !== undefined; request = await messages.next())
+    yield request;
 }
 
 await main();

@@ -1,6 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { workerReply, type WorkerReply, type WorkerRequest } from './eventsSettingProtocol.ts';
+import {
+  ChannelMessages,
+  workerReply,
+  type WorkerReply,
+  type WorkerRequest,
+} from './eventsSettingProtocol.ts';
 
 /** One setting bench:observability compares: its name and the environment it adds. */
 export interface EventSetting<Name extends string> {
@@ -21,9 +26,7 @@ const workerScript = fileURLToPath(new URL('./eventsSettingWorker.ts', import.me
 /** A forked eventsSettingWorker.ts: asks one thing at a time, waits for its answer. */
 class SettingWorker {
   private readonly child: ChildProcess;
-  private readonly replies: WorkerReply[] = [];
-  private waiting: (() => void) | undefined;
-  private failure: Error | undefined;
+  private readonly replies = new ChannelMessages<WorkerReply>();
 
   constructor(label: string, env: Readonly<Record<string, string>>) {
     this.child = fork(workerScript, [], {
@@ -39,26 +42,17 @@ class SettingWorker {
         }
       });
     }
-    this.child.on('message', (message: unknown) => {
-      this.replies.push(workerReply.parse(message));
-      this.waiting?.();
-    });
-    this.child.on('exit', (code) => {
-      this.failure ??= new Error(`${label}: the events worker exited (${code}) before answering`);
-      this.waiting?.();
-    });
+    this.child.on('message', (message: unknown) => this.replies.push(workerReply.parse(message)));
+    this.child.on('exit', (code) =>
+      this.replies.end(new Error(`${label}: the events worker exited (${code}) before answering`)),
+    );
   }
 
   async next(): Promise<WorkerReply> {
-    for (;;) {
-      const reply = this.replies.shift();
-      if (reply !== undefined) return reply;
-      if (this.failure !== undefined) throw this.failure;
-      await new Promise<void>((resolve) => {
-        this.waiting = resolve;
-      });
-      this.waiting = undefined;
-    }
+    const reply = await this.replies.next();
+    // The channel ends only by the worker's exit, which is an error.
+    if (reply === undefined) throw new Error('the events worker ended its channel');
+    return reply;
   }
 
   async pass(consumer: 'runner' | 'bare', run: string) {
