@@ -32,7 +32,8 @@
  * `single` has 60 expenses, the others `BENCH_GATEWAY_USER_EXPENSES` (default 20).
  * `BENCH_GATEWAY_PROFILE=<folder>` writes each gateway's and each subgraph's V8 CPU profiles of
  * the whole run there (`<name>/CPU.*.cpuprofile`, the largest is the main thread's; Chrome
- * DevTools or speedscope). `BENCH_GATEWAY_VARIANTS=single,mix`
+ * DevTools or speedscope); with one variant chosen, it then prints each gateway's CPU per
+ * request split by part (cpuProfileParts.ts). `BENCH_GATEWAY_VARIANTS=single,mix`
  * runs some variants only. `BENCH_GATEWAY_BASELINE=<checkout>` adds `baseline`: our gateway as
  * another checkout of the repository has it (e.g. `git worktree add --detach <dir> <commit>`
  * with `ln -s "$PWD/node_modules" <dir>/node_modules`), measured in the same interleaved slices
@@ -75,6 +76,7 @@ import {
   type SubgraphProcesses,
 } from './subgraphProcesses.ts';
 import { busyShare, machineCpu, type MachineCpu } from './machineCpu.ts';
+import { cpuParts, cpuPartsTable, mainThreadProfile } from './cpuProfileParts.ts';
 
 const concurrency = envInt('BENCH_GATEWAY_CONCURRENCY', 16);
 const seconds = envInt('BENCH_GATEWAY_SECONDS', 10);
@@ -582,10 +584,37 @@ function summary({ results, mixOperations, idleCpu }: RunOutcome): object {
   };
 }
 
+/** With profiles of one variant's run: each gateway's CPU per request, split by part. */
+async function reportCpuParts(results: Results): Promise<void> {
+  const [variant, ...others] = [...results.keys()];
+  const measured = variant === undefined ? undefined : results.get(variant);
+  if (measured === undefined || others.length > 0) {
+    say('CPU by part: profile one variant per run (BENCH_GATEWAY_VARIANTS) to split it');
+    return;
+  }
+  const gateways = await Promise.all(
+    [...measured]
+      .filter(([name]) => name !== 'direct')
+      .map(async ([name, result]) => ({
+        name,
+        cpuMsPerRequest: result.cpuMsPerRequest ?? 0,
+        parts: cpuParts(await mainThreadProfile(path.join(profileDir, name))),
+      })),
+  );
+  say(
+    `${variant}: CPU per request by part, from the profiles (* paid alike by any gateway on ` +
+      'Apollo Gateway, Apollo Server and node:http; cpuProfileParts.ts)',
+  );
+  for (const line of cpuPartsTable(gateways)) say(`  ${line}`);
+}
+
 async function main(): Promise<void> {
   const mongo = await requireInfra();
   try {
-    process.stdout.write(`${JSON.stringify(summary(await run(mongo)))}\n`);
+    const outcome = await run(mongo);
+    const figures = summary(outcome);
+    if (profileDir !== '') await reportCpuParts(outcome.results);
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await mongo.close();
   }
