@@ -71,7 +71,15 @@ async function startSupervisor(): Promise<StartedSupervisor> {
   supervisors.push(child);
   const lines: LogLine[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
+    // Five processes share this pipe: a long line may interleave with another's, so a line
+    // that does not parse is skipped rather than failing the run.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (typeof parsed === 'object' && parsed !== null) lines.push(parsed);
   });
   await waitFor(() => lines.some((line) => line.msg?.startsWith('ready: open') === true), {
     timeoutMs: 200_000,
