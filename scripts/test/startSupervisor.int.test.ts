@@ -110,11 +110,12 @@ describe('npm start killed outright', () => {
 describe('npm start stopped with SIGTERM (Ctrl-C alike)', () => {
   it('stops the gateway first, then the other services together, and exits 0', async () => {
     const { child, ports, lines } = await startSupervisor();
-    const exited = once(child, 'exit');
+    // 'close', not 'exit': only then has every line on the shared stdout been read.
+    const closed = once(child, 'close');
 
     child.kill('SIGTERM');
 
-    const [code] = (await exited) as [number | null];
+    const [code] = (await closed) as [number | null];
     expect(code).toBe(0);
     expect(await findPortHolders(ports)).toEqual([]);
     const at = (component: string, msg: string) =>
